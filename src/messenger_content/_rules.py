@@ -1,0 +1,165 @@
+"""The format's value rules, shared by the models, the codec and the JSON Schema.
+
+Each rule exists once, as a regular expression the schema can publish and a
+check the models run, so that the loader and the schema cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+#: Characters no text may contain: C0 controls other than tab and newline, DEL,
+#: C1 controls, lone surrogates and the two non-characters XML forbids.
+FORBIDDEN_CHARACTERS = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff"
+TEXT_PATTERN = f"^[^{FORBIDDEN_CHARACTERS}]*$"
+_FORBIDDEN = re.compile(f"[{FORBIDDEN_CHARACTERS}]")
+
+#: A link target: http(s) with a host, mailto, or a URL without a scheme
+#: (relative, ``/absolute``, ``//host`` or ``#fragment``). No white space or
+#: control characters anywhere, since browsers strip those and
+#: ``java\tscript:`` would otherwise slip through.
+_URL_CHAR = "[^\\x00-\\x20\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff]"
+HREF_PATTERN = (
+    f"^(?:[hH][tT][tT][pP][sS]?://[^\\x00-\\x20\\x7f-\\x9f/?#\\\\\\ud800-\\udfff\\ufffe\\uffff]{_URL_CHAR}*"
+    f"|[mM][aA][iI][lL][tT][oO]:{_URL_CHAR}+"
+    f"|(?![a-zA-Z][a-zA-Z0-9+.\\-]*:){_URL_CHAR}+)$"
+)
+#: An absolute http(s) URL with a host.
+HTTP_URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://[^\\x00-\\x20\\x7f-\\x9f/?#\\\\\\ud800-\\udfff\\ufffe\\uffff]{_URL_CHAR}*$"
+#: An image source: http(s), a ``data:`` URI or a URL without a scheme (a path).
+SRC_PATTERN = (
+    f"^(?:[hH][tT][tT][pP][sS]?://[^\\x00-\\x20\\x7f-\\x9f/?#\\\\\\ud800-\\udfff\\ufffe\\uffff]{_URL_CHAR}*"
+    f"|[dD][aA][tT][aA]:{_URL_CHAR}+"
+    f"|(?![a-zA-Z][a-zA-Z0-9+.\\-]*:){_URL_CHAR}+)$"
+)
+#: A well-formed BCP 47 language tag (shape only: ``en``, ``hy-AM``, ``zh-Hant-TW``).
+LANGUAGE_PATTERN = "^[a-zA-Z]{2,8}(?:-[a-zA-Z0-9]{1,8})*$"
+_YEAR = "(?!0000)[0-9]{4}"
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_MONTH_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_DATE = f"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_TIME = "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?"
+_OFFSET = "(?:[Zz]|[+\\-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+#: An RFC 3339 date-time that carries its offset (real calendar dates only;
+#: no leap seconds, at most microseconds, as Python's datetime holds them).
+DATETIME_PATTERN = f"^{_DATE}[Tt ]{_TIME}{_OFFSET}$"
+#: Text that is not empty or only white space.
+NONBLANK_PATTERN = "\\S"
+
+_HREF = re.compile(HREF_PATTERN)
+_HTTP_URL = re.compile(HTTP_URL_PATTERN)
+_SRC = re.compile(SRC_PATTERN)
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+_DATETIME = re.compile(DATETIME_PATTERN)
+_DATETIME_PARTS = re.compile(
+    "^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    "(?:\\.([0-9]{1,6}))?(?:([Zz])|([+\\-])([0-9]{2}):([0-9]{2}))$"
+)
+_SCHEME = re.compile("^([a-zA-Z][a-zA-Z0-9+.\\-]*):")
+
+
+def text_problem(value: str) -> str | None:
+    """Say what is wrong with *value* as text, or return ``None`` if it is fine."""
+    found = _FORBIDDEN.search(value)
+    if found is None:
+        return None
+    return (
+        f"contains the control character U+{ord(found.group()):04X} at index {found.start()};"
+        " only tab and newline are allowed"
+    )
+
+
+def _scheme_problem(value: str, what: str, allowed: str) -> str:
+    scheme = _SCHEME.match(value)
+    if value == "":
+        return f"expected a {what}, got an empty string"
+    if scheme is not None and not value.lower().startswith(("http:", "https:", "mailto:", "data:")):
+        return f"{scheme.group(1).lower()}: {what}s are not allowed (use {allowed})"
+    return f"expected a {what} ({allowed}) without white space or control characters"
+
+
+def href_problem(value: str) -> str | None:
+    """Say what is wrong with *value* as a link target, or return ``None``."""
+    if _HREF.match(value):
+        return None
+    return _scheme_problem(value, "link", "http, https, mailto, a relative URL or a #fragment")
+
+
+def http_url_problem(value: str) -> str | None:
+    """Say what is wrong with *value* as an absolute http(s) URL, or return ``None``."""
+    if _HTTP_URL.match(value):
+        return None
+    return _scheme_problem(value, "URL", "an absolute http or https URL")
+
+
+def src_problem(value: str) -> str | None:
+    """Say what is wrong with *value* as an image source, or return ``None``."""
+    if _SRC.match(value):
+        return None
+    return _scheme_problem(value, "image source", "a relative path, a data: URI or an http(s) URL")
+
+
+def language_problem(value: str) -> str | None:
+    """Say what is wrong with *value* as a BCP 47 language tag, or return ``None``."""
+    if _LANGUAGE.match(value):
+        return None
+    return f"expected a BCP 47 language tag such as 'en' or 'hy-AM', got {value!r}"
+
+
+def parse_datetime(value: str) -> datetime:
+    """Parse an RFC 3339 date-time that carries an offset.
+
+    Raises:
+        ValueError: with a message saying what was expected.
+    """
+    found = _DATETIME_PARTS.match(value)
+    if found is None:
+        if re.match("^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9:.]+$", value):
+            raise ValueError(
+                f"the date-time {value!r} has no offset; add one, such as 'Z' or '-04:00'"
+            )
+        raise ValueError(
+            "expected an RFC 3339 date-time with an offset, such as"
+            f" '2023-07-28T14:05:00-04:00', got {value[:60]!r}"
+        )
+    if not _DATETIME.match(value):
+        raise ValueError(f"not a real date and time: {value!r}")
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = found.groups()
+    if zulu:
+        tz = timezone.utc
+    else:
+        delta = timedelta(hours=int(off_h), minutes=int(off_m))
+        tz = timezone(-delta if sign == "-" else delta)
+    return datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        int(second),
+        int((fraction or "0").ljust(6, "0")),
+        tzinfo=tz,
+    )
+
+
+def format_datetime(value: datetime) -> str:
+    """Format an offset-aware datetime as RFC 3339, writing ``Z`` for UTC."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def datetime_problem(value: object) -> str | None:
+    """Say what is wrong with *value* as a model datetime, or return ``None``."""
+    if not isinstance(value, datetime):
+        return f"expected a datetime, got {type(value).__name__}"
+    offset = value.utcoffset()
+    if offset is None:
+        return "the datetime has no offset (naive datetimes are not allowed)"
+    if offset.seconds % 60 or offset.microseconds:
+        return "the offset must be a whole number of minutes"
+    return None

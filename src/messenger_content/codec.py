@@ -1,0 +1,432 @@
+"""JSON in and out: the one place that turns JSON into models and back.
+
+A single cattrs converter, built by :func:`make_converter`, structures JSON
+values into the models strictly (unknown keys, wrong types and unknown
+``type`` tags are errors) and unstructures them into canonical JSON values.
+Every failure becomes a :class:`~messenger_content.errors.ValidationError`
+listing each problem with its JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+
+from . import _rules
+from .errors import ParseError, Problem, ValidationError
+from .models import (
+    BLOCK_CLASSES,
+    INLINE_NODE_CLASSES,
+    Article,
+    Block,
+    Inline,
+    Text,
+    to_text,
+)
+
+__all__ = [
+    "MAX_DEPTH",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "make_converter",
+    "structure",
+    "unstructure",
+]
+
+#: The deepest nesting of JSON arrays and objects a document may have.
+MAX_DEPTH = 64
+
+_JSON_TYPE_NAMES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _fail(message: str, path: str = "") -> ValidationError:
+    return ValidationError([Problem(path, message)])
+
+
+def _join(prefix: str, path: str) -> str:
+    if not prefix:
+        return path
+    if not path or path.startswith("["):
+        return prefix + path
+    return f"{prefix}.{path}"
+
+
+def problems_of(error: BaseException, path: str = "") -> Iterator[Problem]:
+    """Flatten a (cattrs or our own) error into problems with full JSON paths."""
+    if isinstance(error, IterableValidationError):
+        with_notes, without = error.group_exceptions()
+        for inner, note in with_notes:
+            yield from problems_of(inner, f"{path}[{note.index}]")
+        for inner in without:
+            yield from problems_of(inner, path)
+    elif isinstance(error, ClassValidationError):
+        class_notes, class_rest = error.group_exceptions()
+        for inner, attr_note in class_notes:
+            yield from problems_of(inner, _join(path, attr_note.name))
+        for inner in class_rest:
+            yield from problems_of(inner, path)
+    elif isinstance(error, ForbiddenExtraKeysError):
+        for key in sorted(error.extra_fields):
+            yield Problem(_join(path, key), "unknown key (check its spelling)")
+    elif isinstance(error, ValidationError):
+        for problem in error.problems:
+            yield Problem(_join(path, problem.path), problem.message)
+    elif isinstance(error, KeyError):
+        yield Problem(path, "required key is missing")
+    else:
+        yield Problem(path, str(error) or type(error).__name__)
+
+
+def _validation_error(error: BaseException) -> ValidationError:
+    if isinstance(error, ValidationError) and not isinstance(error, ParseError):
+        return error
+    return ValidationError(list(problems_of(error)))
+
+
+# --- structuring hooks ---------------------------------------------------------
+
+
+def _structure_str(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"expected a string, got {_json_type(value)}")
+    return value
+
+
+def _integral(value: object) -> object:
+    """JSON has one number type: ``2.0`` is the integer 2, as JSON Schema says."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+def _structure_int(value: object, _: object) -> int:
+    value = _integral(value)
+    if type(value) is not int:
+        raise _fail(f"expected an integer, got {_json_type(value)}")
+    return value
+
+
+def _structure_bool(value: object, _: object) -> bool:
+    if type(value) is not bool:
+        raise _fail(f"expected true or false, got {_json_type(value)}")
+    return value
+
+
+def _structure_datetime(value: object, _: object) -> datetime:
+    if not isinstance(value, str):
+        raise _fail(f"expected an RFC 3339 date-time string, got {_json_type(value)}")
+    try:
+        return _rules.parse_datetime(value)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
+def _structure_literal(value: object, literal: Any) -> object:
+    allowed = get_args(literal)
+    value = _integral(value)
+    if not any(type(value) is type(a) and value == a for a in allowed):
+        shown = ", ".join(json.dumps(a) for a in allowed)
+        raise _fail(f"expected one of {shown}, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _structure_tuple_of(item_hook: Callable[[object], Any]) -> Callable[[object, object], Any]:
+    def structure(value: object, _: object) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise _fail(f"expected an array, got {_json_type(value)}")
+        items: list[Any] = []
+        problems: list[Problem] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item))
+            except Exception as error:  # noqa: BLE001 - every failure becomes a problem
+                problems.extend(problems_of(error, f"[{index}]"))
+        if problems:
+            raise ValidationError(problems)
+        return tuple(items)
+
+    return structure
+
+
+class _Dispatch:
+    """Structures a ``{"type": ...}`` object into the class its tag names."""
+
+    def __init__(self, converter: cattrs.Converter, classes: tuple[type, ...], what: str) -> None:
+        self.converter = converter
+        self.classes = {cls.type: cls for cls in classes}  # type: ignore[attr-defined]
+        self.what = what
+        self.article = "an" if what[0] in "aeiou" else "a"
+
+    def __call__(self, value: object) -> Any:
+        if not isinstance(value, dict):
+            raise _fail(f"expected {self.article} {self.what} object, got {_json_type(value)}")
+        tag = value.get("type")
+        if tag is None:
+            known = ", ".join(sorted(self.classes))
+            raise _fail(f"required key is missing (one of: {known})", "type")
+        cls = self.classes.get(tag) if isinstance(tag, str) else None
+        if cls is None:
+            known = ", ".join(sorted(self.classes))
+            raise _fail(
+                f"unknown {self.what} type {json.dumps(tag)[:40]} (expected one of: {known})",
+                "type",
+            )
+        fields = {key: item for key, item in value.items() if key != "type"}
+        return self.converter.structure(fields, cls)
+
+
+def _structure_inline(dispatch: _Dispatch) -> Callable[[object], Inline]:
+    def structure(value: object) -> Inline:
+        if isinstance(value, str):
+            problem = _rules.text_problem(value)
+            if problem is not None:
+                raise _fail(problem)
+            return value
+        if isinstance(value, dict):
+            node: Inline = dispatch(value)
+            return node
+        raise _fail(f"expected a string or an inline object, got {_json_type(value)}")
+
+    return structure
+
+
+def _structure_text(inline: Callable[[object], Inline]) -> Callable[[object, object], Text]:
+    items = _structure_tuple_of(inline)
+
+    def structure(value: object, _: object) -> Text:
+        if isinstance(value, str):
+            problem = _rules.text_problem(value)
+            if problem is not None:
+                raise _fail(problem)
+            return to_text(value)
+        if not isinstance(value, list):
+            raise _fail(f"expected a string or an array of inline content, got {_json_type(value)}")
+        return to_text(items(value, None))
+
+    return structure
+
+
+# --- unstructuring hooks -------------------------------------------------------
+
+
+def _attrs_unstructure(converter: cattrs.Converter, cls: type) -> Callable[[Any], dict[str, Any]]:
+    """Unstructure an attrs model to a dict in field order, leaving out unset values."""
+    attrs.resolve_types(cls)
+    hooks = [(f.name, converter.get_unstructure_hook(f.type)) for f in attrs.fields(cls)]
+
+    def unstructure(value: Any) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for name, hook in hooks:
+            item = getattr(value, name)
+            if item is None or item == ():
+                continue
+            result[name] = hook(item)
+        return result
+
+    return unstructure
+
+
+def _tagged(converter: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
+    def unstructure(value: Any) -> dict[str, Any]:
+        result: dict[str, Any] = {"type": value.type}
+        result.update(converter.unstructure(value, type(value)))
+        return result
+
+    return unstructure
+
+
+def _unstructure_text(inline: Callable[[Any], Any]) -> Callable[[Text], Any]:
+    def unstructure(value: Text) -> Any:
+        if len(value) == 1 and isinstance(value[0], str):
+            return value[0]
+        return [item if isinstance(item, str) else inline(item) for item in value]
+
+    return unstructure
+
+
+def _is_literal(kind: Any) -> bool:
+    return get_origin(kind) is Literal
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the strict converter between JSON values and the models."""
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, _rules.format_datetime)
+    converter.register_structure_hook_func(_is_literal, _structure_literal)
+
+    inline_dispatch = _Dispatch(converter, INLINE_NODE_CLASSES, "inline")
+    inline = _structure_inline(inline_dispatch)
+    text = _structure_text(inline)
+    converter.register_structure_hook_func(lambda kind: kind == Text, text)
+    converter.register_structure_hook_func(
+        lambda kind: kind == tuple[Text, ...], _structure_tuple_of(lambda item: text(item, None))
+    )
+    block_dispatch = _Dispatch(converter, BLOCK_CLASSES, "block")
+    converter.register_structure_hook_func(
+        lambda kind: kind == tuple[Block, ...], _structure_tuple_of(block_dispatch)
+    )
+
+    tagged = _tagged(converter)
+    converter.register_unstructure_hook_factory(
+        attrs.has, lambda cls: _attrs_unstructure(converter, cls)
+    )
+    converter.register_unstructure_hook_func(lambda kind: kind in (Block, Inline), tagged)
+    inline_unstructure = _unstructure_text(tagged)
+    converter.register_unstructure_hook_func(lambda kind: kind == Text, inline_unstructure)
+    converter.register_unstructure_hook_func(
+        lambda kind: kind == tuple[Text, ...],
+        lambda items: [inline_unstructure(item) for item in items],
+    )
+    return converter
+
+
+@lru_cache(maxsize=1)
+def _converter() -> cattrs.Converter:
+    return make_converter()
+
+
+# --- public API ----------------------------------------------------------------
+
+
+def _depth_problem(value: object) -> str | None:
+    """Refuse documents nested deeper than MAX_DEPTH, without recursing."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return f"the document is nested more than {MAX_DEPTH} levels deep"
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return None
+
+
+def structure(value: object) -> Article:
+    """Build an :class:`Article` from a parsed JSON value.
+
+    Raises:
+        ValidationError: listing every problem with its JSON path.
+    """
+    if not isinstance(value, dict):
+        raise _fail(f"expected a JSON object holding an article, got {_json_type(value)}")
+    depth = _depth_problem(value)
+    if depth is not None:
+        raise ParseError(depth)
+    fields = dict(value)
+    problems: list[Problem] = []
+    schema = fields.pop("$schema", None)
+    if schema is not None and not isinstance(schema, str):
+        problems.append(Problem("$schema", f"expected a string, got {_json_type(schema)}"))
+    tag = fields.pop("type", "article")
+    if tag != "article":
+        problems.append(Problem("type", f'expected "article", got {json.dumps(tag)[:40]}'))
+    try:
+        article: Article = _converter().structure(fields, Article)
+    except Exception as error:  # noqa: BLE001 - every failure becomes a problem
+        problems.extend(problems_of(error))
+    if problems:
+        raise ValidationError(problems)
+    return article
+
+
+def unstructure(article: Article) -> dict[str, Any]:
+    """Turn an article into canonical JSON values (``type`` first, unset fields left out)."""
+    result: dict[str, Any] = {"type": "article"}
+    result.update(_converter().unstructure(article, Article))
+    return result
+
+
+def loads(text: str | bytes, *, source: str | None = None) -> Article:
+    """Load an article from JSON text (``str``, or UTF-8 ``bytes`` with or without a BOM).
+
+    Raises:
+        ParseError: the text is not JSON this package can read.
+        ValidationError: the JSON does not describe a valid article.
+    """
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ParseError(
+                f"not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset {error.start})",
+                source=source,
+            ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise ParseError("the document is empty; expected a JSON object", source=source)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParseError(
+            f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+            source=source,
+        ) from None
+    except RecursionError:
+        raise ParseError(
+            f"the document is nested more than {MAX_DEPTH} levels deep", source=source
+        ) from None
+    except ValueError as error:  # e.g. numbers with too many digits
+        raise ParseError(f"not valid JSON: {error}", source=source) from None
+    try:
+        return structure(value)
+    except ValidationError as error:
+        raise error if source is None else error.with_source(source) from None
+
+
+def load(path: str | os.PathLike[str]) -> Article:
+    """Load an article from a JSON file.
+
+    Raises:
+        ParseError: the file is not JSON this package can read.
+        ValidationError: the JSON does not describe a valid article.
+        OSError: the file cannot be read.
+    """
+    data = Path(path).read_bytes()
+    return loads(data, source=os.fspath(path))
+
+
+def dumps(article: Article) -> str:
+    """Write an article as canonical JSON text (2-space indent, UTF-8, trailing newline)."""
+    return json.dumps(unstructure(article), ensure_ascii=False, indent=2) + "\n"
+
+
+def dump(article: Article, path: str | os.PathLike[str]) -> None:
+    """Write an article as canonical JSON to *path* (atomically: a temporary file renamed)."""
+    from ._files import write_atomic
+
+    write_atomic(Path(path), dumps(article).encode("utf-8"))

@@ -1,0 +1,107 @@
+"""The exporters: one module per output format, each with one entry point.
+
+:data:`FORMATS` names every format the package writes. Exporter modules are
+imported only when their format is used, so ``import messenger_content`` never
+pays for WeasyPrint or ebooklib.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ..errors import ExportError
+from ..models import Article
+
+__all__ = ["FORMATS", "Format", "format_for", "render"]
+
+
+@attrs.frozen(kw_only=True)
+class Format:
+    """An output format and where its exporter lives."""
+
+    name: str
+    """Short name used by the API and the CLI (``-t``), e.g. ``"pdf"``."""
+    suffix: str
+    """File name suffix, e.g. ``".pdf"``."""
+    media_type: str
+    """IANA media type of the output."""
+    binary: bool
+    """Whether the exporter returns ``bytes`` (else ``str``)."""
+    entry_point: str
+    """``module:function`` of the exporter, imported on first use."""
+
+    def exporter(self) -> Callable[..., str | bytes]:
+        """Import and return the exporter function."""
+        module_name, _, function = self.entry_point.partition(":")
+        module = importlib.import_module(module_name, __package__)
+        exporter: Callable[..., str | bytes] = getattr(module, function)
+        return exporter
+
+
+#: Every format, by name, in the order ``-t all`` writes them.
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            name="html",
+            suffix=".html",
+            media_type="text/html",
+            binary=False,
+            entry_point=".html:to_html",
+        ),
+        Format(
+            name="txt",
+            suffix=".txt",
+            media_type="text/plain",
+            binary=False,
+            entry_point=".text:to_text",
+        ),
+        Format(
+            name="md",
+            suffix=".md",
+            media_type="text/markdown",
+            binary=False,
+            entry_point=".markdown:to_markdown",
+        ),
+        Format(
+            name="pdf",
+            suffix=".pdf",
+            media_type="application/pdf",
+            binary=True,
+            entry_point=".pdf:to_pdf",
+        ),
+        Format(
+            name="epub",
+            suffix=".epub",
+            media_type="application/epub+zip",
+            binary=True,
+            entry_point=".epub:to_epub",
+        ),
+    )
+}
+
+_SUFFIXES = {f.suffix: f for f in FORMATS.values()} | {
+    ".htm": FORMATS["html"],
+    ".markdown": FORMATS["md"],
+    ".text": FORMATS["txt"],
+}
+
+
+def format_for(name_or_suffix: str) -> Format:
+    """Find a format by name (``"pdf"``) or file suffix (``".pdf"``)."""
+    key = name_or_suffix.lower()
+    found = FORMATS.get(key) or _SUFFIXES.get(key if key.startswith(".") else f".{key}")
+    if found is None:
+        known = ", ".join(FORMATS)
+        raise ExportError(f"unknown format {name_or_suffix!r} (known: {known})")
+    return found
+
+
+def render(article: Article, format_name: str, **options: Any) -> bytes:
+    """Render *article* in the named format and return the file's bytes."""
+    output = format_for(format_name).exporter()(article, **options)
+    return output.encode("utf-8") if isinstance(output, str) else output

@@ -1,0 +1,498 @@
+"""The content models: the vocabulary of the whole project.
+
+Every model is an immutable value (an attrs ``frozen`` class, slotted and
+keyword-only). Models check their own invariants when built, so an
+:class:`Article` written in Python is held to the same rules as one loaded from
+JSON; a broken rule raises :class:`~messenger_content.errors.ValidationError`
+naming the field.
+
+Inline text (a paragraph's ``text``, a caption, a list item) is a tuple of
+:data:`Inline` items: plain strings and inline nodes. Constructors also take a
+plain string, and normalise what they are given (adjacent strings merged, empty
+strings dropped), so equal content always makes equal values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, ClassVar, Literal, TypeAlias
+
+import attrs
+
+from . import _rules
+from .errors import Problem, ValidationError
+
+__all__ = [
+    "Article",
+    "Author",
+    "Block",
+    "Code",
+    "Divider",
+    "Emphasis",
+    "Heading",
+    "Image",
+    "Inline",
+    "ItemList",
+    "LineBreak",
+    "Link",
+    "Newsletter",
+    "Paragraph",
+    "Publication",
+    "Quote",
+    "RelatedLink",
+    "Rule",
+    "Strong",
+    "Text",
+]
+
+
+# --- field rules -----------------------------------------------------------
+#
+# Each rule is a validator that also knows its JSON Schema fragment, so the
+# schema is generated from the same objects that check the values.
+
+
+def _fail(path: str, message: str) -> ValidationError:
+    return ValidationError([Problem(path, message)])
+
+
+def _check_str(path: str, value: object, *, empty_ok: bool = False) -> None:
+    if not isinstance(value, str):
+        raise _fail(path, f"expected a string, got {type(value).__name__}")
+    if not empty_ok and not value.strip():
+        raise _fail(path, "must not be empty")
+    problem = _rules.text_problem(value)
+    if problem is not None:
+        raise _fail(path, problem)
+
+
+_STRING_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "allOf": [{"pattern": _rules.NONBLANK_PATTERN}, {"pattern": _rules.TEXT_PATTERN}],
+}
+
+
+@attrs.frozen
+class Rule:
+    """A field validator that also publishes its JSON Schema fragment."""
+
+    check: Callable[[str, Any], None]
+    """Raises :class:`ValidationError` (path relative to the field) if the value is bad."""
+    schema: dict[str, Any]
+    """JSON Schema fragment for the field's value."""
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        """Check *value* as attrs validators do; ``None`` passes where it is the default."""
+        if value is None and attribute.default is None:
+            return
+        self.check(attribute.name, value)
+
+
+def _string_check(path: str, value: object) -> None:
+    _check_str(path, value)
+
+
+def _url_rule(problem_of: Callable[[str], str | None], pattern: str) -> Rule:
+    def check(path: str, value: object) -> None:
+        _check_str(path, value)
+        assert isinstance(value, str)
+        problem = problem_of(value)
+        if problem is not None:
+            raise _fail(path, problem)
+
+    return Rule(check, {"type": "string", "pattern": pattern})
+
+
+def _language_check(path: str, value: object) -> None:
+    _check_str(path, value)
+    assert isinstance(value, str)
+    problem = _rules.language_problem(value)
+    if problem is not None:
+        raise _fail(path, problem)
+
+
+def _datetime_check(path: str, value: object) -> None:
+    problem = _rules.datetime_problem(value)
+    if problem is not None:
+        raise _fail(path, problem)
+
+
+def _positive_int_check(path: str, value: object) -> None:
+    if type(value) is not int:
+        raise _fail(path, f"expected an integer, got {type(value).__name__}")
+    if value < 1:
+        raise _fail(path, f"expected a positive integer, got {value}")
+
+
+def _choice(*allowed: object) -> Rule:
+    def check(path: str, value: object) -> None:
+        if not any(type(value) is type(a) and value == a for a in allowed):
+            shown = ", ".join(map(repr, allowed))
+            raise _fail(path, f"expected one of {shown}, got {value!r}")
+
+    return Rule(check, {"enum": list(allowed)})
+
+
+def _flag_check(path: str, value: object) -> None:
+    if type(value) is not bool:
+        raise _fail(path, f"expected true or false, got {type(value).__name__}")
+
+
+def _strings_check(path: str, value: object) -> None:
+    assert isinstance(value, tuple)
+    for index, item in enumerate(value):
+        _check_str(f"{path}[{index}]", item)
+
+
+def _instances(kind: type | tuple[type, ...], what: str) -> Rule:
+    def check(path: str, value: object) -> None:
+        items = value if isinstance(value, tuple) else (value,)
+        for index, item in enumerate(items):
+            if not isinstance(item, kind):
+                where = f"{path}[{index}]" if isinstance(value, tuple) else path
+                raise _fail(where, f"expected {what}, got {type(item).__name__}")
+
+    return Rule(check, {})
+
+
+_string = Rule(_string_check, _STRING_SCHEMA)
+_href = _url_rule(_rules.href_problem, _rules.HREF_PATTERN)
+_http_url = _url_rule(_rules.http_url_problem, _rules.HTTP_URL_PATTERN)
+_src = _url_rule(_rules.src_problem, _rules.SRC_PATTERN)
+_language = Rule(_language_check, {"type": "string", "pattern": _rules.LANGUAGE_PATTERN})
+_datetime = Rule(
+    _datetime_check,
+    {"type": "string", "format": "date-time", "pattern": _rules.DATETIME_PATTERN},
+)
+_positive_int = Rule(_positive_int_check, {"type": "integer", "minimum": 1})
+_flag = Rule(_flag_check, {"type": "boolean"})
+_strings = Rule(_strings_check, {"type": "array", "items": _STRING_SCHEMA})
+
+
+# --- inline content ----------------------------------------------------------
+
+
+def to_text(value: str | Iterable[Inline]) -> Text:
+    """Normalise inline content: a string becomes a 1-tuple, adjacent strings merge, empties go."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    result: list[Inline] = []
+    for item in value:
+        if isinstance(item, str):
+            if not item:
+                continue
+            if result and isinstance(result[-1], str):
+                result[-1] += item
+                continue
+        result.append(item)
+    return tuple(result)
+
+
+def _check_text(path: str, value: Text, *, empty_ok: bool) -> None:
+    if not value and not empty_ok:
+        raise _fail(path, "must not be empty")
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            _check_str(f"{path}[{index}]", item, empty_ok=True)
+        elif not isinstance(item, INLINE_NODE_CLASSES):
+            raise _fail(
+                f"{path}[{index}]",
+                f"expected a string or an inline node, got {type(item).__name__}",
+            )
+
+
+def _text_check(path: str, value: object) -> None:
+    if not isinstance(value, tuple):
+        raise _fail(path, f"expected inline content, got {type(value).__name__}")
+    _check_text(path, value, empty_ok=False)
+
+
+_text = Rule(_text_check, {"$ref": "#/$defs/text"})
+
+
+def _optional_text(value: str | Iterable[Inline] | None) -> Text | None:
+    return None if value is None else to_text(value)
+
+
+@attrs.frozen(kw_only=True)
+class Emphasis:
+    """Emphasised text (rendered in italics)."""
+
+    type: ClassVar[str] = "emphasis"
+    text: Text = attrs.field(converter=to_text, validator=_text)
+    """The emphasised inline content."""
+
+
+@attrs.frozen(kw_only=True)
+class Strong:
+    """Strongly emphasised text (rendered in bold)."""
+
+    type: ClassVar[str] = "strong"
+    text: Text = attrs.field(converter=to_text, validator=_text)
+    """The strong inline content."""
+
+
+@attrs.frozen(kw_only=True)
+class Link:
+    """A hyperlink around inline content."""
+
+    type: ClassVar[str] = "link"
+    href: str = attrs.field(validator=_href)
+    """Target: http(s) or mailto URL, relative URL or ``#fragment``; other schemes are refused."""
+    text: Text | None = attrs.field(default=None, converter=_optional_text, validator=_text)
+    """The link's inline content; the ``href`` itself is shown when absent."""
+
+
+@attrs.frozen(kw_only=True)
+class Code:
+    """Inline code or a literal, shown in a monospace face."""
+
+    type: ClassVar[str] = "code"
+    text: str = attrs.field(validator=_string)
+    """The literal text (no nested nodes)."""
+
+
+@attrs.frozen(kw_only=True)
+class LineBreak:
+    """A hard line break inside a paragraph, caption or list item."""
+
+    type: ClassVar[str] = "line_break"
+
+
+InlineNode: TypeAlias = Emphasis | Strong | Link | Code | LineBreak
+"""Any inline node (inline content other than a plain string)."""
+Inline: TypeAlias = str | InlineNode
+"""One piece of inline content: a plain string or an inline node."""
+Text: TypeAlias = tuple[Inline, ...]
+"""Inline content, normalised: no empty strings, no two strings in a row."""
+
+INLINE_NODE_CLASSES: tuple[type[InlineNode], ...] = (Emphasis, Strong, Link, Code, LineBreak)
+
+
+# --- article parts -----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Image:
+    """An image: the ``image`` block, an article's lead image or a publication's logo."""
+
+    type: ClassVar[str] = "image"
+    src: str = attrs.field(validator=_src)
+    """A path relative to the article's JSON file, a ``data:`` URI or an http(s) URL."""
+    alt: str | None = attrs.field(default=None, validator=_string)
+    """Alternative text for readers who cannot see the image."""
+    caption: Text | None = attrs.field(default=None, converter=_optional_text, validator=_text)
+    """Inline caption shown under the image."""
+    credit: str | None = attrs.field(default=None, validator=_string)
+    """Photographer or agency credit, e.g. ``"STEFANO RELLANDINI/AFP via Getty Images"``."""
+    width: int | None = attrs.field(default=None, validator=_positive_int)
+    """Intrinsic width in pixels, if known."""
+    height: int | None = attrs.field(default=None, validator=_positive_int)
+    """Intrinsic height in pixels, if known."""
+
+
+@attrs.frozen(kw_only=True)
+class Publication:
+    """The publication an article appears in."""
+
+    name: str = attrs.field(validator=_string)
+    """The publication's name, e.g. ``"The Messenger"``."""
+    slogan: str | None = attrs.field(default=None, validator=_string)
+    """Its slogan or tagline."""
+    url: str | None = attrs.field(default=None, validator=_http_url)
+    """Its home page (absolute http or https URL)."""
+    logo: Image | None = attrs.field(default=None, validator=_instances(Image, "an Image"))
+    """Its logo."""
+
+
+@attrs.frozen(kw_only=True)
+class Author:
+    """A person credited on the article."""
+
+    name: str = attrs.field(validator=_string)
+    """The author's name as shown in the byline."""
+    role: str | None = attrs.field(default=None, validator=_string)
+    """Role in the byline, e.g. ``"Senior Reporter"``."""
+    url: str | None = attrs.field(default=None, validator=_href)
+    """Author page or profile link."""
+
+
+# --- blocks ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Paragraph:
+    """A paragraph of body text."""
+
+    type: ClassVar[str] = "paragraph"
+    text: Text = attrs.field(converter=to_text, validator=_text)
+    """The paragraph's inline content."""
+
+
+HeadingLevel: TypeAlias = Literal[2, 3, 4, 5, 6]
+"""Heading levels allowed in the body; level 1 is the headline."""
+
+
+@attrs.frozen(kw_only=True)
+class Heading:
+    """A section heading inside the body."""
+
+    type: ClassVar[str] = "heading"
+    text: Text = attrs.field(converter=to_text, validator=_text)
+    """The heading's inline content."""
+    level: HeadingLevel = attrs.field(default=2, validator=_choice(2, 3, 4, 5, 6))
+    """Outline level, 2 to 6 (the headline is level 1)."""
+
+
+QuoteStyle: TypeAlias = Literal["block", "pull"]
+"""How a quote is set: ``block`` in the text flow, ``pull`` set apart for display."""
+
+
+@attrs.frozen(kw_only=True)
+class Quote:
+    """Quoted speech or writing set as a block."""
+
+    type: ClassVar[str] = "quote"
+    text: Text = attrs.field(converter=to_text, validator=_text)
+    """The quoted inline content."""
+    attribution: str | None = attrs.field(default=None, validator=_string)
+    """Who said or wrote it."""
+    source: str | None = attrs.field(default=None, validator=_string)
+    """Where it was said or published, e.g. ``"Rolling Stone"``."""
+    url: str | None = attrs.field(default=None, validator=_href)
+    """Link to the source."""
+    style: QuoteStyle = attrs.field(default="block", validator=_choice("block", "pull"))
+    """``"block"`` (default) or ``"pull"`` for a display pull quote."""
+
+
+def _items(value: Iterable[str | Iterable[Inline]]) -> tuple[Text, ...]:
+    return tuple(to_text(item) for item in value)
+
+
+def _items_check(path: str, value: object) -> None:
+    assert isinstance(value, tuple)
+    if not value:
+        raise _fail(path, "a list needs at least one item")
+    for index, item in enumerate(value):
+        _check_text(f"{path}[{index}]", item, empty_ok=False)
+
+
+_check_items = Rule(
+    _items_check, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/text"}}
+)
+
+
+@attrs.frozen(kw_only=True)
+class ItemList:
+    """A bulleted or numbered list (the ``list`` block)."""
+
+    type: ClassVar[str] = "list"
+    items: tuple[Text, ...] = attrs.field(converter=_items, validator=_check_items)
+    """The items, each inline content; at least one, none empty."""
+    ordered: bool = attrs.field(default=False, validator=_flag)
+    """Numbered (``true``) or bulleted (``false``, the default)."""
+
+
+@attrs.frozen(kw_only=True)
+class RelatedLink:
+    """A pointer to a related story, set apart from the text flow."""
+
+    type: ClassVar[str] = "related_link"
+    title: str = attrs.field(validator=_string)
+    """The related story's title."""
+    url: str | None = attrs.field(default=None, validator=_href)
+    """Where the related story lives."""
+    summary: str | None = attrs.field(default=None, validator=_string)
+    """A line about the related story."""
+
+
+@attrs.frozen(kw_only=True)
+class Newsletter:
+    """A newsletter sign-up box."""
+
+    type: ClassVar[str] = "newsletter"
+    title: str = attrs.field(validator=_string)
+    """The box's title, e.g. ``"The Messenger Newsletters"``."""
+    description: str | None = attrs.field(default=None, validator=_string)
+    """What the newsletter offers."""
+    legal: str | None = attrs.field(default=None, validator=_string)
+    """Legal line shown under the form (terms, privacy)."""
+    signup_url: str | None = attrs.field(default=None, validator=_href)
+    """Where the sign-up form posts; without it no form is rendered."""
+    button_label: str = attrs.field(default="Sign up", validator=_string)
+    """Label of the sign-up button."""
+    success_title: str | None = attrs.field(default=None, validator=_string)
+    """Title shown once signed up, e.g. ``"Thanks for signing up!"``."""
+    success_message: str | None = attrs.field(default=None, validator=_string)
+    """Message shown once signed up."""
+
+
+@attrs.frozen(kw_only=True)
+class Divider:
+    """A thematic break between parts of the body."""
+
+    type: ClassVar[str] = "divider"
+
+
+Block: TypeAlias = (
+    Paragraph | Heading | Quote | Image | ItemList | RelatedLink | Newsletter | Divider
+)
+"""Any body block."""
+
+BLOCK_CLASSES: tuple[type[Block], ...] = (
+    Paragraph,
+    Heading,
+    Quote,
+    Image,
+    ItemList,
+    RelatedLink,
+    Newsletter,
+    Divider,
+)
+
+
+# --- the article -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Article:
+    """A news article: metadata and a body of blocks."""
+
+    type: ClassVar[str] = "article"
+    id: str | None = attrs.field(default=None, validator=_string)
+    """Stable identifier; seeds the EPUB identifier and output file names."""
+    url: str | None = attrs.field(default=None, validator=_http_url)
+    """Canonical absolute http(s) URL of the article."""
+    language: str = attrs.field(default="en", validator=_language)
+    """BCP 47 language tag; drives ``lang``/``dir``, hyphenation and metadata."""
+    headline: str = attrs.field(validator=_string)
+    """The headline, plain text."""
+    subheadline: str | None = attrs.field(default=None, validator=_string)
+    """Dek or standfirst under the headline."""
+    summary: str | None = attrs.field(default=None, validator=_string)
+    """One-paragraph description for metadata."""
+    publication: Publication | None = attrs.field(
+        default=None, validator=_instances(Publication, "a Publication")
+    )
+    """The publication the article appears in."""
+    authors: tuple[Author, ...] = attrs.field(
+        default=(), converter=tuple, validator=_instances(Author, "an Author")
+    )
+    """Credited authors, in byline order."""
+    published: datetime | None = attrs.field(default=None, validator=_datetime)
+    """First publication time, with its offset."""
+    updated: datetime | None = attrs.field(default=None, validator=_datetime)
+    """Last update time, with its offset."""
+    section: str | None = attrs.field(default=None, validator=_string)
+    """Section of the publication, e.g. ``"Entertainment"``."""
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_strings)
+    """Keywords."""
+    lead_image: Image | None = attrs.field(default=None, validator=_instances(Image, "an Image"))
+    """The image shown at the top of the article."""
+    rights: str | None = attrs.field(default=None, validator=_string)
+    """Copyright line."""
+    body: tuple[Block, ...] = attrs.field(
+        converter=tuple, validator=_instances(BLOCK_CLASSES, "a block")
+    )
+    """The body, in reading order."""
