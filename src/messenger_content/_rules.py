@@ -74,11 +74,11 @@ def text_problem(value: str) -> str | None:
     )
 
 
-def _scheme_problem(value: str, what: str, allowed: str) -> str:
+def _scheme_problem(value: str, what: str, allowed: str, schemes: tuple[str, ...]) -> str:
     scheme = _SCHEME.match(value)
     if value == "":
         return f"expected a {what}, got an empty string"
-    if scheme is not None and not value.lower().startswith(("http:", "https:", "mailto:", "data:")):
+    if scheme is not None and scheme.group(1).lower() not in schemes:
         return f"{scheme.group(1).lower()}: {what}s are not allowed (use {allowed})"
     return f"expected a {what} ({allowed}) without white space or control characters"
 
@@ -87,21 +87,31 @@ def href_problem(value: str) -> str | None:
     """Say what is wrong with *value* as a link target, or return ``None``."""
     if _HREF.match(value):
         return None
-    return _scheme_problem(value, "link", "http, https, mailto, a relative URL or a #fragment")
+    return _scheme_problem(
+        value,
+        "link",
+        "http, https, mailto, a relative URL or a #fragment",
+        ("http", "https", "mailto"),
+    )
 
 
 def http_url_problem(value: str) -> str | None:
     """Say what is wrong with *value* as an absolute http(s) URL, or return ``None``."""
     if _HTTP_URL.match(value):
         return None
-    return _scheme_problem(value, "URL", "an absolute http or https URL")
+    return _scheme_problem(value, "URL", "an absolute http or https URL", ("http", "https"))
 
 
 def src_problem(value: str) -> str | None:
     """Say what is wrong with *value* as an image source, or return ``None``."""
     if _SRC.match(value):
         return None
-    return _scheme_problem(value, "image source", "a relative path, a data: URI or an http(s) URL")
+    return _scheme_problem(
+        value,
+        "image source",
+        "a relative path, a data: URI or an http(s) URL",
+        ("http", "https", "data"),
+    )
 
 
 def language_problem(value: str) -> str | None:

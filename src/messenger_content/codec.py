@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import types
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -33,12 +35,13 @@ from .models import (
     Article,
     Block,
     Inline,
+    Rule,
     Text,
     to_text,
 )
 
 __all__ = [
-    "MAX_DEPTH",
+    "MAX_INLINE_DEPTH",
     "dump",
     "dumps",
     "load",
@@ -48,8 +51,8 @@ __all__ = [
     "unstructure",
 ]
 
-#: The deepest nesting of JSON arrays and objects a document may have.
-MAX_DEPTH = 64
+#: How deep inline nodes may nest (emphasis in a link in strong ...).
+MAX_INLINE_DEPTH = 32
 
 _JSON_TYPE_NAMES = {
     dict: "an object",
@@ -102,12 +105,6 @@ def problems_of(error: BaseException, path: str = "") -> Iterator[Problem]:
         yield Problem(path, "required key is missing")
     else:
         yield Problem(path, str(error) or type(error).__name__)
-
-
-def _validation_error(error: BaseException) -> ValidationError:
-    if isinstance(error, ValidationError) and not isinstance(error, ParseError):
-        return error
-    return ValidationError(list(problems_of(error)))
 
 
 # --- structuring hooks ---------------------------------------------------------
@@ -176,30 +173,53 @@ def _structure_tuple_of(item_hook: Callable[[object], Any]) -> Callable[[object,
 
 
 class _Dispatch:
-    """Structures a ``{"type": ...}`` object into the class its tag names."""
+    """Structures a ``{"type": ...}`` object into the class its tag names.
 
-    def __init__(self, converter: cattrs.Converter, classes: tuple[type, ...], what: str) -> None:
-        self.converter = converter
-        self.classes = {cls.type: cls for cls in classes}  # type: ignore[attr-defined]
+    Inline nodes nest; ``max_depth`` bounds how deep, so no document can make
+    the loader (or an exporter after it) recurse without limit.
+    """
+
+    def __init__(
+        self,
+        converter: cattrs.Converter,
+        classes: tuple[type, ...],
+        what: str,
+        max_depth: int | None = None,
+    ) -> None:
+        self.hooks = {
+            cls.type: _structure_attrs(converter, cls, tagged=True)  # type: ignore[attr-defined]
+            for cls in classes
+        }
+        self.known = ", ".join(sorted(self.hooks))
         self.what = what
         self.article = "an" if what[0] in "aeiou" else "a"
+        self.max_depth = max_depth
+        self.depth = threading.local()
 
     def __call__(self, value: object) -> Any:
         if not isinstance(value, dict):
             raise _fail(f"expected {self.article} {self.what} object, got {_json_type(value)}")
         tag = value.get("type")
-        if tag is None:
-            known = ", ".join(sorted(self.classes))
-            raise _fail(f"required key is missing (one of: {known})", "type")
-        cls = self.classes.get(tag) if isinstance(tag, str) else None
-        if cls is None:
-            known = ", ".join(sorted(self.classes))
+        hook = self.hooks.get(tag) if isinstance(tag, str) else None
+        if hook is None:
+            if tag is None:
+                raise _fail(f"required key is missing (one of: {self.known})", "type")
             raise _fail(
-                f"unknown {self.what} type {json.dumps(tag)[:40]} (expected one of: {known})",
+                f"unknown {self.what} type {json.dumps(tag)[:40]} (expected one of: {self.known})",
                 "type",
             )
-        fields = {key: item for key, item in value.items() if key != "type"}
-        return self.converter.structure(fields, cls)
+        if self.max_depth is None:
+            return hook(value, None)
+        depth = getattr(self.depth, "value", 0)
+        if depth >= self.max_depth:
+            raise ParseError(
+                f"{self.what} content is nested more than {self.max_depth} levels deep"
+            )
+        self.depth.value = depth + 1
+        try:
+            return hook(value, None)
+        finally:
+            self.depth.value = depth
 
 
 def _structure_inline(dispatch: _Dispatch) -> Callable[[object], Inline]:
@@ -225,12 +245,115 @@ def _structure_text(inline: Callable[[object], Inline]) -> Callable[[object, obj
             problem = _rules.text_problem(value)
             if problem is not None:
                 raise _fail(problem)
-            return to_text(value)
-        if not isinstance(value, list):
+            text = to_text(value)
+        elif isinstance(value, list):
+            text = to_text(items(value, None))
+        else:
             raise _fail(f"expected a string or an array of inline content, got {_json_type(value)}")
-        return to_text(items(value, None))
+        if not text:
+            raise _fail("must not be empty")
+        return text
 
     return structure
+
+
+def _checked_by_hook(kind: Any) -> bool:
+    """Types whose structure hook enforces the whole field rule (inline text)."""
+    if get_origin(kind) in (Union, types.UnionType):
+        kinds = [arg for arg in get_args(kind) if arg is not type(None)]
+        return len(kinds) == 1 and kinds[0] == Text
+    return bool(kind == Text)
+
+
+def _structure_attrs(
+    converter: cattrs.Converter, cls: type, *, tagged: bool = False
+) -> Callable[[object, object], Any]:
+    """Structure an attrs model from a JSON object, reporting every problem at once.
+
+    Each field is structured by its hook and checked by its rule (the same
+    :class:`~messenger_content.models.Rule` the model's validator runs), with
+    the JSON path of any problem. The instance is then made without running
+    the validators a second time.
+    """
+    attrs.resolve_types(cls)
+    required = [field.name for field in attrs.fields(cls) if field.default is attrs.NOTHING]
+    defaults = {
+        field.name: field.default
+        for field in attrs.fields(cls)
+        if field.default is not attrs.NOTHING
+    }
+    allowed = frozenset(field.name for field in attrs.fields(cls)) | ({"type"} if tagged else set())
+    article = "an" if cls.__name__[0] in "AEIOU" else "a"
+    expected = f"expected {article} {cls.__name__} object"
+    new = object.__new__
+    set_attribute = object.__setattr__
+    # Field hooks are looked up on first use: inline nodes and inline text
+    # refer to each other, so not every hook exists when this one is made.
+    fields: list[tuple[str, Any, Callable[[Any, Any], Any], Any]] = []
+
+    def field_hooks() -> list[tuple[str, Any, Callable[[Any, Any], Any], Any]]:
+        if not fields:
+            fields.extend(
+                (
+                    field.name,
+                    field.type,
+                    converter.get_structure_hook(field.type),
+                    None
+                    if _checked_by_hook(field.type) or not isinstance(field.validator, Rule)
+                    else field.validator.check,
+                )
+                for field in attrs.fields(cls)
+            )
+        return fields
+
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, dict):
+            raise _fail(f"{expected}, got {_json_type(value)}")
+        problems: list[Problem] = []
+        if not allowed.issuperset(value):
+            problems.extend(
+                Problem(key, "unknown key (check its spelling)")
+                for key in value
+                if key not in allowed
+            )
+        problems.extend(
+            Problem(name, "required key is missing") for name in required if name not in value
+        )
+        instance: Any = new(cls)
+        for name, kind, hook, rule in fields or field_hooks():
+            if name in value:
+                try:
+                    if value[name] is None:
+                        raise _fail("null is not allowed (leave the key out instead)")
+                    item = hook(value[name], kind)
+                    if rule is not None:
+                        rule("", item)
+                except Exception as error:  # noqa: BLE001 - every failure becomes a problem
+                    problems.extend(problems_of(error, name))
+                    continue
+            elif name in defaults:
+                item = defaults[name]
+            else:
+                continue
+            set_attribute(instance, name, item)
+        if problems:
+            raise ValidationError(problems)
+        return instance
+
+    return structure
+
+
+def _structure_homogeneous_tuple(
+    converter: cattrs.Converter, kind: Any
+) -> Callable[[object, object], Any]:
+    (item_type, _) = get_args(kind)
+    item_hook = converter.get_structure_hook(item_type)
+    return _structure_tuple_of(lambda item: item_hook(item, item_type))
+
+
+def _is_homogeneous_tuple(kind: Any) -> bool:
+    args = get_args(kind)
+    return get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
 # --- unstructuring hooks -------------------------------------------------------
@@ -278,6 +401,12 @@ def _is_literal(kind: Any) -> bool:
 def make_converter() -> cattrs.Converter:
     """Build the strict converter between JSON values and the models."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook_factory(
+        attrs.has, lambda cls: _structure_attrs(converter, cls)
+    )
+    converter.register_structure_hook_factory(
+        _is_homogeneous_tuple, lambda kind: _structure_homogeneous_tuple(converter, kind)
+    )
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
@@ -285,7 +414,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, _rules.format_datetime)
     converter.register_structure_hook_func(_is_literal, _structure_literal)
 
-    inline_dispatch = _Dispatch(converter, INLINE_NODE_CLASSES, "inline")
+    inline_dispatch = _Dispatch(converter, INLINE_NODE_CLASSES, "inline", MAX_INLINE_DEPTH)
     inline = _structure_inline(inline_dispatch)
     text = _structure_text(inline)
     converter.register_structure_hook_func(lambda kind: kind == Text, text)
@@ -319,23 +448,6 @@ def _converter() -> cattrs.Converter:
 # --- public API ----------------------------------------------------------------
 
 
-def _depth_problem(value: object) -> str | None:
-    """Refuse documents nested deeper than MAX_DEPTH, without recursing."""
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > MAX_DEPTH:
-            return f"the document is nested more than {MAX_DEPTH} levels deep"
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return None
-
-
 def structure(value: object) -> Article:
     """Build an :class:`Article` from a parsed JSON value.
 
@@ -344,9 +456,6 @@ def structure(value: object) -> Article:
     """
     if not isinstance(value, dict):
         raise _fail(f"expected a JSON object holding an article, got {_json_type(value)}")
-    depth = _depth_problem(value)
-    if depth is not None:
-        raise ParseError(depth)
     fields = dict(value)
     problems: list[Problem] = []
     schema = fields.pop("$schema", None)
@@ -397,9 +506,7 @@ def loads(text: str | bytes, *, source: str | None = None) -> Article:
             source=source,
         ) from None
     except RecursionError:
-        raise ParseError(
-            f"the document is nested more than {MAX_DEPTH} levels deep", source=source
-        ) from None
+        raise ParseError("the document is nested too deeply to read", source=source) from None
     except ValueError as error:  # e.g. numbers with too many digits
         raise ParseError(f"not valid JSON: {error}", source=source) from None
     try:

@@ -1,0 +1,439 @@
+"""The JSON loader and dumper: strictness, error paths and canonical output."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import messenger_content as mc
+
+EXAMPLES = sorted(Path(__file__).parent.parent.glob("examples/*/article.json"))
+
+
+def minimal(**fields: Any) -> dict[str, Any]:
+    """A valid article document, with *fields* replacing or adding keys."""
+    document: dict[str, Any] = {
+        "headline": "A headline",
+        "body": [{"type": "paragraph", "text": "Some text."}],
+    }
+    document.update(fields)
+    return document
+
+
+def with_block(block: Any) -> dict[str, Any]:
+    """A valid article whose second block is *block*."""
+    return minimal(body=[{"type": "paragraph", "text": "First."}, block])
+
+
+def text_of(document: Any) -> str:
+    return json.dumps(document)
+
+
+# Each case: (id, JSON text, path the first problem must name, words the message must contain).
+MALFORMED: list[tuple[str, str, str, str]] = [
+    ("missing-headline", text_of({"body": []}), "headline", "required key is missing"),
+    ("missing-body", text_of({"headline": "x"}), "body", "required key is missing"),
+    ("empty-headline", text_of(minimal(headline="")), "headline", "must not be empty"),
+    ("blank-headline", text_of(minimal(headline="  \n ")), "headline", "must not be empty"),
+    ("headline-number", text_of(minimal(headline=5)), "headline", "expected a string"),
+    ("unknown-top-key", text_of(minimal(hedline="typo")), "hedline", "unknown key"),
+    ("wrong-type-tag", text_of(minimal(type="blog")), "type", '"article"'),
+    ("body-not-list", text_of(minimal(body={"type": "paragraph"})), "body", "expected an array"),
+    ("block-not-object", text_of(minimal(body=["text"])), "body[0]", "expected a block object"),
+    ("block-without-type", text_of(with_block({"text": "x"})), "body[1].type", "required key"),
+    ("unknown-block-type", text_of(with_block({"type": "video"})), "body[1].type", "unknown block"),
+    (
+        "unknown-block-key",
+        text_of(with_block({"type": "paragraph", "text": "x", "txt": "y"})),
+        "body[1].txt",
+        "unknown key",
+    ),
+    (
+        "paragraph-without-text",
+        text_of(with_block({"type": "paragraph"})),
+        "body[1].text",
+        "required key",
+    ),
+    (
+        "empty-paragraph",
+        text_of(with_block({"type": "paragraph", "text": ""})),
+        "body[1].text",
+        "must not be empty",
+    ),
+    (
+        "empty-inline-list",
+        text_of(with_block({"type": "paragraph", "text": []})),
+        "body[1].text",
+        "must not be empty",
+    ),
+    (
+        "javascript-link",
+        text_of(
+            with_block(
+                {
+                    "type": "paragraph",
+                    "text": ["see ", {"type": "link", "href": "javascript:alert(1)", "text": "x"}],
+                }
+            )
+        ),
+        "body[1].text[1].href",
+        "javascript: links are not allowed",
+    ),
+    (
+        "data-link",
+        text_of(
+            with_block(
+                {"type": "paragraph", "text": [{"type": "link", "href": "data:text/html,<b>"}]}
+            )
+        ),
+        "body[1].text[0].href",
+        "data: links are not allowed",
+    ),
+    (
+        "tab-hidden-javascript-link",
+        text_of(
+            with_block({"type": "paragraph", "text": [{"type": "link", "href": "java\tscript:x"}]})
+        ),
+        "body[1].text[0].href",
+        "without white space",
+    ),
+    (
+        "nested-bad-link",
+        text_of(
+            with_block(
+                {
+                    "type": "quote",
+                    "text": [
+                        {
+                            "type": "emphasis",
+                            "text": ["a", {"type": "link", "href": "file:///etc/passwd"}],
+                        }
+                    ],
+                }
+            )
+        ),
+        "body[1].text[0].text[1].href",
+        "file: links are not allowed",
+    ),
+    (
+        "unknown-inline-type",
+        text_of(with_block({"type": "paragraph", "text": [{"type": "underline", "text": "x"}]})),
+        "body[1].text[0].type",
+        "unknown inline type",
+    ),
+    (
+        "inline-number",
+        text_of(with_block({"type": "paragraph", "text": ["a", 3]})),
+        "body[1].text[1]",
+        "expected a string or an inline object",
+    ),
+    (
+        "control-character",
+        text_of(with_block({"type": "paragraph", "text": "bell\u0007"})),
+        "body[1].text",
+        "U+0007",
+    ),
+    (
+        "control-character-in-list",
+        text_of(
+            with_block(
+                {"type": "paragraph", "text": ["ok", {"type": "strong", "text": "\u001b[31m"}]}
+            )
+        ),
+        "body[1].text[1].text",
+        "U+001B",
+    ),
+    (
+        "carriage-return",
+        text_of(minimal(headline="one\r\ntwo")),
+        "headline",
+        "U+000D",
+    ),
+    (
+        "heading-level-1",
+        text_of(with_block({"type": "heading", "text": "h", "level": 1})),
+        "body[1].level",
+        "expected one of 2, 3, 4, 5, 6",
+    ),
+    (
+        "heading-level-7",
+        text_of(with_block({"type": "heading", "text": "h", "level": 7})),
+        "body[1].level",
+        "got 7",
+    ),
+    (
+        "heading-level-string",
+        text_of(with_block({"type": "heading", "text": "h", "level": "2"})),
+        "body[1].level",
+        "expected one of",
+    ),
+    (
+        "heading-level-bool",
+        text_of(with_block({"type": "heading", "text": "h", "level": True})),
+        "body[1].level",
+        "expected one of",
+    ),
+    (
+        "quote-style",
+        text_of(with_block({"type": "quote", "text": "q", "style": "huge"})),
+        "body[1].style",
+        '"block", "pull"',
+    ),
+    (
+        "empty-list",
+        text_of(with_block({"type": "list", "items": []})),
+        "body[1].items",
+        "at least one item",
+    ),
+    (
+        "empty-list-item",
+        text_of(with_block({"type": "list", "items": ["a", ""]})),
+        "body[1].items[1]",
+        "must not be empty",
+    ),
+    (
+        "ordered-not-bool",
+        text_of(with_block({"type": "list", "items": ["a"], "ordered": 1})),
+        "body[1].ordered",
+        "expected true or false",
+    ),
+    (
+        "image-without-src",
+        text_of(with_block({"type": "image", "alt": "x"})),
+        "body[1].src",
+        "required key",
+    ),
+    (
+        "image-javascript-src",
+        text_of(with_block({"type": "image", "src": "javascript:x"})),
+        "body[1].src",
+        "javascript: image sources are not allowed",
+    ),
+    (
+        "image-zero-width",
+        text_of(with_block({"type": "image", "src": "a.png", "width": 0})),
+        "body[1].width",
+        "positive integer",
+    ),
+    (
+        "image-float-height",
+        text_of(with_block({"type": "image", "src": "a.png", "height": 2.5})),
+        "body[1].height",
+        "expected an integer",
+    ),
+    (
+        "newsletter-without-title",
+        text_of(with_block({"type": "newsletter"})),
+        "body[1].title",
+        "required key",
+    ),
+    (
+        "related-link-bad-url",
+        text_of(with_block({"type": "related_link", "title": "t", "url": "vbscript:x"})),
+        "body[1].url",
+        "vbscript: links are not allowed",
+    ),
+    (
+        "divider-with-field",
+        text_of(with_block({"type": "divider", "text": "x"})),
+        "body[1].text",
+        "unknown key",
+    ),
+    ("naive-date", text_of(minimal(published="2023-07-28T10:00:00")), "published", "has no offset"),
+    ("date-only", text_of(minimal(published="2023-07-28")), "published", "RFC 3339"),
+    (
+        "impossible-date",
+        text_of(minimal(updated="2023-02-30T10:00:00Z")),
+        "updated",
+        "not a real date",
+    ),
+    ("date-number", text_of(minimal(published=1690538400)), "published", "date-time string"),
+    (
+        "relative-canonical-url",
+        text_of(minimal(url="/news/1")),
+        "url",
+        "absolute http or https URL",
+    ),
+    ("bad-language", text_of(minimal(language="English!")), "language", "BCP 47"),
+    ("authors-not-list", text_of(minimal(authors="Jane")), "authors", "expected an array"),
+    (
+        "author-without-name",
+        text_of(minimal(authors=[{"role": "Editor"}])),
+        "authors[0].name",
+        "required key",
+    ),
+    (
+        "author-unknown-key",
+        text_of(minimal(authors=[{"name": "A", "email": "a@b"}])),
+        "authors[0].email",
+        "unknown key",
+    ),
+    ("tag-empty", text_of(minimal(tags=["ok", ""])), "tags[1]", "must not be empty"),
+    (
+        "publication-without-name",
+        text_of(minimal(publication={"slogan": "s"})),
+        "publication.name",
+        "required key",
+    ),
+    (
+        "logo-bad-src",
+        text_of(minimal(publication={"name": "P", "logo": {"src": "ftp://x/y.png"}})),
+        "publication.logo.src",
+        "ftp: image sources",
+    ),
+    (
+        "lead-image-with-type",
+        text_of(minimal(lead_image={"type": "image", "src": "a.png"})),
+        "lead_image.type",
+        "unknown key",
+    ),
+    ("null-optional", text_of(minimal(subheadline=None)), "subheadline", "null is not allowed"),
+    ("schema-not-string", text_of(minimal(**{"$schema": 3})), "$schema", "expected a string"),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "words"), [c[1:] for c in MALFORMED], ids=[c[0] for c in MALFORMED]
+)
+def test_malformed_input_names_the_path(document: str, path: str, words: str) -> None:
+    """Each malformed document raises a ContentError whose problems name the JSON path."""
+    with pytest.raises(mc.ContentError) as caught:
+        mc.loads(document)
+    error = caught.value
+    assert isinstance(error, mc.ValidationError)
+    matching = [p for p in error.problems if p.path == path]
+    assert matching, f"no problem at {path!r}: {error}"
+    assert any(words in p.message for p in matching), str(error)
+    assert f"{path}: " in str(error)
+
+
+UNREADABLE: list[tuple[str, bytes, str]] = [
+    ("empty-file", b"", "empty"),
+    ("only-whitespace", b" \n\t ", "empty"),
+    ("syntax-error", b'{"headline": "x",}', "not valid JSON"),
+    ("truncated", b'{"headline": "x", "body": [', "not valid JSON"),
+    ("invalid-utf8", b'{"headline": "caf\xe9", "body": []}', "not valid UTF-8"),
+    ("utf16", '{"headline": "x", "body": []}'.encode("utf-16"), "not valid UTF-8"),
+    ("top-level-array", b"[]", "expected a JSON object"),
+    ("top-level-string", b'"article"', "expected a JSON object"),
+    ("top-level-null", b"null", "expected a JSON object"),
+    (
+        "deep-array",
+        b'{"headline": "x", "body": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "nested",
+    ),
+    (
+        "deep-inline",
+        b'{"headline": "x", "body": [{"type": "paragraph", "text": '
+        + b'[{"type": "emphasis", "text": ' * 200
+        + b'"x"'
+        + b"}]" * 200
+        + b"}]}",
+        "nested",
+    ),
+    ("nan", b'{"headline": "x", "body": [], "tags": [NaN]}', "tags[0]"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "words"), [c[1:] for c in UNREADABLE], ids=[c[0] for c in UNREADABLE]
+)
+def test_unreadable_input_is_one_clear_error(data: bytes, words: str) -> None:
+    """Documents that are not JSON objects give one ContentError, never a traceback."""
+    with pytest.raises(mc.ContentError) as caught:
+        mc.loads(data, source="in.json")
+    assert words in str(caught.value)
+    assert str(caught.value).startswith("in.json: ")
+
+
+def test_bom_is_accepted() -> None:
+    """A UTF-8 byte order mark before the JSON is accepted (bytes and str)."""
+    document = text_of(minimal())
+    assert mc.loads(b"\xef\xbb\xbf" + document.encode()) == mc.loads(document)
+    assert mc.loads("\ufeff" + document) == mc.loads(document)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    """A document with several problems lists all of them, one per line."""
+    document = minimal(
+        headline="",
+        language="??",
+        body=[{"type": "heading", "text": "h", "level": 9}, {"type": "nope"}],
+    )
+    with pytest.raises(mc.ValidationError) as caught:
+        mc.loads(text_of(document))
+    paths = [problem.path for problem in caught.value.problems]
+    assert sorted(paths) == ["body[0].level", "body[1].type", "headline", "language"]
+    assert len(str(caught.value).splitlines()) == 4
+
+
+def test_load_names_the_file(tmp_path: Path) -> None:
+    """Errors from load() carry the file name as their source."""
+    path = tmp_path / "bad.json"
+    path.write_text(text_of(minimal(headline=3)))
+    with pytest.raises(mc.ValidationError) as caught:
+        mc.load(path)
+    assert caught.value.source == str(path)
+    assert str(caught.value) == f"{path}: headline: expected a string, got an integer"
+
+
+def test_schema_key_and_type_are_optional_on_input() -> None:
+    """The "$schema" key is ignored; "type": "article" is optional on input, always written."""
+    plain = mc.loads(text_of(minimal()))
+    decorated = mc.loads(text_of(minimal(**{"$schema": "x.json", "type": "article"})))
+    assert plain == decorated
+    assert json.loads(mc.dumps(plain))["type"] == "article"
+
+
+def test_integral_floats_are_integers() -> None:
+    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema says)."""
+    article = mc.loads(text_of(with_block({"type": "heading", "text": "h", "level": 3.0})))
+    heading = article.body[1]
+    assert isinstance(heading, mc.Heading)
+    assert heading.level == 3
+    assert type(heading.level) is int
+
+
+def test_inline_text_is_normalised() -> None:
+    """Adjacent strings merge and empty strings vanish, so equal text gives equal values."""
+    article = mc.loads(text_of(with_block({"type": "paragraph", "text": ["a", "", "b"]})))
+    assert article.body[1] == mc.Paragraph(text="ab")
+    assert json.loads(mc.dumps(article))["body"][1]["text"] == "ab"
+
+
+def test_dates_keep_their_offset() -> None:
+    """Dates keep the offset they were written with; UTC is written as Z."""
+    article = mc.loads(
+        text_of(minimal(published="2023-07-28T10:05:00-04:00", updated="2023-07-28T15:00:00+00:00"))
+    )
+    assert article.published == datetime(2023, 7, 28, 10, 5, tzinfo=timezone(timedelta(hours=-4)))
+    written = json.loads(mc.dumps(article))
+    assert written["published"] == "2023-07-28T10:05:00-04:00"
+    assert written["updated"] == "2023-07-28T15:00:00Z"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.parent.name for p in EXAMPLES])
+def test_examples_are_canonical_after_one_round(path: Path) -> None:
+    """dump(load(x)) is canonical: dumping what it loads back gives the same text."""
+    first = mc.dumps(mc.load(path))
+    assert mc.dumps(mc.loads(first)) == first
+
+
+def test_dump_writes_atomically(tmp_path: Path) -> None:
+    """dump() writes the canonical text and leaves no temporary file behind."""
+    article = mc.loads(text_of(minimal()))
+    target = tmp_path / "out" / "article.json"
+    mc.dump(article, target)
+    assert target.read_text(encoding="utf-8") == mc.dumps(article)
+    assert [p.name for p in target.parent.iterdir()] == ["article.json"]
+
+
+def test_twenty_megabyte_paragraph_loads() -> None:
+    """A very long paragraph is content, not an attack: it loads."""
+    long_text = "word " * 4_000_000
+    article = mc.loads(text_of(minimal(body=[{"type": "paragraph", "text": long_text}])))
+    assert article.body[0] == mc.Paragraph(text=long_text)
