@@ -8,8 +8,6 @@ Load an article, check it, and render it::
     html = mc.to_html(article)
 """
 
-from __future__ import annotations
-
 from .api import export
 from .codec import dump, dumps, load, loads
 from .errors import (

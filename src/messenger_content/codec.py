@@ -458,8 +458,8 @@ def structure(value: object) -> Article:
         raise _fail(f"expected a JSON object holding an article, got {_json_type(value)}")
     fields = dict(value)
     problems: list[Problem] = []
-    schema = fields.pop("$schema", None)
-    if schema is not None and not isinstance(schema, str):
+    schema = fields.pop("$schema", "")
+    if not isinstance(schema, str):
         problems.append(Problem("$schema", f"expected a string, got {_json_type(schema)}"))
     tag = fields.pop("type", "article")
     if tag != "article":

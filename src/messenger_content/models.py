@@ -101,7 +101,10 @@ def _url_rule(problem_of: Callable[[str], str | None], pattern: str) -> Rule:
         if problem is not None:
             raise _fail(path, problem)
 
-    return Rule(check, {"type": "string", "pattern": pattern})
+    return Rule(
+        check,
+        {"type": "string", "allOf": [{"pattern": _rules.NONBLANK_PATTERN}, {"pattern": pattern}]},
+    )
 
 
 def _language_check(path: str, value: object) -> None:
@@ -455,6 +458,18 @@ BLOCK_CLASSES: tuple[type[Block], ...] = (
 # --- the article -------------------------------------------------------------
 
 
+def _authors(value: Iterable[Author]) -> tuple[Author, ...]:
+    return tuple(value)
+
+
+def _tags(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _body(value: Iterable[Block]) -> tuple[Block, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Article:
     """A news article: metadata and a body of blocks."""
@@ -477,7 +492,7 @@ class Article:
     )
     """The publication the article appears in."""
     authors: tuple[Author, ...] = attrs.field(
-        default=(), converter=tuple, validator=_instances(Author, "an Author")
+        default=(), converter=_authors, validator=_instances(Author, "an Author")
     )
     """Credited authors, in byline order."""
     published: datetime | None = attrs.field(default=None, validator=_datetime)
@@ -486,13 +501,13 @@ class Article:
     """Last update time, with its offset."""
     section: str | None = attrs.field(default=None, validator=_string)
     """Section of the publication, e.g. ``"Entertainment"``."""
-    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_strings)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tags, validator=_strings)
     """Keywords."""
     lead_image: Image | None = attrs.field(default=None, validator=_instances(Image, "an Image"))
     """The image shown at the top of the article."""
     rights: str | None = attrs.field(default=None, validator=_string)
     """Copyright line."""
     body: tuple[Block, ...] = attrs.field(
-        converter=tuple, validator=_instances(BLOCK_CLASSES, "a block")
+        converter=_body, validator=_instances(BLOCK_CLASSES, "a block")
     )
     """The body, in reading order."""

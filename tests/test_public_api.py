@@ -1,0 +1,38 @@
+"""The public API is deliberate: __all__ lists exactly what the package exports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import messenger_content as mc
+
+
+def test_all_is_sorted_and_complete() -> None:
+    """__all__ is sorted and names every public attribute (modules aside)."""
+    assert list(mc.__all__) == sorted(mc.__all__)
+    public = {
+        name
+        for name, value in vars(mc).items()
+        if not name.startswith("_") and type(value).__name__ != "module"
+    }
+    assert public == set(mc.__all__) - {"__version__"}
+
+
+def test_contract_names_exist() -> None:
+    """The API names DESIGN.md promises are all exported."""
+    for name in ("load", "loads", "dump", "dumps", "export", "json_schema", "ContentError"):
+        assert name in mc.__all__
+
+
+def test_import_is_light() -> None:
+    """Importing the package does not import WeasyPrint or ebooklib."""
+    code = (
+        "import sys, messenger_content\n"
+        "heavy = [m for m in ('weasyprint', 'ebooklib') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
