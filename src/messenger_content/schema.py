@@ -42,7 +42,7 @@ def _docstrings(cls: type) -> dict[str, str]:
             and isinstance(following.value, ast.Constant)
             and isinstance(following.value.value, str)
         ):
-            found[statement.target.id] = inspect.cleandoc(following.value.value)
+            found[statement.target.id] = inspect.cleandoc(following.value.value).replace("``", "`")
     return found
 
 
@@ -100,7 +100,7 @@ def _object_schema(cls: type, *, tagged: bool) -> dict[str, Any]:
         properties[field.name] = fragment
     schema: dict[str, Any] = {"type": "object"}
     if cls.__doc__:
-        schema["description"] = inspect.cleandoc(cls.__doc__).splitlines()[0]
+        schema["description"] = inspect.cleandoc(cls.__doc__).splitlines()[0].replace("``", "`")
     schema["properties"] = properties
     if required:
         schema["required"] = required
