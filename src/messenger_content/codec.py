@@ -360,15 +360,18 @@ def _is_homogeneous_tuple(kind: Any) -> bool:
 
 
 def _attrs_unstructure(converter: cattrs.Converter, cls: type) -> Callable[[Any], dict[str, Any]]:
-    """Unstructure an attrs model to a dict in field order, leaving out unset values."""
+    """Unstructure an attrs model to a dict in field order, leaving out unset optional values."""
     attrs.resolve_types(cls)
-    hooks = [(f.name, converter.get_unstructure_hook(f.type)) for f in attrs.fields(cls)]
+    hooks = [
+        (f.name, converter.get_unstructure_hook(f.type), f.default is attrs.NOTHING)
+        for f in attrs.fields(cls)
+    ]
 
     def unstructure(value: Any) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for name, hook in hooks:
+        for name, hook, required in hooks:
             item = getattr(value, name)
-            if item is None or item == ():
+            if not required and (item is None or item == ()):
                 continue
             result[name] = hook(item)
         return result

@@ -1,0 +1,424 @@
+"""Hypothesis strategies for valid articles, covering every block and inline type.
+
+Reusable by any test that needs arbitrary valid content (exporters, round
+trips such as ``loads(dumps(a)) == a``)::
+
+    from tests.strategies import articles
+
+    @given(articles())
+    def test_round_trip(article): ...
+
+Text is nasty on purpose: Markdown and HTML syntax, entity references, white
+space of every kind at the edges, newlines, combining marks, wide CJK
+characters, right-to-left scripts, emoji sequences — any Unicode the models
+accept (everything but the control characters in
+:data:`messenger_content._rules.FORBIDDEN_CHARACTERS`). Link targets and image
+sources are valid by the models' own rules, including awkward ones
+(parentheses, ``&``, backslashes, non-ASCII hosts). Optional fields are
+sometimes set and sometimes not.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import strategies as st
+
+from messenger_content import _rules
+from messenger_content.models import (
+    Article,
+    Author,
+    Block,
+    Code,
+    Divider,
+    Emphasis,
+    Heading,
+    Image,
+    Inline,
+    ItemList,
+    LineBreak,
+    Link,
+    Newsletter,
+    Paragraph,
+    Publication,
+    Quote,
+    RelatedLink,
+    Strong,
+    Text,
+    to_text,
+)
+
+__all__ = [
+    "FORBIDDEN",
+    "NASTY",
+    "articles",
+    "authors",
+    "blocks",
+    "datetimes",
+    "hrefs",
+    "http_urls",
+    "images",
+    "inline_text",
+    "inlines",
+    "languages",
+    "plain_text",
+    "publications",
+    "srcs",
+    "text",
+]
+
+_FORBIDDEN_RE = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
+
+#: Every character below U+10000 that text may not contain (the rest are allowed).
+FORBIDDEN = "".join(char for char in map(chr, range(0x10000)) if _FORBIDDEN_RE.match(char))
+
+#: Fragments that tend to break exporters: markup syntax, white space, scripts.
+NASTY = (
+    "*",
+    "**",
+    "_",
+    "__",
+    "`",
+    "``",
+    "```",
+    "~",
+    "~~~",
+    "#",
+    "# ",
+    "## x #",
+    "1.",
+    "1. ",
+    "2)",
+    "123456789.",
+    "- ",
+    "+ ",
+    "* ",
+    "-",
+    "=",
+    "===",
+    "---",
+    "***",
+    "___",
+    ">",
+    "> ",
+    "<",
+    "<script>alert(1)</script>",
+    "</p>",
+    "<!--",
+    "<br>",
+    "<http://a.b>",
+    "&",
+    "&amp;",
+    "&#32;",
+    "&#x41;",
+    "&nbsp",
+    "[",
+    "]",
+    "[x](y)",
+    "![a](b)",
+    "[x]: /u",
+    "[^1]",
+    "[ ]",
+    "(",
+    ")",
+    "!",
+    "|",
+    "|a|b|",
+    "\\",
+    "\\*",
+    '"',
+    "'",
+    "{",
+    "}",
+    "$x$",
+    "^",
+    ":smile:",
+    "www.example.com",
+    "http://x.y/z",
+    "a@b.co",
+    "\n",
+    "\n\n",
+    " \n",
+    "  \n",
+    "\\\n",
+    "\t",
+    "    ",
+    " ",
+    "\u00a0",
+    "\u2003",
+    "\u3000",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u200b",
+    "\u200d",
+    "\u200f",
+    "\u202e",
+    "e\u0301",
+    "\u0301",
+    "日本語の文章。",
+    "中文字符",
+    "한국어",
+    "\uff46\uff55\uff4c\uff4c",  # fullwidth Latin
+    "مرحبا بالعالم",
+    "שלום",
+    "Հայերեն",
+    "👨\u200d👩\u200d👧",
+    "🇦🇲",
+    "❤\ufe0f",
+    "\U0001d54f",  # outside the BMP
+    "word",
+    "Foo bar.",
+)
+
+_characters = st.characters(codec="utf-8", exclude_characters=FORBIDDEN)
+_url_characters = st.characters(codec="utf-8", exclude_characters=FORBIDDEN + " \t\n")
+
+
+def text(*, min_size: int = 0, max_parts: int = 4) -> st.SearchStrategy[str]:
+    """Strings of nasty fragments and arbitrary allowed characters (possibly blank).
+
+    The result has at least *min_size* fragments, each one or more characters.
+    """
+    part = st.one_of(st.sampled_from(NASTY), st.text(_characters, min_size=1, max_size=8))
+    return st.lists(part, min_size=min_size, max_size=max(max_parts, min_size)).map("".join)
+
+
+def plain_text() -> st.SearchStrategy[str]:
+    """Strings for plain-text fields (headline, alt, credit …): not empty nor blank."""
+    return text(min_size=1).map(lambda value: value if value.strip() else value + "x")
+
+
+_NASTY_HREFS = (
+    "https://example.com/",
+    "https://example.com/a_(b)*c",
+    "https://example.com/?a=1&amp;b=<2>",
+    "https://example.com/`tick`",
+    "https://example.com/back\\slash",
+    "https://example.com/%20encoded",
+    "https://пример.рф/путь?q=ü",
+    "http://example.com/)(",
+    "HTTPS://EXAMPLE.COM/UPPER",
+    "mailto:someone@example.com",
+    "mailto:a+b@example.com?subject=Hi%20there",
+    "#fragment",
+    "#",
+    "/absolute/path",
+    "//cdn.example.com/x",
+    "relative/page.html",
+    "../up.html",
+    "?query=[1]",
+    "a<b>c",
+    "*star*",
+)
+
+_NASTY_SRCS = (
+    "photo.jpg",
+    "images/photo_(1).jpg",
+    "../outside.png",
+    "https://example.com/image.png",
+    "http://example.com/a_(b).png",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "data:text/plain,hello&world",
+    "%2e%2e/x.png",
+    "a<b>.png",
+    "back\\slash.png",
+)
+
+
+def _http(hosts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda scheme, host, path: f"{scheme}://{host}{path}",
+        st.sampled_from(("http", "https", "HTTPS")),
+        hosts,
+        st.text(_url_characters, max_size=12).map(lambda path: "/" + path if path else ""),
+    )
+
+
+_hosts = st.text(
+    st.characters(codec="utf-8", exclude_characters=FORBIDDEN + " \t\n/?#\\"),
+    min_size=1,
+    max_size=10,
+)
+
+
+def http_urls() -> st.SearchStrategy[str]:
+    """Absolute http(s) URLs, as the article's and the publication's ``url`` take."""
+    return st.one_of(
+        st.sampled_from([h for h in _NASTY_HREFS if _rules.http_url_problem(h) is None]),
+        _http(_hosts),
+    ).filter(lambda url: _rules.http_url_problem(url) is None)
+
+
+def hrefs() -> st.SearchStrategy[str]:
+    """Link targets: http(s), mailto, fragments and relative URLs."""
+    return st.one_of(
+        st.sampled_from(_NASTY_HREFS),
+        _http(_hosts),
+        st.text(_url_characters, min_size=1, max_size=12).map(lambda v: "mailto:" + v),
+        st.text(_url_characters, max_size=12).map(lambda v: "#" + v),
+        st.text(_url_characters, min_size=1, max_size=16),
+    ).filter(lambda href: _rules.href_problem(href) is None)
+
+
+def srcs() -> st.SearchStrategy[str]:
+    """Image sources: relative paths, ``data:`` URIs and http(s) URLs."""
+    return st.one_of(
+        st.sampled_from(_NASTY_SRCS),
+        _http(_hosts),
+        st.text(_url_characters, min_size=1, max_size=16).map(lambda v: "data:" + v),
+        st.text(_url_characters, min_size=1, max_size=16),
+    ).filter(lambda src: _rules.src_problem(src) is None)
+
+
+def languages() -> st.SearchStrategy[str]:
+    """BCP 47 tags, often one of the scripts the exporters care about."""
+    letters = string.ascii_letters
+    tags = st.builds(
+        lambda first, rest: "-".join([first, *rest]),
+        st.text(letters, min_size=2, max_size=8),
+        st.lists(st.text(letters + string.digits, min_size=1, max_size=8), max_size=2),
+    )
+    return st.one_of(
+        st.sampled_from(("en", "ar", "he", "fa", "ur", "hy-AM", "ja", "zh-Hant-TW", "de-CH-1901")),
+        tags,
+    ).filter(lambda tag: _rules.language_problem(tag) is None)
+
+
+def datetimes() -> st.SearchStrategy[datetime]:
+    """Offset-aware date-times (whole-minute offsets, ``Z`` included)."""
+    offsets = st.one_of(
+        st.just(timezone.utc),
+        st.integers(-23 * 60 - 59, 23 * 60 + 59).map(
+            lambda minutes: timezone(timedelta(minutes=minutes))
+        ),
+    )
+    return st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=offsets
+    )
+
+
+def _inline_leaves() -> st.SearchStrategy[Inline]:
+    return st.one_of(
+        text(min_size=1),
+        st.builds(Code, text=plain_text()),
+        st.just(LineBreak()),
+    )
+
+
+def _inline_nodes(children: st.SearchStrategy[Inline]) -> st.SearchStrategy[Inline]:
+    content = st.lists(children, min_size=1, max_size=3)
+    return st.one_of(
+        st.builds(Emphasis, text=content),
+        st.builds(Strong, text=content),
+        st.builds(Link, href=hrefs(), text=st.none() | content),
+    )
+
+
+def inlines(*, max_leaves: int = 6) -> st.SearchStrategy[Inline]:
+    """One inline item: a string or any inline node, nested."""
+    return st.recursive(_inline_leaves(), _inline_nodes, max_leaves=max_leaves)
+
+
+def inline_text(*, max_items: int = 4) -> st.SearchStrategy[Text]:
+    """Inline content (normalised, never empty) mixing every inline type."""
+    return st.lists(inlines(), min_size=1, max_size=max_items).map(to_text)
+
+
+def _optional(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str | None]:
+    return st.none() | strategy
+
+
+def images() -> st.SearchStrategy[Image]:
+    """Images (the block, a lead image or a logo)."""
+    sizes = st.none() | st.integers(1, 10_000)
+    return st.builds(
+        Image,
+        src=srcs(),
+        alt=_optional(plain_text()),
+        caption=st.none() | inline_text(),
+        credit=_optional(plain_text()),
+        width=sizes,
+        height=sizes,
+    )
+
+
+def authors() -> st.SearchStrategy[Author]:
+    """Authors with or without role and page."""
+    return st.builds(
+        Author, name=plain_text(), role=_optional(plain_text()), url=_optional(hrefs())
+    )
+
+
+def publications() -> st.SearchStrategy[Publication]:
+    """Publications with or without slogan, URL and logo."""
+    return st.builds(
+        Publication,
+        name=plain_text(),
+        slogan=_optional(plain_text()),
+        url=_optional(http_urls()),
+        logo=st.none() | images(),
+    )
+
+
+def blocks() -> st.SearchStrategy[Block]:
+    """Any body block, every type and option."""
+    return st.one_of(
+        st.builds(Paragraph, text=inline_text()),
+        st.builds(Heading, text=inline_text(), level=st.sampled_from((2, 3, 4, 5, 6))),
+        st.builds(
+            Quote,
+            text=inline_text(),
+            attribution=_optional(plain_text()),
+            source=_optional(plain_text()),
+            url=_optional(hrefs()),
+            style=st.sampled_from(("block", "pull")),
+        ),
+        images(),
+        st.builds(
+            ItemList,
+            items=st.lists(inline_text(max_items=3), min_size=1, max_size=3),
+            ordered=st.booleans(),
+        ),
+        st.builds(
+            RelatedLink,
+            title=plain_text(),
+            url=_optional(hrefs()),
+            summary=_optional(plain_text()),
+        ),
+        st.builds(
+            Newsletter,
+            title=plain_text(),
+            description=_optional(plain_text()),
+            legal=_optional(plain_text()),
+            signup_url=_optional(hrefs()),
+            button_label=st.just("Sign up") | plain_text(),
+            success_title=_optional(plain_text()),
+            success_message=_optional(plain_text()),
+        ),
+        st.just(Divider()),
+    )
+
+
+def articles(*, max_blocks: int = 6) -> st.SearchStrategy[Article]:
+    """Valid articles: every metadata field sometimes set, a body of any blocks."""
+    return st.builds(
+        Article,
+        headline=plain_text(),
+        body=st.lists(blocks(), max_size=max_blocks),
+        id=_optional(plain_text()),
+        url=_optional(http_urls()),
+        language=st.just("en") | languages(),
+        subheadline=_optional(plain_text()),
+        summary=_optional(plain_text()),
+        publication=st.none() | publications(),
+        authors=st.lists(authors(), max_size=3),
+        published=st.none() | datetimes(),
+        updated=st.none() | datetimes(),
+        section=_optional(plain_text()),
+        tags=st.lists(plain_text(), max_size=3),
+        lead_image=st.none() | images(),
+        rights=_optional(plain_text()),
+    )
