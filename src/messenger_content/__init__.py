@@ -18,6 +18,7 @@ from .errors import (
     ResourceError,
     ValidationError,
 )
+from .exporters.html import to_html
 from .models import (
     Article,
     Author,
@@ -76,4 +77,5 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "to_html",
 ]

@@ -1,0 +1,819 @@
+"""The HTML exporter: an article as a semantic, self-contained HTML5 document.
+
+:func:`to_html` builds a view model of the article in Python (which masthead,
+the byline's wording, formatted dates, whether the newsletter shows a form,
+the text direction), renders inline content to escaped markup in Python, and
+hands the rest to the theme's Jinja2 templates (see :mod:`messenger_content.theme`),
+one template per block type.
+
+For ``media="epub"`` the markup is also well-formed XML (XHTML, as EPUB
+content documents must be): void elements are closed (``<br />``), ``<html>``
+declares the XHTML namespace, and boolean attributes always carry values.
+Templates write ``<hr{{ slash }}>`` for that.
+
+The PDF exporter renders ``media="print"`` output and the EPUB exporter
+``media="epub"`` output; both reuse the templates and view model here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Literal
+
+import attrs
+import jinja2
+from markupsafe import Markup, escape
+from typing_extensions import assert_never
+
+from .. import theme
+from .._rules import format_datetime
+from ..errors import ExportError
+from ..models import (
+    BLOCK_CLASSES,
+    Article,
+    Block,
+    Code,
+    Divider,
+    Emphasis,
+    Heading,
+    Image,
+    ItemList,
+    LineBreak,
+    Link,
+    Newsletter,
+    Paragraph,
+    Quote,
+    RelatedLink,
+    Strong,
+    Text,
+)
+from ..resources import ResourcePolicy, policy_for
+from ..theme import Direction, Labels, Media
+
+__all__ = [
+    "ArticleView",
+    "AuthorView",
+    "DateView",
+    "DocumentView",
+    "HeadingView",
+    "ImageView",
+    "ListView",
+    "MastheadView",
+    "MetaView",
+    "NewsletterView",
+    "ParagraphView",
+    "QuoteView",
+    "RelatedLinkView",
+    "render_inline",
+    "to_html",
+]
+
+#: The template each block type renders with (``blocks/<type>.html``).
+BLOCK_TEMPLATES: dict[type[Block], str] = {cls: f"blocks/{cls.type}.html" for cls in BLOCK_CLASSES}
+
+
+# --- view models ---------------------------------------------------------------
+#
+# What the templates see. Every string is plain text that the template
+# autoescapes; every Markup value was built by render_inline and is already safe.
+
+
+@attrs.frozen(kw_only=True)
+class ImageView:
+    """An image as the figure template shows it (``partials/figure.html``)."""
+
+    src: str
+    """The URL written in ``src`` (the source, a ``data:`` URI, or what ``image_src`` made)."""
+    alt: str | None
+    """Alternative text; ``None`` leaves the attribute out (a captioned figure without alt)."""
+    width: int | None
+    """Intrinsic width in pixels, if known."""
+    height: int | None
+    """Intrinsic height in pixels, if known."""
+    caption: Markup | None
+    """The caption, rendered."""
+    credit: str | None
+    """The photo credit, shown in its own element."""
+    css_class: str
+    """``figure``, or ``figure lead-image`` for the lead image."""
+
+
+@attrs.frozen(kw_only=True)
+class ParagraphView:
+    """A paragraph (``blocks/paragraph.html``)."""
+
+    text: Markup
+    """The paragraph's content, rendered."""
+
+
+@attrs.frozen(kw_only=True)
+class HeadingView:
+    """A section heading (``blocks/heading.html``)."""
+
+    level: int
+    """2 to 6."""
+    id: str
+    """The anchor, unique in the document (``what-the-pilot-includes``)."""
+    text: Markup
+    """The heading's content, rendered."""
+
+
+@attrs.frozen(kw_only=True)
+class QuoteView:
+    """A block or pull quote (``blocks/quote.html``)."""
+
+    text: Markup
+    """The quoted content, rendered."""
+    attribution: str | None
+    """Who said it."""
+    source: str | None
+    """Where it was said, shown in ``<cite>`` (the URL itself when only a URL is known)."""
+    url: str | None
+    """Link to the source (also the blockquote's ``cite``)."""
+    pull: bool
+    """Whether this is a pull quote, set apart in an ``<aside>``."""
+
+
+@attrs.frozen(kw_only=True)
+class ListView:
+    """A bulleted or numbered list (``blocks/list.html``)."""
+
+    ordered: bool
+    """``<ol>`` or ``<ul>``."""
+    items: tuple[Markup, ...]
+    """The items, rendered."""
+
+
+@attrs.frozen(kw_only=True)
+class RelatedLinkView:
+    """A related-story box (``blocks/related_link.html``)."""
+
+    title: str
+    """The related story's title."""
+    url: str | None
+    """Where it lives."""
+    summary: str | None
+    """A line about it."""
+    show_url: bool
+    """Whether the URL is printed as text (paper cannot be clicked)."""
+
+
+@attrs.frozen(kw_only=True)
+class NewsletterView:
+    """A newsletter box (``blocks/newsletter.html``)."""
+
+    title_id: str
+    """``id`` of the title, which labels the box (unique in the document)."""
+    email_id: str
+    """``id`` of the email field, which its label points at (unique in the document)."""
+    title: str
+    """The box's title."""
+    description: str | None
+    """What the newsletter offers."""
+    legal: str | None
+    """The legal line."""
+    signup: Literal["form", "url", "link", "none"]
+    """How to sign up: a real form (screen), the URL as text (print), a plain link
+    (EPUB), or nothing (no ``signup_url``)."""
+    signup_url: str | None
+    """Where the form posts or the link goes."""
+    button_label: str
+    """The button's (or link's) label."""
+    success_title: str | None
+    """Shown once signed up (in markup hidden until used; only with a form)."""
+    success_message: str | None
+    """Shown once signed up (only with a form)."""
+
+
+@attrs.frozen(kw_only=True)
+class AuthorView:
+    """One name in the byline."""
+
+    separator: str
+    """What comes before the name: ``""``, ``", "`` or ``" and "``."""
+    name: str
+    """The author's name."""
+    url: str | None
+    """Their page."""
+    role: str | None
+    """Their role, e.g. ``Senior Reporter``."""
+
+
+@attrs.frozen(kw_only=True)
+class DateView:
+    """A date shown in ``<time>``."""
+
+    datetime: str
+    """Machine-readable value for the ``datetime`` attribute."""
+    text: str
+    """What readers see."""
+    dir: Direction | None
+    """``ltr`` in a right-to-left document, so the digits and Latin letters of the date
+    keep their order; ``None`` otherwise."""
+
+
+@attrs.frozen(kw_only=True)
+class MastheadView:
+    """The publication's name and slogan over the headline."""
+
+    name: str
+    """The publication's name."""
+    slogan: str | None
+    """Its slogan."""
+    url: str | None
+    """Its home page."""
+    logo: ImageView | None
+    """Its logo."""
+
+
+@attrs.frozen(kw_only=True)
+class ArticleView:
+    """The ``<article>`` element (``article.html``)."""
+
+    lang: str | None
+    """``lang`` on the article itself (a fragment); ``None`` when the document carries it."""
+    dir: Direction
+    """The text direction, written with ``lang``."""
+    masthead: MastheadView | None
+    """Publication name and slogan."""
+    section: str | None
+    """The section, shown as a kicker over the headline."""
+    headline: str
+    """The headline (``<h1>``)."""
+    subheadline: str | None
+    """The dek."""
+    authors: tuple[AuthorView, ...]
+    """The byline's names, in order."""
+    published: DateView | None
+    """First publication."""
+    updated: DateView | None
+    """Last update."""
+    lead_image: ImageView | None
+    """The image at the top."""
+    blocks: tuple[Markup, ...]
+    """The body, each block rendered by its template."""
+    tags: tuple[str, ...]
+    """Keywords, listed in the footer."""
+    rights: str | None
+    """The copyright line."""
+
+
+@attrs.frozen(kw_only=True)
+class MetaView:
+    """One ``<meta>`` element: ``<meta {attribute}="{key}" content="{content}" />``."""
+
+    attribute: Literal["name", "property"]
+    """``name`` (HTML, Twitter) or ``property`` (Open Graph)."""
+    key: str
+    """The metadata name, e.g. ``og:title``."""
+    content: str
+    """Its value."""
+
+
+@attrs.frozen(kw_only=True)
+class DocumentView:
+    """The standalone page around the article (``document.html``)."""
+
+    lang: str
+    """The document's language."""
+    dir: Direction
+    """Its text direction."""
+    xmlns: bool
+    """Whether ``<html>`` declares the XHTML namespace (EPUB)."""
+    viewport: bool
+    """Whether to write the viewport ``<meta>`` (not in EPUB)."""
+    title: str
+    """``<title>``: headline — publication."""
+    meta: tuple[MetaView, ...]
+    """Description, author, keywords, Open Graph and Twitter card tags."""
+    canonical: str | None
+    """The canonical URL."""
+    stylesheet_href: str | None
+    """A stylesheet linked instead of an inline one."""
+    style: Markup | None
+    """The inline stylesheet (made safe for a ``<style>`` element)."""
+    json_ld: Markup | None
+    """schema.org ``NewsArticle`` JSON-LD (made safe for a ``<script>`` element)."""
+    article: Markup
+    """The rendered ``<article>``."""
+
+
+# --- inline content --------------------------------------------------------------
+
+
+def _link_label(href: str) -> str:
+    return href[len("mailto:") :] if href[:7].lower() == "mailto:" else href
+
+
+def render_inline(
+    text: Text, anchors: Mapping[str, Markup] | None = None, *, xhtml: bool = False
+) -> Markup:
+    """Render inline content to HTML, escaping every piece of text.
+
+    Args:
+        text: The inline content.
+        anchors: Rendered text of the document's headings by ``id``: a link to
+            ``#id`` without text of its own shows the heading's text.
+        xhtml: Write XML syntax for void elements (``<br />``).
+    """
+
+    def inner(content: Text) -> Markup:
+        return render_inline(content, anchors, xhtml=xhtml)
+
+    parts: list[Markup] = []
+    for item in text:
+        match item:
+            case str():
+                parts.append(escape(item))
+            case Emphasis():
+                parts.append(Markup("<em>{}</em>").format(inner(item.text)))
+            case Strong():
+                parts.append(Markup("<strong>{}</strong>").format(inner(item.text)))
+            case Link():
+                if item.text is not None:
+                    label = inner(item.text)
+                elif anchors and item.href.startswith("#") and item.href[1:] in anchors:
+                    label = anchors[item.href[1:]]
+                else:
+                    label = escape(_link_label(item.href))
+                parts.append(Markup('<a href="{}">{}</a>').format(item.href, label))
+            case Code():
+                parts.append(Markup("<code>{}</code>").format(item.text))
+            case LineBreak():
+                parts.append(Markup("<br />" if xhtml else "<br>"))
+            case _:
+                assert_never(item)
+    return Markup("").join(parts)
+
+
+# --- metadata --------------------------------------------------------------------
+
+
+def _is_absolute(url: str | None) -> bool:
+    return url is not None and url[:8].lower().startswith(("http://", "https://"))
+
+
+def _script_json(value: Any) -> Markup:
+    """Serialise JSON for a ``<script>`` element: no text can close or comment it."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
+
+
+def _style_text(css: str) -> Markup:
+    """Make CSS safe inside a ``<style>`` element (``</`` cannot end it early)."""
+    return Markup(css.replace("</", "<\\/").strip())
+
+
+def _html_datetime(value: datetime) -> str:
+    """A valid HTML global date-and-time string: HTML allows at most milliseconds."""
+    text = format_datetime(value.replace(microsecond=0))  # 2024-02-29T09:05:07-04:00
+    milliseconds = value.microsecond // 1000
+    if milliseconds:
+        text = f"{text[:19]}.{milliseconds:03d}{text[19:]}"
+    return text
+
+
+def _share_image(article: Article) -> Image | None:
+    """The first image with an absolute URL (lead image first): metadata needs one."""
+    candidates = [article.lead_image, *(b for b in article.body if isinstance(b, Image))]
+    for image in candidates:
+        if image is not None and _is_absolute(image.src):
+            return image
+    return None
+
+
+def _json_ld(article: Article, description: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+    }
+    if description is not None:
+        data["description"] = description
+    if article.url is not None:
+        data["url"] = article.url
+        data["mainEntityOfPage"] = article.url
+    if article.published is not None:
+        data["datePublished"] = format_datetime(article.published)
+    modified = article.updated or article.published
+    if modified is not None:
+        data["dateModified"] = format_datetime(modified)
+    if article.authors:
+        people = []
+        for author in article.authors:
+            person: dict[str, Any] = {"@type": "Person", "name": author.name}
+            if _is_absolute(author.url):
+                person["url"] = author.url
+            if author.role is not None:
+                person["jobTitle"] = author.role
+            people.append(person)
+        data["author"] = people
+    if article.publication is not None:
+        publication = article.publication
+        publisher: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publication.name}
+        if publication.url is not None:
+            publisher["url"] = publication.url
+        if publication.logo is not None and _is_absolute(publication.logo.src):
+            publisher["logo"] = {"@type": "ImageObject", "url": publication.logo.src}
+        data["publisher"] = publisher
+    image = _share_image(article)
+    if image is not None:
+        data["image"] = [image.src]
+    data["inLanguage"] = article.language
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if article.section is not None:
+        data["articleSection"] = article.section
+    if article.rights is not None:
+        data["copyrightNotice"] = article.rights
+    return data
+
+
+def _og_locale(language: str) -> str | None:
+    """Open Graph wants ``language_TERRITORY`` (``en_GB``); without a region, say nothing."""
+    subtags = language.split("-")
+    for subtag in subtags[1:]:
+        if len(subtag) == 2 and subtag.isalpha():
+            return f"{subtags[0].lower()}_{subtag.upper()}"
+        if len(subtag) == 1:
+            break
+    return None
+
+
+def _meta(article: Article, description: str | None, media: Media) -> tuple[MetaView, ...]:
+    name: list[MetaView] = []
+
+    def add(attribute: Literal["name", "property"], key: str, content: str | None) -> None:
+        if content is not None:
+            name.append(MetaView(attribute=attribute, key=key, content=content))
+
+    add("name", "description", description)
+    if article.authors:
+        add("name", "author", ", ".join(author.name for author in article.authors))
+    if article.tags:
+        add("name", "keywords", ", ".join(article.tags))
+    if media == "print":
+        # WeasyPrint takes the PDF's dates from these names, not from the clock.
+        if article.published is not None:
+            add("name", "dcterms.created", format_datetime(article.published))
+        if article.updated is not None:
+            add("name", "dcterms.modified", format_datetime(article.updated))
+    if media != "screen":
+        return tuple(name)
+
+    image = _share_image(article)
+    add("property", "og:type", "article")
+    add("property", "og:title", article.headline)
+    add("property", "og:description", description)
+    add("property", "og:url", article.url)
+    if image is not None:
+        add("property", "og:image", image.src)
+        add("property", "og:image:alt", image.alt)
+        add("property", "og:image:width", None if image.width is None else str(image.width))
+        add("property", "og:image:height", None if image.height is None else str(image.height))
+    add("property", "og:site_name", article.publication.name if article.publication else None)
+    add("property", "og:locale", _og_locale(article.language))
+    add(
+        "property",
+        "article:published_time",
+        None if article.published is None else format_datetime(article.published),
+    )
+    add(
+        "property",
+        "article:modified_time",
+        None if article.updated is None else format_datetime(article.updated),
+    )
+    add("property", "article:section", article.section)
+    for author in article.authors:
+        if _is_absolute(author.url):
+            add("property", "article:author", author.url)
+    for tag in article.tags:
+        add("property", "article:tag", tag)
+    add("name", "twitter:card", "summary" if image is None else "summary_large_image")
+    add("name", "twitter:title", article.headline)
+    add("name", "twitter:description", description)
+    if image is not None:
+        add("name", "twitter:image", image.src)
+        add("name", "twitter:image:alt", image.alt)
+    return tuple(name)
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+class _Renderer:
+    """Renders one article under one set of options (the state of one ``to_html`` call)."""
+
+    def __init__(
+        self,
+        *,
+        environment: jinja2.Environment,
+        media: Media,
+        labels: Labels,
+        embed_images: bool,
+        base_dir: str | os.PathLike[str] | None,
+        allow_remote: bool,
+        image_src: Callable[[str], str] | None,
+        ids: theme.IdRegistry,
+    ) -> None:
+        self.environment = environment
+        self.media = media
+        self.labels = labels
+        self.embed_images = embed_images
+        self.base_dir = base_dir
+        self.allow_remote = allow_remote
+        self.image_src = image_src
+        self.ids = ids
+        self.anchors: dict[str, Markup] = {}
+        self.xhtml = media == "epub"
+        self.slash = " /" if self.xhtml else ""
+
+    @cached_property
+    def policy(self) -> ResourcePolicy:
+        return policy_for(self.base_dir, self.allow_remote)
+
+    def render(self, template: str, **context: Any) -> Markup:
+        try:
+            text = self.environment.get_template(template).render(
+                labels=self.labels, media=self.media, slash=self.slash, **context
+            )
+        except jinja2.TemplateError as error:
+            where = getattr(error, "filename", None) or getattr(error, "name", None) or template
+            raise ExportError(f"template {where}: {error}") from error
+        return Markup(text.strip("\n"))
+
+    # images
+
+    def image_url(self, src: str) -> str:
+        self.policy.check(src)
+        if self.embed_images:
+            return self.policy.data_uri(src)
+        if self.image_src is not None:
+            return self.image_src(src)
+        return src
+
+    def image(self, image: Image, *, lead: bool = False) -> ImageView:
+        caption = None if image.caption is None else self.inline(image.caption)
+        alt = image.alt
+        if alt is None and caption is None:
+            alt = ""  # no description at all: mark the image decorative
+        return ImageView(
+            src=self.image_url(image.src),
+            alt=alt,
+            width=image.width,
+            height=image.height,
+            caption=caption,
+            credit=image.credit,
+            css_class="figure lead-image" if lead else "figure",
+        )
+
+    # inline content and blocks
+
+    def inline(self, text: Text) -> Markup:
+        return render_inline(text, self.anchors, xhtml=self.xhtml)
+
+    def block_view(self, block: Block, anchor: str | None) -> object:
+        match block:
+            case Paragraph():
+                return ParagraphView(text=self.inline(block.text))
+            case Heading():
+                assert anchor is not None
+                return HeadingView(level=block.level, id=anchor, text=self.inline(block.text))
+            case Quote():
+                return QuoteView(
+                    text=self.inline(block.text),
+                    attribution=block.attribution,
+                    source=block.source if block.source is not None else block.url,
+                    url=block.url,
+                    pull=block.style == "pull",
+                )
+            case Image():
+                return self.image(block)
+            case ItemList():
+                return ListView(
+                    ordered=block.ordered, items=tuple(self.inline(item) for item in block.items)
+                )
+            case RelatedLink():
+                return RelatedLinkView(
+                    title=block.title,
+                    url=block.url,
+                    summary=block.summary,
+                    show_url=self.media == "print" and block.url is not None,
+                )
+            case Newsletter():
+                return self.newsletter(block)
+            case Divider():
+                return block
+            case _:
+                assert_never(block)
+
+    def newsletter(self, block: Newsletter) -> NewsletterView:
+        signup: Literal["form", "url", "link", "none"]
+        match self.media:
+            case _ if block.signup_url is None:
+                signup = "none"
+            case "screen":
+                signup = "form"
+            case "print":
+                signup = "url"
+            case "epub":
+                signup = "link"
+            case _:
+                assert_never(self.media)
+        form = signup == "form"
+        stem = self.ids.claim("newsletter")
+        return NewsletterView(
+            title_id=self.ids.claim(f"{stem}-title"),
+            email_id=self.ids.claim(f"{stem}-email"),
+            title=block.title,
+            description=block.description,
+            legal=block.legal,
+            signup=signup,
+            signup_url=block.signup_url,
+            button_label=block.button_label,
+            success_title=block.success_title if form else None,
+            success_message=block.success_message if form else None,
+        )
+
+    def article(self, article: Article, *, fragment: bool) -> Markup:
+        # Views are built in document order, so image_src sees images in reading order.
+        masthead = self.masthead(article)
+        lead_image = (
+            None if article.lead_image is None else self.image(article.lead_image, lead=True)
+        )
+        anchors = theme.heading_ids(article.body, self.ids)
+        for index, anchor in anchors.items():
+            heading = article.body[index]
+            assert isinstance(heading, Heading)
+            self.anchors[anchor] = render_inline(heading.text, xhtml=self.xhtml)
+        blocks = []
+        for index, block in enumerate(article.body):
+            view = self.block_view(block, anchors.get(index))  # raises on an unknown type
+            blocks.append(self.render(BLOCK_TEMPLATES[type(block)], block=view))
+        article_view = ArticleView(
+            lang=article.language if fragment else None,
+            dir=theme.text_direction(article.language),
+            masthead=masthead,
+            section=article.section,
+            headline=article.headline,
+            subheadline=article.subheadline,
+            authors=self.authors(article),
+            published=self.date(article.published, article.language),
+            updated=self.date(article.updated, article.language),
+            lead_image=lead_image,
+            blocks=tuple(blocks),
+            tags=article.tags,
+            rights=article.rights,
+        )
+        return self.render("article.html", article=article_view)
+
+    def masthead(self, article: Article) -> MastheadView | None:
+        publication = article.publication
+        if publication is None:
+            return None
+        logo = None
+        if publication.logo is not None:
+            logo = self.image(publication.logo, lead=True)
+            if logo.alt is None:
+                logo = attrs.evolve(logo, alt="")
+        return MastheadView(
+            name=publication.name, slogan=publication.slogan, url=publication.url, logo=logo
+        )
+
+    def authors(self, article: Article) -> tuple[AuthorView, ...]:
+        last = len(article.authors) - 1
+        views = []
+        for index, author in enumerate(article.authors):
+            if index == 0:
+                separator = ""
+            elif index == last:
+                separator = self.labels.and_
+            else:
+                separator = self.labels.comma
+            views.append(
+                AuthorView(separator=separator, name=author.name, url=author.url, role=author.role)
+            )
+        return tuple(views)
+
+    @staticmethod
+    def date(value: datetime | None, language: str) -> DateView | None:
+        if value is None:
+            return None
+        return DateView(
+            datetime=_html_datetime(value),
+            text=theme.format_date(value, language),
+            dir="ltr" if theme.text_direction(language) == "rtl" else None,
+        )
+
+
+def _document(
+    article: Article,
+    rendered: Markup,
+    *,
+    media: Media,
+    style: str | None,
+    stylesheet_href: str | None,
+) -> DocumentView:
+    description = article.summary or article.subheadline
+    title = article.headline
+    if article.publication is not None:
+        title = f"{article.headline} \u2014 {article.publication.name}"
+    return DocumentView(
+        lang=article.language,
+        dir=theme.text_direction(article.language),
+        xmlns=media == "epub",
+        viewport=media != "epub",
+        title=title,
+        meta=_meta(article, description, media),
+        canonical=article.url if media != "epub" else None,
+        stylesheet_href=stylesheet_href,
+        style=None if style is None else _style_text(style),
+        json_ld=None if media == "epub" else _script_json(_json_ld(article, description)),
+        article=rendered,
+    )
+
+
+# --- the entry point -------------------------------------------------------------
+
+
+def to_html(
+    article: Article,
+    *,
+    fragment: bool = False,
+    embed_images: bool = False,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    css: str | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    media: Literal["screen", "print", "epub"] = "screen",
+    image_src: Callable[[str], str] | None = None,
+    stylesheet_href: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Render an article as an HTML5 document (or just its ``<article>`` element).
+
+    The document is self-contained: the theme's stylesheet is inlined and
+    nothing is loaded from elsewhere (images are linked, relative to the
+    article's folder, unless *embed_images* is set).
+
+    Args:
+        article: The article to render.
+        fragment: Return only the ``<article>`` element (carrying ``lang`` and
+            ``dir``), to embed in another page; *css* and *stylesheet_href* do
+            not apply (style the page with :func:`messenger_content.theme.stylesheet`).
+        embed_images: Inline every image as a ``data:`` URI, for a single file.
+        base_dir: The article's folder, which relative image sources are
+            resolved against and may not leave (``None``: the current folder).
+        allow_remote: Let http(s) images through the resource policy (and be
+            fetched when embedding).
+        css: Extra CSS appended after the theme's stylesheet.
+        template_dir: A folder whose templates and stylesheets replace the
+            theme's, name by name (see ``docs/themes.md``).
+        media: ``"screen"`` (browsers), ``"print"`` (the PDF exporter: print
+            stylesheet, no form, URLs of related links and the newsletter shown
+            as text) or ``"epub"`` (EPUB stylesheet, a sign-up link instead of
+            a form, no scripts or social metadata, XHTML namespace).
+        image_src: Maps each image's source to the URL written in the markup
+            (the EPUB exporter points them at files inside the book); the
+            source still goes through the resource policy first.
+        stylesheet_href: Link the stylesheet at this URL instead of inlining
+            one (the EPUB exporter stores :func:`theme.stylesheet` as a file).
+        labels: Replace some of the theme's wording, by
+            :class:`~messenger_content.theme.Labels` field name
+            (``{"by": "Par", "and": " et "}``).
+
+    Returns:
+        The HTML text, ending with a newline.
+
+    Raises:
+        ResourceError: an image was refused by the resource policy or unreadable.
+        ExportError: the template folder or one of its templates is broken.
+        ValueError: *media* or a *labels* key is unknown.
+    """
+    if media not in theme.MEDIA:
+        raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
+    renderer = _Renderer(
+        environment=theme.environment(template_dir),
+        media=media,
+        labels=theme.labels_for(article.language).with_overrides(labels),
+        embed_images=embed_images,
+        base_dir=base_dir,
+        allow_remote=allow_remote,
+        image_src=image_src,
+        ids=theme.IdRegistry(),
+    )
+    rendered = renderer.article(article, fragment=fragment)
+    if fragment:
+        return f"{rendered}\n"
+    style = None
+    if stylesheet_href is None:
+        style = theme.stylesheet(media, template_dir=template_dir, css=css)
+    document = _document(
+        article, rendered, media=media, style=style, stylesheet_href=stylesheet_href
+    )
+    return f"{renderer.render('document.html', document=document)}\n"

@@ -1,0 +1,362 @@
+"""Themes: the templates, stylesheets and wording every rendered format shares.
+
+A theme is a folder of Jinja2 templates and CSS files. The package ships one,
+``templates/default``::
+
+    document.html            the standalone page: <head> metadata around the article
+    article.html             the <article> element: header, body, footer
+    partials/figure.html     one image with caption and credit (body images, lead image)
+    blocks/<type>.html       one template per block type (paragraph.html, quote.html, ...)
+    screen.css               the HTML stylesheet
+    print.css                the PDF stylesheet
+    epub.css                 the EPUB stylesheet
+
+A user's template folder is searched first, so any file in it with one of
+those names replaces the package's (a ``screen.css`` there replaces the screen
+stylesheet, a ``blocks/quote.html`` the quote template). Templates only render:
+the exporters build a view model in Python and hand it over; the environment
+autoescapes every value and refuses undefined names.
+
+The HTML, PDF and EPUB exporters share this module: :func:`environment`,
+:func:`stylesheet`, :func:`text_direction`, :func:`labels_for`,
+:func:`format_date`, and the anchors of headings (:func:`heading_ids`), which
+the HTML writes as ``id`` attributes and an EPUB table of contents can link to.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, TypeAlias, get_args
+
+import attrs
+import jinja2
+from typing_extensions import assert_never
+
+from .errors import ExportError
+from .models import Block, Code, Emphasis, Heading, LineBreak, Link, Strong, Text
+
+__all__ = [
+    "DEFAULT_THEME",
+    "MEDIA",
+    "Direction",
+    "IdRegistry",
+    "Labels",
+    "Media",
+    "environment",
+    "format_date",
+    "heading_ids",
+    "labels_for",
+    "plain_text",
+    "slug",
+    "stylesheet",
+    "text_direction",
+]
+
+Media: TypeAlias = Literal["screen", "print", "epub"]
+"""What a document is rendered for: a browser, the PDF renderer or an e-book reader."""
+
+MEDIA: tuple[Media, ...] = get_args(Media)
+"""Every media a theme has a stylesheet for."""
+
+Direction: TypeAlias = Literal["ltr", "rtl"]
+"""The base direction of a document's text."""
+
+DEFAULT_THEME = Path(__file__).parent / "templates" / "default"
+"""The folder holding the package's templates and stylesheets."""
+
+
+# --- templates -----------------------------------------------------------------
+
+
+def _folder(template_dir: str | os.PathLike[str] | None) -> str | None:
+    return None if template_dir is None else os.path.abspath(os.fspath(template_dir))
+
+
+@lru_cache(maxsize=16)
+def _environment(folder: str | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(DEFAULT_THEME, encoding="utf-8")]
+    if folder is not None:
+        if not os.path.isdir(folder):
+            raise ExportError(f"template folder not found: {folder}")
+        loaders.insert(0, jinja2.FileSystemLoader(folder, encoding="utf-8"))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def environment(template_dir: str | os.PathLike[str] | None = None) -> jinja2.Environment:
+    """Return the Jinja2 environment for a theme (built once per folder, then reused).
+
+    Args:
+        template_dir: A folder whose templates take precedence over the package's,
+            name by name; ``None`` for the default theme alone.
+
+    Raises:
+        ExportError: *template_dir* is not a folder.
+    """
+    return _environment(_folder(template_dir))
+
+
+@lru_cache(maxsize=len(MEDIA))
+def _default_stylesheet(media: Media) -> str:
+    return (DEFAULT_THEME / f"{media}.css").read_text(encoding="utf-8")
+
+
+def stylesheet(
+    media: Media = "screen",
+    *,
+    template_dir: str | os.PathLike[str] | None = None,
+    css: str | None = None,
+) -> str:
+    """Return the CSS for *media*: the theme's ``<media>.css`` followed by *css*.
+
+    The package's stylesheets are read once per process. A ``<media>.css`` in
+    *template_dir* replaces the package's and is read on each call, so edits show.
+
+    Args:
+        media: ``"screen"``, ``"print"`` or ``"epub"``.
+        template_dir: A theme folder that may hold its own ``<media>.css``.
+        css: Extra CSS appended after the theme's (so its rules win ties).
+
+    Raises:
+        ValueError: *media* is not one of :data:`MEDIA`.
+        ExportError: *template_dir* is not a folder.
+    """
+    if media not in MEDIA:
+        raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(MEDIA)})")
+    folder = _folder(template_dir)
+    own = None if folder is None else Path(folder, f"{media}.css")
+    if own is not None and own.is_file():
+        theme_css = own.read_text(encoding="utf-8")
+    else:
+        if folder is not None and not os.path.isdir(folder):
+            raise ExportError(f"template folder not found: {folder}")
+        theme_css = _default_stylesheet(media)
+    if not css:
+        return theme_css
+    return f"{theme_css.rstrip()}\n\n/* extra CSS */\n{css.strip()}\n"
+
+
+# --- language ------------------------------------------------------------------
+
+#: Scripts written right to left (ISO 15924 codes, lower case).
+_RTL_SCRIPTS = frozenset(
+    {
+        "adlm", "arab", "aran", "armi", "avst", "chrs", "cprt", "elym", "hatr", "hebr",
+        "hung", "khar", "lydi", "mand", "mani", "mend", "merc", "mero", "narb", "nbat",
+        "nkoo", "orkh", "ougr", "palm", "phli", "phlp", "phnx", "prti", "rohg", "samr",
+        "sarb", "sogd", "sogo", "syrc", "syre", "syrj", "syrn", "thaa", "yezi",
+    }
+)  # fmt: skip
+
+#: Languages whose default script is written right to left (primary subtags).
+_RTL_LANGUAGES = frozenset(
+    {
+        "ar", "arc", "arz", "apc", "acm", "ary", "aeb", "azb", "bal", "bqi", "ckb", "dv",
+        "fa", "glk", "he", "iw", "ji", "khw", "ks", "lrc", "mzn", "nqo", "pnb", "prs",
+        "ps", "sd", "sdh", "skr", "syr", "ug", "ur", "yi",
+    }
+)  # fmt: skip
+
+
+def text_direction(language: str) -> Direction:
+    """Return ``"rtl"`` if *language* (a BCP 47 tag) is written right to left, else ``"ltr"``.
+
+    A script subtag decides when present (``ku-Arab`` is right to left,
+    ``az-Latn`` left to right); otherwise the primary language subtag does
+    (``ar``, ``he``, ``fa``, ``ur``, ``ps``, ``yi``, ``ckb``, ...).
+    """
+    subtags = language.lower().replace("_", "-").split("-")
+    for subtag in subtags[1:]:
+        if len(subtag) == 4 and subtag.isalpha():
+            return "rtl" if subtag in _RTL_SCRIPTS else "ltr"
+        if len(subtag) == 1:  # an extension or private use: no script after it
+            break
+    return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
+
+
+@attrs.frozen(kw_only=True)
+class Labels:
+    """The words a theme adds around the article's own text (byline, boxes, forms)."""
+
+    by: str = "By"
+    """Starts the byline: ``By Jane Doe``."""
+    comma: str = ", "
+    """Separates names in the byline, with its spaces."""
+    and_: str = " and "
+    """Joins the last two names of the byline, with its spaces (Arabic: ``" و"``)."""
+    published: str = "Published"
+    """Before the publication date."""
+    updated: str = "Updated"
+    """Before the date of the last update."""
+    related: str = "Related"
+    """Over a related-story box."""
+    email: str = "Email address"
+    """Label of the newsletter form's email field."""
+    sign_up_at: str = "Sign up at"
+    """Before the sign-up URL where no form can be shown (print)."""
+    topics: str = "Topics"
+    """Before the article's tags."""
+
+    def with_overrides(self, overrides: Mapping[str, str] | None) -> Labels:
+        """Return a copy with some labels replaced (keys are field names; ``and`` works too).
+
+        Raises:
+            ValueError: a key names no label.
+        """
+        if not overrides:
+            return self
+        names = {field.name for field in attrs.fields(Labels)}
+        changes: dict[str, str] = {}
+        for key, value in overrides.items():
+            name = "and_" if key == "and" else key
+            if name not in names:
+                known = ", ".join(sorted(n.rstrip("_") for n in names))
+                raise ValueError(f"unknown label {key!r} (known: {known})")
+            changes[name] = value
+        return attrs.evolve(self, **changes)
+
+
+#: English wording; other languages use it until a translation is added here.
+_LABELS: dict[str, Labels] = {"en": Labels()}
+
+
+def labels_for(language: str) -> Labels:
+    """Return the theme's wording for *language* (a BCP 47 tag), falling back to English."""
+    return _LABELS.get(language.lower().split("-")[0], _LABELS["en"])
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _utc_offset(value: datetime) -> str:
+    offset = value.utcoffset()
+    minutes = 0 if offset is None else int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "\u2212"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def format_date(value: datetime, language: str) -> str:
+    """Format an offset-aware datetime for readers, in its own offset.
+
+    English gets ``July 28, 2023, 2:05 PM UTC-4`` (``28 July 2023, 14:05 UTC``
+    for British English); other languages get the unambiguous
+    ``2023-07-28 14:05 UTC-4`` until the theme learns their conventions. The
+    offset is written with a true minus sign (U+2212).
+    """
+    zone = _utc_offset(value)
+    tag = language.lower()
+    if tag == "en" or tag.startswith("en-"):
+        month = _MONTHS[value.month - 1]
+        if tag in ("en", "en-us") or tag.startswith(("en-us-", "en-ca", "en-ph")):
+            hour = value.hour % 12 or 12
+            noon = "AM" if value.hour < 12 else "PM"
+            return f"{month} {value.day}, {value.year}, {hour}:{value.minute:02d} {noon} {zone}"
+        return f"{value.day} {month} {value.year}, {value.hour:02d}:{value.minute:02d} {zone}"
+    return f"{value:%Y-%m-%d %H:%M} {zone}"
+
+
+# --- text and anchors ----------------------------------------------------------
+
+
+def plain_text(text: Text) -> str:
+    """Return inline content as plain text (markup dropped, a line break as a space)."""
+    parts: list[str] = []
+    for item in text:
+        match item:
+            case str():
+                parts.append(item)
+            case Emphasis() | Strong():
+                parts.append(plain_text(item.text))
+            case Link():
+                parts.append(item.href if item.text is None else plain_text(item.text))
+            case Code():
+                parts.append(item.text)
+            case LineBreak():
+                parts.append(" ")
+            case _:
+                assert_never(item)
+    return "".join(parts)
+
+
+#: Character categories kept in a slug: letters, combining marks, decimal digits.
+_SLUG_CATEGORIES = frozenset({"Ll", "Lu", "Lt", "Lm", "Lo", "Mn", "Mc", "Nd"})
+
+
+def slug(text: str) -> str:
+    """Turn text into an anchor name: ``"What the pilot includes"`` → ``what-the-pilot-includes``.
+
+    Letters (of any script) and digits are kept, lower-cased; every other run of
+    characters becomes one hyphen. The result is a valid HTML ``id`` and XML
+    name (it starts with a letter; ``h-`` is put before a leading digit), or
+    ``""`` when *text* has no letter or digit.
+    """
+    words: list[str] = []
+    word: list[str] = []
+    for char in unicodedata.normalize("NFKC", text).lower():
+        if unicodedata.category(char) in _SLUG_CATEGORIES:
+            word.append(char)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    result = "-".join(words)
+    if result and not unicodedata.category(result[0]).startswith("L"):
+        result = f"h-{result}"
+    return result
+
+
+class IdRegistry:
+    """Hands out ``id`` values that are unique within one document."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self._taken: set[str] = set()
+
+    def claim(self, name: str) -> str:
+        """Return ``prefix + name``, or with ``-2``, ``-3``, ... added if that is taken."""
+        base = f"{self.prefix}{name}"
+        candidate, number = base, 1
+        while candidate in self._taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        self._taken.add(candidate)
+        return candidate
+
+
+def heading_ids(blocks: Iterable[Block], ids: IdRegistry | None = None) -> dict[int, str]:
+    """Give each heading among *blocks* an anchor, keyed by the block's index.
+
+    The anchor is the slug of the heading's text (so ``#what-the-pilot-includes``
+    finds "What the pilot includes"), or ``section-N`` for the N-th heading when
+    the text has no letter or digit; repeats get ``-2``, ``-3``, ....
+
+    Args:
+        blocks: An article's body.
+        ids: The document's registry, to keep anchors unique across several
+            articles in one document; a fresh one by default.
+    """
+    registry = IdRegistry() if ids is None else ids
+    result: dict[int, str] = {}
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            name = slug(plain_text(block.text)) or f"section-{len(result) + 1}"
+            result[index] = registry.claim(name)
+    return result
