@@ -19,6 +19,8 @@ from .errors import (
     ValidationError,
 )
 from .exporters.html import to_html
+from .exporters.markdown import to_markdown
+from .exporters.text import to_text
 from .models import (
     Article,
     Author,
@@ -78,4 +80,6 @@ __all__ = [
     "load",
     "loads",
     "to_html",
+    "to_markdown",
+    "to_text",
 ]

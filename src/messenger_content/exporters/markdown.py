@@ -1,0 +1,663 @@
+r"""Markdown exporter: :func:`to_markdown` writes an article as CommonMark (GFM-compatible).
+
+Layout, blocks separated by one blank line::
+
+    ---                                   YAML front matter: every value a double-quoted
+    title: "The headline"                 JSON-style string (valid YAML whatever the text),
+    authors:                              keys title, subtitle, authors (name/role/url),
+      - name: "Jane Doe"                  date, updated, language, section, tags, url,
+        role: "Senior Reporter"           publication (name/slogan/url), rights, summary
+    date: "2023-07-28T10:05:00-04:00"
+    ---
+
+    # The headline
+
+    *The subheadline*
+
+    By [Jane Doe](https://…) (Senior Reporter)\
+    Published July 28, 2023, 10:05 AM -04:00
+
+    ![Alt text](lead.jpg)                 the lead image, as an image block
+
+    *Caption*\
+    Credit: Photographer/Agency
+
+    … the body …
+
+    Copyright line
+
+Blocks:
+
+- **paragraph**; **heading** ``##`` to ``######`` at its level;
+- **image**: a paragraph holding only ``![alt](src)``, then a paragraph with the
+  caption (emphasised) and ``Credit: …`` after a hard break;
+- **quote**: a block quote, then ``> — Name, *Source*`` (the source, or else the
+  name, linked to the quote's URL) as its last paragraph; a **pull quote** is
+  the same with its text in strong emphasis;
+- **list**: ``-`` bullets or ``1.`` numbers, continuation lines indented under
+  the item's text. Two lists in a row switch to ``*`` or ``1)`` so that they
+  stay two lists;
+- **related link**: a block quote starting with ``**Related:**``, then the
+  linked title and, after a hard break, the summary;
+- **newsletter**: a block quote starting with ``**Newsletter:**`` and the
+  title, then paragraphs for the description, the sign-up link (the button
+  label, in strong emphasis, linking to ``signup_url``) and the legal line
+  (emphasised). The success title and message are left out: they belong to an
+  interactive form;
+- **divider**: ``---``, always after a blank line, so never a setext heading.
+
+Inline content: emphasis ``*x*``, strong ``**x**``, links ``[text](url)``
+(the URL in ``<…>`` when it holds parentheses or angle brackets), code in as
+many backticks as it takes (padded with spaces when it starts or ends with a
+backtick), a line break as a backslash at the end of the line. A newline in
+text becomes a line ending (a soft break), which is white space, as in HTML.
+
+Escaping is the heart of it: no text can become formatting. ``\``, backtick,
+``*``, ``_``, ``{``, ``}``, ``[``, ``]``, ``<``, ``>``, ``#``, ``|``, ``~`` and
+``&`` are always backslash-escaped; at the start of a line, so are ``-``, ``+``
+and ``=``, and the ``.`` or ``)`` after a number (``1\. not a list``). The other
+punctuation (``!``, ``(``, ``.`` …) cannot mean anything once those are escaped,
+so it is left alone for readability. White space at the start or end of a
+line, which CommonMark would drop (or read as indentation), is written as a
+character reference (``&#32;``), and so is a newline that would make a blank
+line (``&#10;``). Where ``*`` delimiters would not be read as emphasis by every
+CommonMark parser (inside a word, next to punctuation, nested without a gap),
+the HTML tags ``<em>``/``<strong>`` are written instead; likewise ``<br />``
+for a line break at the end of a block or inside a heading, where CommonMark
+has no hard break. Link inside link is not possible in CommonMark (nor in
+HTML), so an inner link keeps only its text. So parsing the output with a
+CommonMark parser gives back exactly the article's text and structure. Lines
+are not wrapped.
+
+Not escaped: GFM's extended autolinks (a bare ``www.example.com`` becomes a
+link in GFM, with the same text), and emoji short codes such as ``:smile:``,
+which GitHub (not GFM) replaces.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Final, TypeAlias
+
+import attrs
+from typing_extensions import assert_never
+
+from .._rules import format_datetime
+from ..models import (
+    Article,
+    Block,
+    Code,
+    Divider,
+    Emphasis,
+    Heading,
+    Image,
+    Inline,
+    ItemList,
+    LineBreak,
+    Link,
+    Newsletter,
+    Paragraph,
+    Quote,
+    RelatedLink,
+    Strong,
+    Text,
+)
+from .text import byline
+
+__all__ = ["escape", "to_markdown"]
+
+#: Characters escaped wherever they are.
+_ALWAYS: Final = frozenset("\\`*_{}[]<>#|~&")
+#: Characters escaped at the start of a line (lists, setext underlines, thematic breaks).
+_LINE_START: Final = frozenset("-+=")
+_DIGITS: Final = frozenset("0123456789")
+
+
+# --- pieces of inline output ---------------------------------------------------
+
+
+@attrs.frozen
+class _Markup:
+    """Markdown syntax written as is."""
+
+    source: str
+    closes_link: bool = False
+    code: str | None = None
+    """For a code span, the code it holds."""
+
+
+@attrs.frozen
+class _Newline:
+    """A newline in the text: a soft line break, or ``&#10;`` where it would leave a blank line."""
+
+
+@attrs.frozen
+class _HardBreak:
+    """A hard line break: a backslash at the end of the line, or ``<br />``."""
+
+
+@attrs.define(eq=False)
+class _Group:
+    """The two delimiters of one emphasis; falls back to HTML tags when they cannot work."""
+
+    marker: str
+    tag: str
+    html: bool = False
+
+
+@attrs.frozen(eq=False)
+class _Delimiter:
+    """An emphasis delimiter (``*`` or ``**``), or the HTML tag that replaces it."""
+
+    group: _Group
+    opening: bool
+
+    @property
+    def source(self) -> str:
+        """What is written for this delimiter."""
+        if not self.group.html:
+            return self.group.marker
+        return f"<{self.group.tag}>" if self.opening else f"</{self.group.tag}>"
+
+
+_NEWLINE: Final = _Newline()
+_HARD_BREAK: Final = _HardBreak()
+
+#: One piece of inline output; a ``str`` is one character of text, still to be escaped.
+_Piece: TypeAlias = "str | _Markup | _Newline | _HardBreak | _Delimiter"
+
+
+def _is_space(char: str) -> bool:
+    """Unicode white space, as CommonMark's flanking rules see it."""
+    return char in "\t\n\x0b\x0c\r " or unicodedata.category(char) == "Zs"
+
+
+def _kinds(char: str) -> set[str]:
+    """How CommonMark parsers may classify *char* next to a delimiter run.
+
+    ``space``, ``punct`` or ``other``; symbols and non-BMP punctuation are
+    punctuation to some parsers (CommonMark 0.31) and not to others, so they
+    count as both.
+    """
+    if _is_space(char):
+        return {"space"}
+    category = unicodedata.category(char)
+    if char.isascii():
+        return {"punct"} if char in string.punctuation else {"other"}
+    if category[0] == "P" and ord(char) <= 0xFFFF:
+        return {"punct"}
+    if category[0] in "PS":
+        return {"punct", "other"}
+    return {"other"}
+
+
+def _flanking(before: str, after: str) -> tuple[bool, bool]:
+    """Left- and right-flanking, for one classification of the neighbours."""
+    left = after != "space" and (after != "punct" or before in ("space", "punct"))
+    right = before != "space" and (before != "punct" or after in ("space", "punct"))
+    return left, right
+
+
+def _delimiter_works(opening: bool, nested: bool, before: set[str], after: set[str]) -> bool:
+    """Whether a ``*`` run does its job under every classification of its neighbours.
+
+    A closer must be right-flanking. An opener must be left-flanking, and
+    inside another emphasis also not right-flanking: else it could close the
+    outer one. Both-flanking runs are otherwise harmless here, since runs are
+    1 or 2 long and paired with a run of the same length, so the "multiple of
+    3" rule never applies.
+    """
+    for previous in before:
+        for following in after:
+            left, right = _flanking(previous, following)
+            if opening and not (left and not (nested and right)):
+                return False
+            if not opening and not right:
+                return False
+    return True
+
+
+def _code_span(text: str) -> str:
+    """Write one line of code between enough backticks to hold it."""
+    runs = {len(run) for run in re.findall("`+", text)}
+    fence = 1
+    while fence in runs:
+        fence += 1
+    ticks = "`" * fence
+    if (
+        text.startswith("`")
+        or text.endswith("`")
+        or (text.startswith(" ") and text.endswith(" ") and text.strip(" "))
+    ):
+        text = f" {text} "
+    return f"{ticks}{text}{ticks}"
+
+
+def _destination(url: str) -> str:
+    """Write a link destination; in ``<…>`` when it holds parentheses or angle brackets."""
+    if any(char in url for char in "()<> "):
+        return "<" + re.sub(r"([<>\\&])", r"\\\1", url) + ">"
+    return re.sub(r"([\\&])", r"\\\1", url)
+
+
+def _trim(pieces: Sequence[_Piece]) -> tuple[list[_Piece], list[_Piece], list[_Piece]]:
+    """Split off leading and trailing white space and line breaks."""
+
+    def blank(piece: _Piece) -> bool:
+        return (
+            piece is _NEWLINE
+            or piece is _HARD_BREAK
+            or (isinstance(piece, str) and _is_space(piece))
+        )
+
+    start = 0
+    while start < len(pieces) and blank(pieces[start]):
+        start += 1
+    end = len(pieces)
+    while end > start and blank(pieces[end - 1]):
+        end -= 1
+    return list(pieces[:start]), list(pieces[start:end]), list(pieces[end:])
+
+
+def _pieces(text: Text, *, in_link: bool = False) -> list[_Piece]:
+    """Turn inline content into pieces of output."""
+    pieces: list[_Piece] = []
+    for item in text:
+        pieces.extend(_inline_pieces(item, in_link=in_link))
+    return pieces
+
+
+def _inline_pieces(item: Inline, *, in_link: bool) -> list[_Piece]:
+    match item:
+        case str():
+            return [_NEWLINE if char == "\n" else char for char in item]
+        case Emphasis():
+            return _emphasis(_pieces(item.text, in_link=in_link), "*", "em")
+        case Strong():
+            return _emphasis(_pieces(item.text, in_link=in_link), "**", "strong")
+        case Link():
+            content = _pieces(item.text if item.text is not None else (item.href,), in_link=True)
+            if in_link:
+                return content
+            closing = _Markup(f"]({_destination(item.href)})", closes_link=True)
+            return [_Markup("["), *content, closing]
+        case Code():
+            pieces: list[_Piece] = []
+            for index, line in enumerate(item.text.split("\n")):
+                if index:
+                    pieces.append(_NEWLINE)
+                if line:
+                    pieces.append(_Markup(_code_span(line), code=line))
+            return pieces
+        case LineBreak():
+            return [_HARD_BREAK]
+        case _:
+            assert_never(item)
+
+
+def _emphasis(inner: list[_Piece], marker: str, tag: str) -> list[_Piece]:
+    lead, core, trail = _trim(inner)
+    if not core:
+        return lead + trail
+    group = _Group(marker, tag)
+    return [*lead, _Delimiter(group, True), *core, _Delimiter(group, False), *trail]
+
+
+# --- turning pieces into Markdown source ------------------------------------------
+
+
+def _line_endings(pieces: Sequence[_Piece], single_line: bool) -> dict[int, str]:
+    """Choose how each newline and hard break is written; index -> source."""
+    sources: dict[int, str] = {}
+    at_line_start = True
+    count = len(pieces)
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < count else None
+        if piece is _NEWLINE:
+            real = (
+                not single_line
+                and not at_line_start
+                and following is not None
+                and following is not _NEWLINE
+                and following is not _HARD_BREAK
+            )
+            sources[index] = "\n" if real else "&#10;"
+            at_line_start = real
+        elif piece is _HARD_BREAK:
+            if single_line or following is None:
+                # CommonMark has no hard break at the end of a block or in a heading.
+                # Alone on a block's first line, <br /> would be an HTML block.
+                alone = not single_line and count == 1
+                sources[index] = "<br /><!-- -->" if alone else "<br />"
+                at_line_start = False
+            else:
+                sources[index] = "\\\n"
+                at_line_start = True
+        else:
+            at_line_start = False
+    return sources
+
+
+def _merge_code(pieces: Sequence[_Piece]) -> list[_Piece]:
+    """Join adjacent code spans: their backtick fences would run together."""
+    merged: list[_Piece] = []
+    for piece in pieces:
+        previous = merged[-1] if merged else None
+        if (
+            isinstance(piece, _Markup)
+            and piece.code is not None
+            and isinstance(previous, _Markup)
+            and previous.code is not None
+        ):
+            code = previous.code + piece.code
+            merged[-1] = _Markup(_code_span(code), code=code)
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _render(pieces: Sequence[_Piece], *, single_line: bool = False) -> str:
+    """Write pieces as Markdown source: escapes, line ends, emphasis delimiters."""
+    pieces = _merge_code(pieces)
+    endings = _line_endings(pieces, single_line)
+    count = len(pieces)
+
+    def boundary(index: int) -> bool:
+        """Whether a line starts or ends between piece *index* - 1 and *index*."""
+        if index <= 0 or index >= count:
+            return True
+        before = endings.get(index - 1, "")
+        after = endings.get(index, "")
+        return before.endswith("\n") or after.endswith("\n")
+
+    sources: list[str] = []
+    line = "start"  # "start" of a line, "digits" only so far, or "other"
+    for index, piece in enumerate(pieces):
+        if index in endings:
+            source = endings[index]
+            line = "start" if source.endswith("\n") else "other"
+        elif isinstance(piece, str):
+            if (piece.isspace() or piece == "\ufeff") and (boundary(index) or boundary(index + 1)):
+                source = f"&#{ord(piece)};"
+            elif (
+                piece in _ALWAYS
+                or (line == "start" and piece in _LINE_START)
+                or (line == "digits" and piece in ".)")
+            ):
+                source = "\\" + piece
+            else:
+                source = piece
+            if line in ("start", "digits") and piece in _DIGITS and source == piece:
+                line = "digits"
+            else:
+                line = "other"
+        else:
+            source = ""  # markup and delimiters are filled in below
+            line = "other"
+        sources.append(source)
+    _resolve_delimiters(pieces, sources)
+    return "".join(sources)
+
+
+def _resolve_delimiters(pieces: Sequence[_Piece], sources: list[str]) -> None:
+    """Fill in markup, turning emphasis that would not parse into HTML tags, one at a time."""
+    delimiters: list[int] = []
+    enclosing: dict[int, tuple[_Group, ...]] = {}
+    stack: list[_Group] = []
+    for index, piece in enumerate(pieces):
+        if isinstance(piece, _Markup):
+            sources[index] = piece.source
+        elif isinstance(piece, _Delimiter):
+            delimiters.append(index)
+            if piece.opening:
+                enclosing[index] = tuple(stack)
+                stack.append(piece.group)
+            else:
+                stack.pop()
+    while True:
+        for index in delimiters:
+            piece = pieces[index]
+            assert isinstance(piece, _Delimiter)
+            sources[index] = piece.source
+        failing = next(
+            (
+                index
+                for index in delimiters
+                if not _works(pieces, sources, index, enclosing.get(index, ()))
+            ),
+            None,
+        )
+        if failing is None:
+            return
+        piece = pieces[failing]
+        assert isinstance(piece, _Delimiter)
+        piece.group.html = True
+
+
+def _works(
+    pieces: Sequence[_Piece], sources: Sequence[str], index: int, enclosing: Iterable[_Group]
+) -> bool:
+    """Whether the delimiter at *index* is read as intended by any CommonMark parser."""
+    piece = pieces[index]
+    assert isinstance(piece, _Delimiter)
+    if piece.group.html:
+        return True
+    before: set[str] = {"space"}
+    for previous in range(index - 1, -1, -1):
+        if sources[previous]:
+            if _is_live_delimiter(pieces[previous]):
+                return False  # two runs of * would merge into one
+            before = _kinds(sources[previous][-1])
+            break
+    after: set[str] = {"space"}
+    for following in range(index + 1, len(pieces)):
+        if sources[following]:
+            if _is_live_delimiter(pieces[following]):
+                return False
+            after = _kinds(sources[following][0])
+            next_piece = pieces[following]
+            if isinstance(next_piece, _Markup) and next_piece.closes_link:
+                # Some parsers see the end of the link text, others the "]".
+                after |= {"space"}
+            break
+    nested = any(not group.html for group in enclosing)
+    return _delimiter_works(piece.opening, nested, before, after)
+
+
+def _is_live_delimiter(piece: _Piece) -> bool:
+    return isinstance(piece, _Delimiter) and not piece.group.html
+
+
+def escape(text: str) -> str:
+    """Escape plain text so that, as a Markdown paragraph, it reads back unchanged."""
+    return _render(_pieces((text,)))
+
+
+def _inline(text: Text, *, single_line: bool = False) -> str:
+    return _render(_pieces(text), single_line=single_line)
+
+
+# --- blocks -----------------------------------------------------------------------
+
+
+def _prefixed(source: str, first: str, rest: str) -> str:
+    """Put *first* before the first line of *source* and *rest* before the others."""
+    lines = source.split("\n")
+    return "\n".join((first if index == 0 else rest) + line for index, line in enumerate(lines))
+
+
+def _block_quote(paragraphs: Iterable[str]) -> str:
+    return "\n>\n".join(_prefixed(paragraph, "> ", "> ") for paragraph in paragraphs)
+
+
+def _yaml_string(value: str) -> str:
+    """A double-quoted YAML scalar: JSON's escapes, plus line and paragraph separators."""
+    quoted = json.dumps(value, ensure_ascii=False)
+    return (
+        quoted.replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+        .replace("\ufeff", "\\ufeff")
+    )
+
+
+def _front_matter(article: Article) -> str:
+    lines = ["---"]
+
+    def field(key: str, value: str | None, indent: str = "") -> None:
+        if value is not None:
+            lines.append(f"{indent}{key}: {_yaml_string(value)}")
+
+    field("title", article.headline)
+    field("subtitle", article.subheadline)
+    if article.authors:
+        lines.append("authors:")
+        for author in article.authors:
+            lines.append(f"  - name: {_yaml_string(author.name)}")
+            field("role", author.role, "    ")
+            field("url", author.url, "    ")
+    if article.published is not None:
+        field("date", format_datetime(article.published))
+    if article.updated is not None:
+        field("updated", format_datetime(article.updated))
+    field("language", article.language)
+    field("section", article.section)
+    if article.tags:
+        lines.append("tags:")
+        lines += [f"  - {_yaml_string(tag)}" for tag in article.tags]
+    field("url", article.url)
+    if article.publication is not None:
+        lines.append("publication:")
+        field("name", article.publication.name, "  ")
+        field("slogan", article.publication.slogan, "  ")
+        field("url", article.publication.url, "  ")
+    field("rights", article.rights)
+    field("summary", article.summary)
+    lines.append("---")
+    return "\n".join(lines)
+
+
+class _Writer:
+    """Writes the blocks of one article, remembering the previous list's markers."""
+
+    def __init__(self) -> None:
+        self.previous_list: tuple[bool, str] | None = None
+
+    def block(self, block: Block) -> str:
+        """Write one body block."""
+        previous_list, self.previous_list = self.previous_list, None
+        match block:
+            case Paragraph():
+                return _inline(block.text)
+            case Heading():
+                return "#" * block.level + " " + _inline(block.text, single_line=True)
+            case Quote():
+                return self.quote(block)
+            case Image():
+                return self.image(block)
+            case ItemList():
+                return self.item_list(block, previous_list)
+            case RelatedLink():
+                title: Inline = (
+                    block.title if block.url is None else Link(href=block.url, text=block.title)
+                )
+                text: list[Inline] = [Strong(text="Related:"), " ", title]
+                if block.summary is not None:
+                    text += [LineBreak(), block.summary]
+                return _block_quote([_inline(tuple(text))])
+            case Newsletter():
+                return self.newsletter(block)
+            case Divider():
+                return "---"
+            case _:
+                assert_never(block)
+
+    @staticmethod
+    def quote(quote: Quote) -> str:
+        """A block quote with an attribution paragraph; pull quotes in strong emphasis."""
+        text: Text = quote.text if quote.style == "block" else (Strong(text=quote.text),)
+        paragraphs = [_inline(text)]
+        names: list[Inline] = []
+        if quote.attribution is not None:
+            names.append(quote.attribution)
+        if quote.source is not None:
+            if names:
+                names.append(", ")
+            names.append(Emphasis(text=quote.source))
+        if quote.url is not None:
+            if names:
+                names[-1] = Link(href=quote.url, text=(names[-1],))
+            else:
+                names.append(Link(href=quote.url))
+        if names:
+            paragraphs.append(_inline(("— ", *names)))
+        return _block_quote(paragraphs)
+
+    @staticmethod
+    def image(image: Image) -> str:
+        """The image alone in a paragraph, then caption and credit."""
+        alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
+        parts = [f"![{alt}]({_destination(image.src)})"]
+        caption: list[Inline] = []
+        if image.caption is not None:
+            caption.append(Emphasis(text=image.caption))
+        if image.credit is not None:
+            if caption:
+                caption.append(LineBreak())
+            caption.append(f"Credit: {image.credit}")
+        if caption:
+            parts.append(_inline(tuple(caption)))
+        return "\n\n".join(parts)
+
+    def item_list(self, block: ItemList, previous: tuple[bool, str] | None) -> str:
+        """Items with their continuation lines indented under the text."""
+        if block.ordered:
+            marker = ")" if previous == (True, ".") else "."
+        else:
+            marker = "*" if previous == (False, "-") else "-"
+        self.previous_list = (block.ordered, marker)
+        items = []
+        for number, item in enumerate(block.items, 1):
+            first = f"{number}{marker} " if block.ordered else f"{marker} "
+            items.append(_prefixed(_inline(item), first, " " * len(first)))
+        return "\n".join(items)
+
+    @staticmethod
+    def newsletter(box: Newsletter) -> str:
+        """A block quote: title, description, sign-up link and legal line."""
+        paragraphs = [_inline((Strong(text="Newsletter:"), " ", box.title))]
+        if box.description is not None:
+            paragraphs.append(_inline((box.description,)))
+        if box.signup_url is not None:
+            button = Link(href=box.signup_url, text=(Strong(text=box.button_label),))
+            paragraphs.append(_inline((button,)))
+        if box.legal is not None:
+            paragraphs.append(_inline((Emphasis(text=box.legal),)))
+        return _block_quote(paragraphs)
+
+
+def to_markdown(article: Article) -> str:
+    """Render *article* as CommonMark with YAML front matter.
+
+    Args:
+        article: The article to render.
+
+    Returns:
+        The Markdown text, ending with exactly one newline.
+    """
+    parts = [_front_matter(article), "# " + _inline((article.headline,), single_line=True)]
+    if article.subheadline is not None:
+        parts.append(_inline((Emphasis(text=article.subheadline),)))
+    credits = byline(article, links=True)
+    if credits:
+        parts.append(_inline(credits))
+    writer = _Writer()
+    if article.lead_image is not None:
+        parts.append(writer.image(article.lead_image))
+    parts += [writer.block(block) for block in article.body]
+    if article.rights is not None:
+        parts.append(_inline((article.rights,)))
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,595 @@
+"""Plain-text exporter: :func:`to_text` renders an article for terminals, e-mail and ``.txt`` files.
+
+The text is wrapped to ``width`` columns measured in display cells (with
+:mod:`wcwidth`: East Asian wide characters count two cells, combining marks
+none), so CJK text and accented letters line up in a terminal. Parts are
+separated by one blank line, in this order::
+
+                              The Messenger              masthead: name and slogan,
+                         Slogan of the publication       centred, over a rule of "="
+    ========================================================================
+
+    The headline, wrapped                                 underlined with "=" as wide
+    =====================                                 as its widest line
+
+    The subheadline, wrapped.
+
+    By Jane Doe (Senior Reporter) and John Roe            byline, then the dates in
+    Published July 28, 2023, 10:05 AM -04:00              their own offset ("UTC"
+    Updated July 28, 2023, 11:30 AM -04:00                for Z); never the locale
+
+    [Image: alt text]                                     the lead image, as an
+    Caption                                               image block
+    Credit: Photographer/Agency
+
+    ... the body ...
+
+    Copyright line
+
+    Links                                                 every link target, by
+    -----                                                 number
+    [1] https://example.com/report
+
+Blocks:
+
+- **paragraph**: wrapped to ``width``.
+- **heading**: wrapped and underlined as wide as its widest line, with ``-``
+  for level 2, ``~`` for level 3 and ``.`` for levels 4 to 6. The text is not
+  upper-cased, since that changes some words (``ß`` becomes ``SS``).
+- **quote**: indented four spaces and followed by ``— Attribution, Source``
+  (plus ``[n]`` when it has a URL, or ``— <url>`` when the URL is all there
+  is). A **pull quote** is set between two rules of ``=``, indented four
+  spaces on both sides.
+- **image**: ``[Image: alt]`` (``[Image]`` without alt text), then the caption
+  and ``Credit: …``.
+- **list**: ``-`` bullets or right-aligned numbers, with hanging indents.
+- **related link**: ``Related: Title <url>``, the summary indented below.
+- **newsletter**: a box drawn with ``+``, ``-`` and ``|`` holding the title,
+  the description, ``Button label: <sign-up URL>`` and the legal line. The
+  success title and message are not shown: plain text has no interaction,
+  so nobody ever signs up in it.
+- **divider**: ``* * *``, centred.
+
+Inline content:
+
+- emphasis is written ``_like this_``, strong ``*like this*``;
+- a link keeps its text, followed by a reference number ``[n]``; numbers count
+  up in reading order, the same URL always gets the same number, and the
+  targets are listed under "Links" at the end. A link without text shows its
+  URL instead;
+- code is kept literally: its spaces are neither collapsed nor broken, a
+  newline in it starts a new line, a tab becomes a space;
+- a line break starts a new line;
+- in plain text, newlines, tabs and the Unicode line and paragraph separators
+  are white space (as in HTML), and runs of white space collapse to one space.
+
+Lines break at spaces and, in Chinese, Japanese and Korean text, between
+ideographs (not before closing punctuation such as ``。`` or after opening
+punctuation). A word wider than the line is not broken, except inside the
+newsletter box, which stays closed. Right-to-left text is written in logical
+order and wrapped like any other: reordering is the terminal's job.
+
+The output is deterministic, has no trailing spaces and ends with exactly one
+newline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Final, TypeAlias
+
+import attrs
+from typing_extensions import assert_never
+from wcwidth import wcswidth, wcwidth
+
+from ..models import (
+    Article,
+    Block,
+    Code,
+    Divider,
+    Emphasis,
+    Heading,
+    Image,
+    Inline,
+    ItemList,
+    LineBreak,
+    Link,
+    Newsletter,
+    Paragraph,
+    Quote,
+    RelatedLink,
+    Strong,
+    Text,
+)
+from ..theme import format_date
+
+__all__ = ["MIN_WIDTH", "byline", "cell_width", "to_text"]
+
+#: The narrowest ``width`` :func:`to_text` accepts.
+MIN_WIDTH: Final = 20
+
+#: Underline character of each heading level (1 is the headline).
+_UNDERLINES = {1: "=", 2: "-", 3: "~", 4: ".", 5: ".", 6: "."}
+
+#: White space that collapses and where lines may break (with the line and
+#: paragraph separators, which would otherwise end lines in some readers).
+_SPACES = " \t\n\u2028\u2029"
+_CODE_LINE_ENDS = re.compile("[\n\u2028\u2029]")
+#: Spaces kept as they are, after which a line may break.
+_BREAK_AFTER = frozenset(
+    "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u200b\u205f\u3000"
+)
+#: Characters a line must not start with (kinsoku), besides closing and other
+#: punctuation (categories Pe, Pf, Po): the prolonged sound mark, iteration marks, small kana.
+_NO_BREAK_BEFORE = frozenset("ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+_ZERO_WIDTH_JOINER = "\u200d"
+
+
+def cell_width(text: str) -> int:
+    """Return how many terminal cells *text* takes (wide characters 2, combining marks 0)."""
+    width = int(wcswidth(text))
+    if width >= 0:
+        return width
+    # Only tab and newline (and forbidden control characters) have no width.
+    return sum(max(int(wcwidth(char)), 0) for char in text)
+
+
+def byline(article: Article, *, links: bool) -> Text:
+    """Build the byline as inline content: ``By A (Role) and B``, then the dates.
+
+    Shared with the Markdown exporter. Each part is on its own line (separated
+    by :class:`LineBreak`); authors' names are links to their pages when
+    *links* is true. Returns an empty tuple when there is nothing to show.
+    """
+    lines: list[list[Inline]] = []
+    if article.authors:
+        names: list[Inline] = ["By "]
+        count = len(article.authors)
+        for index, author in enumerate(article.authors):
+            if index:
+                names.append(" and " if index == count - 1 else ", ")
+            if links and author.url is not None:
+                names.append(Link(href=author.url, text=author.name))
+            else:
+                names.append(author.name)
+            if author.role is not None:
+                names.append(f" ({author.role})")
+        lines.append(names)
+    if article.published is not None:
+        lines.append([f"Published {format_date(article.published, article.language)}"])
+    if article.updated is not None:
+        lines.append([f"Updated {format_date(article.updated, article.language)}"])
+    result: list[Inline] = []
+    for index, line in enumerate(lines):
+        if index:
+            result.append(LineBreak())
+        result.extend(line)
+    return tuple(result)
+
+
+# --- inline content as pieces of text ------------------------------------------
+
+
+@attrs.frozen
+class _Piece:
+    """A run of output text; *glue* text has no break opportunities and keeps its spaces."""
+
+    text: str
+    glue: bool = False
+
+
+@attrs.frozen
+class _Break:
+    """A forced line break."""
+
+
+_BREAK: Final = _Break()
+
+_Item: TypeAlias = "_Piece | _Break"
+
+
+@attrs.frozen
+class _Chunk:
+    """Text that cannot be broken, and whether a (collapsible) space precedes it."""
+
+    text: str
+    space: bool
+
+
+def _ideographic(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F") and unicodedata.category(char)[0] in (
+        "L",
+        "N",
+        "P",
+    )
+
+
+def _can_break(before: str, after: str) -> bool:
+    """Whether a line may break between two adjacent non-space characters."""
+    if int(wcwidth(after)) == 0 or _ZERO_WIDTH_JOINER in (before, after):
+        return False
+    if before in _BREAK_AFTER:
+        return True
+    if after in _NO_BREAK_BEFORE or unicodedata.category(after) in ("Pe", "Pf", "Po"):
+        return False
+    if unicodedata.category(before) in ("Ps", "Pi"):
+        return False
+    return _ideographic(before) or _ideographic(after)
+
+
+def _chunks(items: Iterable[_Item]) -> list[_Chunk | _Break]:
+    """Cut pieces into unbreakable chunks, collapsing white space."""
+    out: list[_Chunk | _Break] = []
+    current = ""
+    current_space = False
+    pending_space = False
+    previous: tuple[str, bool] | None = None  # last character of current, and its glue
+    for item in items:
+        if isinstance(item, _Break):
+            if current:
+                out.append(_Chunk(current, current_space))
+                current = ""
+            out.append(item)
+            pending_space = False
+            previous = None
+            continue
+        for char in item.text:
+            if not item.glue and char in _SPACES:
+                if current:
+                    out.append(_Chunk(current, current_space))
+                    current = ""
+                pending_space = True
+                previous = None
+                continue
+            if (
+                current
+                and previous is not None
+                and not item.glue
+                and not previous[1]
+                and _can_break(previous[0], char)
+            ):
+                out.append(_Chunk(current, current_space))
+                current = ""
+            if not current:
+                current_space = pending_space
+                pending_space = False
+            current += char
+            previous = (char, item.glue)
+    if current:
+        out.append(_Chunk(current, current_space))
+    return out
+
+
+def _split_cells(text: str, width: int) -> list[str]:
+    """Cut *text* into pieces at most *width* cells wide (combining marks stay attached)."""
+    pieces: list[str] = []
+    current = ""
+    for char in text:
+        if current and int(wcwidth(char)) > 0 and cell_width(current + char) > width:
+            pieces.append(current)
+            current = ""
+        current += char
+    pieces.append(current)
+    return pieces
+
+
+def _wrap(items: Iterable[_Item], width: int, *, hard: bool = False) -> list[str]:
+    """Wrap pieces greedily into lines of at most *width* cells.
+
+    Leading and trailing empty lines are dropped. With *hard*, chunks wider
+    than the line are cut; otherwise they stick out.
+    """
+    lines: list[str] = []
+    line = ""
+    used = 0
+    for chunk in _chunks(items):
+        if isinstance(chunk, _Break):
+            lines.append(line)
+            line, used = "", 0
+            continue
+        text = chunk.text
+        size = cell_width(text)
+        if line:
+            gap = 1 if chunk.space else 0
+            if used + gap + size <= width:
+                line += " " * gap + text
+                used += gap + size
+                continue
+            lines.append(line)
+        if hard and size > width:
+            *full, text = _split_cells(text, width)
+            lines.extend(full)
+            size = cell_width(text)
+        line, used = text, size
+    lines.append(line)
+    lines = [line.rstrip(" ") for line in lines]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _trim(items: Sequence[_Item]) -> tuple[list[_Item], list[_Item], list[_Item]]:
+    """Split pieces into leading white space and breaks, the core, and trailing ones."""
+    core = list(items)
+    lead: list[_Item] = []
+    while core:
+        first = core[0]
+        if isinstance(first, _Break):
+            lead.append(core.pop(0))
+            continue
+        if first.glue:
+            break
+        stripped = first.text.lstrip(_SPACES)
+        if len(stripped) < len(first.text):
+            lead.append(_Piece(first.text[: len(first.text) - len(stripped)]))
+        if stripped:
+            core[0] = _Piece(stripped)
+            break
+        core.pop(0)
+    trail: list[_Item] = []
+    while core:
+        last = core[-1]
+        if isinstance(last, _Break):
+            trail.insert(0, core.pop())
+            continue
+        if last.glue:
+            break
+        stripped = last.text.rstrip(_SPACES)
+        if len(stripped) < len(last.text):
+            trail.insert(0, _Piece(last.text[len(stripped) :]))
+        if stripped:
+            core[-1] = _Piece(stripped)
+            break
+        core.pop()
+    return lead, core, trail
+
+
+def _marked(marker: str, items: Sequence[_Item]) -> list[_Item]:
+    """Surround pieces with *marker*, keeping edge white space outside the markers."""
+    lead, core, trail = _trim(items)
+    if not core:
+        return lead + trail
+    return [*lead, _Piece(marker, glue=True), *core, _Piece(marker, glue=True), *trail]
+
+
+# --- the renderer ----------------------------------------------------------------
+
+
+class _Renderer:
+    """Renders one article; keeps the link numbers in reading order."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.links: dict[str, int] = {}
+
+    def reference(self, href: str) -> int:
+        """Return the number of *href*, numbering it if it is new."""
+        return self.links.setdefault(href, len(self.links) + 1)
+
+    # inline
+
+    def inline(self, text: Text) -> list[_Item]:
+        """Turn inline content into pieces."""
+        items: list[_Item] = []
+        for item in text:
+            items.extend(self.inline_item(item))
+        return items
+
+    def inline_item(self, item: Inline) -> list[_Item]:
+        """Turn one inline item into pieces."""
+        match item:
+            case str():
+                return [_Piece(item)]
+            case Emphasis():
+                return _marked("_", self.inline(item.text))
+            case Strong():
+                return _marked("*", self.inline(item.text))
+            case Link():
+                if item.text is None:
+                    return [_Piece(item.href, glue=True)]
+                lead, core, trail = _trim(self.inline(item.text))
+                number = _Piece(f" [{self.reference(item.href)}]", glue=True)
+                return [*lead, *core, number, *trail]
+            case Code():
+                pieces: list[_Item] = []
+                for index, line in enumerate(_CODE_LINE_ENDS.split(item.text)):
+                    if index:
+                        pieces.append(_BREAK)
+                    if line:
+                        pieces.append(_Piece(line.replace("\t", " "), glue=True))
+                return pieces
+            case LineBreak():
+                return [_BREAK]
+            case _:
+                assert_never(item)
+
+    # layout helpers
+
+    def wrap(
+        self,
+        items: Iterable[_Item],
+        first: str = "",
+        rest: str | None = None,
+        *,
+        width: int | None = None,
+    ) -> list[str]:
+        """Wrap pieces behind prefixes (*rest* defaults to *first*) to *width* or the page's."""
+        rest = first if rest is None else rest
+        width = self.width if width is None else width
+        available = max(width - max(cell_width(first), cell_width(rest)), 1)
+        lines = _wrap(items, available)
+        return [
+            ((first if index == 0 else rest) + line).rstrip(" ") for index, line in enumerate(lines)
+        ]
+
+    def center(self, line: str) -> str:
+        """Centre *line* on the page."""
+        return " " * max((self.width - cell_width(line)) // 2, 0) + line
+
+    @staticmethod
+    def underline(lines: list[str], char: str) -> list[str]:
+        """Underline *lines* as wide as the widest of them (text of no width gets no line)."""
+        width = max((cell_width(line) for line in lines), default=0)
+        return [*lines, char * width] if width else lines
+
+    # blocks
+
+    def block(self, block: Block) -> list[str]:
+        """Render one body block as lines."""
+        match block:
+            case Paragraph():
+                return self.wrap(self.inline(block.text))
+            case Heading():
+                return self.underline(self.wrap(self.inline(block.text)), _UNDERLINES[block.level])
+            case Quote():
+                return self.quote(block)
+            case Image():
+                return self.image(block)
+            case ItemList():
+                return self.item_list(block)
+            case RelatedLink():
+                return self.related(block)
+            case Newsletter():
+                return self.newsletter(block)
+            case Divider():
+                return [self.center("* * *")]
+            case _:
+                assert_never(block)
+
+    def quote(self, quote: Quote) -> list[str]:
+        """Indent a quote, add its attribution; frame a pull quote with rules."""
+        indent = "    "
+        pull = quote.style == "pull"
+        width = self.width - len(indent) if pull else self.width
+        lines = self.wrap(self.inline(quote.text), indent, width=width)
+        attribution = self.attribution(quote)
+        if attribution:
+            lines += self.wrap(attribution, indent, indent + "  ", width=width)
+        if pull:
+            rule = indent + "=" * (self.width - 2 * len(indent))
+            lines = [rule, *lines, rule]
+        return lines
+
+    def attribution(self, quote: Quote) -> list[_Item]:
+        """The ``— Name, Source [n]`` line of a quote, or nothing."""
+        names = [part.strip(_SPACES) for part in (quote.attribution, quote.source) if part]
+        names = [name for name in names if name]
+        items: list[_Item] = [_Piece(", ".join(names))] if names else []
+        if quote.url is not None:
+            if names:
+                items.append(_Piece(f" [{self.reference(quote.url)}]", glue=True))
+            else:
+                items.append(_Piece(f"<{quote.url}>", glue=True))
+        if not items:
+            return []
+        return [_Piece("— ", glue=True), *items]
+
+    def image(self, image: Image) -> list[str]:
+        """``[Image: alt]``, the caption and the credit."""
+        if image.alt is not None:
+            label = [
+                _Piece("[Image: ", glue=True),
+                _Piece(image.alt.strip(_SPACES)),
+                _Piece("]", glue=True),
+            ]
+        else:
+            label = [_Piece("[Image]", glue=True)]
+        lines = self.wrap(label)
+        if image.caption is not None:
+            lines += self.wrap(self.inline(image.caption))
+        if image.credit is not None:
+            lines += self.wrap([_Piece("Credit: ", glue=True), _Piece(image.credit.strip(_SPACES))])
+        return lines
+
+    def item_list(self, block: ItemList) -> list[str]:
+        """Bullets or right-aligned numbers, with hanging indents."""
+        digits = len(str(len(block.items)))
+        lines: list[str] = []
+        for number, item in enumerate(block.items, 1):
+            marker = f"{number}.".rjust(digits + 1) if block.ordered else "-"
+            first = f"  {marker} "
+            wrapped = self.wrap(self.inline(item), first, " " * len(first))
+            lines += wrapped or [first.rstrip()]
+        return lines
+
+    def related(self, related: RelatedLink) -> list[str]:
+        """``Related: Title <url>`` and the summary indented below."""
+        items: list[_Item] = [_Piece("Related:", glue=True), _Piece(" " + related.title)]
+        if related.url is not None:
+            items += [_Piece(" "), _Piece(f"<{related.url}>", glue=True)]
+        lines = self.wrap(items)
+        if related.summary is not None:
+            lines += self.wrap([_Piece(related.summary)], "  ")
+        return lines
+
+    def newsletter(self, box: Newsletter) -> list[str]:
+        """A closed box: title, description, sign-up line and legal line."""
+        inner = self.width - 4
+        sections = [[_Piece(box.title)]]
+        if box.description is not None:
+            sections.append([_Piece(box.description)])
+        if box.signup_url is not None:
+            label = box.button_label.strip(_SPACES)
+            sections.append([_Piece(f"{label}: "), _Piece(f"<{box.signup_url}>", glue=True)])
+        if box.legal is not None:
+            sections.append([_Piece(box.legal)])
+        body: list[str] = []
+        for section in sections:
+            lines = _wrap(section, inner, hard=True)
+            if lines:
+                if body:
+                    body.append("")
+                body += lines
+        border = "+" + "-" * (self.width - 2) + "+"
+        rows = [f"| {line}{' ' * max(inner - cell_width(line), 0)} |" for line in body]
+        return [border, *rows, border]
+
+    # the article
+
+    def article(self, article: Article) -> str:
+        """Render the whole article."""
+        parts: list[list[str]] = []
+        publication = article.publication
+        if publication is not None:
+            masthead = [self.center(line) for line in self.wrap([_Piece(publication.name)])]
+            if publication.slogan is not None:
+                masthead += [self.center(line) for line in self.wrap([_Piece(publication.slogan)])]
+            parts.append([*masthead, "=" * self.width])
+        parts.append(self.underline(self.wrap([_Piece(article.headline)]), _UNDERLINES[1]))
+        if article.subheadline is not None:
+            parts.append(self.wrap([_Piece(article.subheadline)]))
+        parts.append(self.wrap(self.inline(byline(article, links=False))))
+        if article.lead_image is not None:
+            parts.append(self.image(article.lead_image))
+        parts += [self.block(block) for block in article.body]
+        if article.rights is not None:
+            parts.append(self.wrap([_Piece(article.rights)]))
+        if self.links:
+            label = max(len(f"[{number}]") for number in self.links.values())
+            references = [
+                f"{f'[{number}]'.ljust(label)} {href}" for href, number in self.links.items()
+            ]
+            parts.append(self.underline(["Links"], _UNDERLINES[2]) + references)
+        return "\n\n".join("\n".join(lines) for lines in parts if lines) + "\n"
+
+
+def to_text(article: Article, *, width: int = 72) -> str:
+    """Render *article* as plain text wrapped to *width* display cells.
+
+    Args:
+        article: The article to render.
+        width: Line width in terminal cells; at least :data:`MIN_WIDTH`.
+
+    Returns:
+        The text, ending with exactly one newline.
+
+    Raises:
+        ValueError: *width* is smaller than :data:`MIN_WIDTH`.
+    """
+    if isinstance(width, bool) or not isinstance(width, int) or width < MIN_WIDTH:
+        raise ValueError(f"width must be an integer of at least {MIN_WIDTH}, got {width!r}")
+    return _Renderer(width).article(article)
