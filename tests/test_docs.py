@@ -12,7 +12,7 @@ FORMAT = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
 
 
 def documented_tables() -> dict[str, list[str]]:
-    """Map each `### \\`Name\\`` section of docs/format.md to the keys its table lists."""
+    """Map each level-3 section of docs/format.md to the keys its table lists."""
     tables: dict[str, list[str]] = {}
     for section in re.split(r"^### ", FORMAT, flags=re.MULTILINE)[1:]:
         name = section.split("`")[1]

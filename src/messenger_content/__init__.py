@@ -8,6 +8,9 @@ Load an article, check it, and render it::
     html = mc.to_html(article)
 """
 
+import importlib
+import typing
+
 from .api import export
 from .codec import dump, dumps, load, loads
 from .errors import (
@@ -44,7 +47,27 @@ from .models import (
 )
 from .schema import json_schema
 
+if typing.TYPE_CHECKING:
+    from .exporters.epub import to_epub
+    from .exporters.pdf import to_pdf
+
 __version__ = "0.1.0"
+
+# PDF and EPUB pull in WeasyPrint and ebooklib: import them on first use only.
+_LAZY = {"to_epub": ".exporters.epub", "to_pdf": ".exporters.pdf"}
+
+
+def __getattr__(name: str) -> typing.Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "Article",
@@ -79,7 +102,9 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "to_epub",
     "to_html",
     "to_markdown",
+    "to_pdf",
     "to_text",
 ]

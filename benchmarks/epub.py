@@ -1,0 +1,218 @@
+"""How fast articles become EPUB books, in process and from the shell, against pandoc.
+
+Two measurements, both on every ``examples/*/article.json`` and the EPUB test
+fixtures (``tests/data/epub/*.json``), in the same run:
+
+* **In process** — the best time of one ``to_epub(article)`` call (goal: at
+  most 5 ms), split into what it spends where: rendering the ``<article>`` with
+  the HTML exporter, reading and checking the images through the resource
+  policy, drawing the typographic cover (articles without a lead image), and
+  the rest (XHTML documents, navigation, package document and NCX by ebooklib,
+  the reproducible zip). The ratio column compares ``to_epub`` with
+  ``to_html(article)`` (the HTML exporter, same article, same run).
+* **Whole process** — the median wall time of
+  ``messenger-content convert ARTICLE -t epub -o OUT`` against
+  ``pandoc INPUT -o OUT.epub`` (goal: at most 1.25x pandoc). Pandoc is fed the
+  Markdown our ``to_markdown`` writes (YAML front matter + CommonMark, images
+  relative to the article's folder, run from that folder so it embeds them), or
+  the standalone HTML from ``to_html`` if the Markdown exporter is missing; the
+  script says which. Preparing pandoc's input is not timed. Python's own start-up
+  and the import times are printed too, since they bound what the CLI can do.
+
+Run: ``.venv/bin/python benchmarks/epub.py`` (``--runs N`` shell runs per
+command, default 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import messenger_content as mc
+from messenger_content.exporters import _cover, epub
+from messenger_content.exporters.html import to_html
+from messenger_content.resources import ResourcePolicy, policy_for
+from messenger_content.theme import text_direction
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / ".venv" / "bin" / "messenger-content"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def best_of_interleaved(
+    functions: dict[str, Callable[[], object]], *, seconds: float = 3.0, rounds: int = 10
+) -> dict[str, float]:
+    """Best time of one call of each function, in seconds.
+
+    The functions are called in turn, round after round (at least *rounds*, for
+    at least *seconds*), so a busy machine slows them all alike and the parts
+    still add up to the whole.
+    """
+    best = dict.fromkeys(functions, float("inf"))
+    deadline = time.perf_counter() + seconds
+    done = 0
+    while done < rounds or time.perf_counter() < deadline:
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            best[name] = min(best[name], time.perf_counter() - start)
+        done += 1
+    return best
+
+
+def articles() -> list[tuple[str, Path, mc.Article]]:
+    """Every example and EPUB fixture: (name, JSON file, article)."""
+    paths = sorted(ROOT.glob("examples/*/article.json"))
+    paths += sorted((ROOT / "tests" / "data" / "epub").glob("*.json"))
+    found = []
+    for path in paths:
+        name = path.parent.name if path.name == "article.json" else f"fixture-{path.stem}"
+        found.append((name, path, mc.load(path)))
+    return found
+
+
+def images_of(article: mc.Article) -> list[str]:
+    """The sources of every image an article shows."""
+    images = [article.lead_image, *(b for b in article.body if isinstance(b, mc.Image))]
+    if article.publication is not None:
+        images.append(article.publication.logo)
+    return list(dict.fromkeys(image.src for image in images if image is not None))
+
+
+def fetch_all(policy: ResourcePolicy, sources: list[str]) -> None:
+    """Read every image through the resource policy, as the exporter does."""
+    for src in sources:
+        policy.fetch(src)
+
+
+def in_process() -> None:
+    """Print the in-process table."""
+    print("In process: best time of one call (ms)")
+    header = ("article", "to_epub", "html", "images", "cover", "rest", "goal", "vs to_html")
+    print("{:36} {:>8} {:>7} {:>7} {:>7} {:>7} {:>6} {:>10}".format(*header))
+    for name, path, article in articles():
+        folder = path.parent
+        sources = images_of(article)
+        policy = policy_for(folder)
+        functions: dict[str, Callable[[], object]] = {
+            "whole": partial(epub.to_epub, article, base_dir=folder),
+            "fragment": partial(
+                to_html, article, fragment=True, media="epub", base_dir=folder, image_src=str
+            ),
+            "reading": partial(fetch_all, policy, sources),
+            "page": partial(to_html, article, base_dir=folder),
+        }
+        if article.lead_image is None:
+            day = article.published or article.updated
+            functions["cover"] = partial(
+                _cover.typographic_cover,
+                headline=article.headline,
+                publication=article.publication.name if article.publication else None,
+                date=None if day is None else f"{day:%Y-%m-%d}",
+                language=article.language,
+                rtl=text_direction(article.language) == "rtl",
+            )
+        for function in functions.values():  # warm caches: templates, fonts, policies
+            function()
+        best = best_of_interleaved(functions)
+        whole, fragment, reading, page = (
+            best["whole"],
+            best["fragment"],
+            best["reading"],
+            best["page"],
+        )
+        cover = best.get("cover", 0.0)
+        rest = whole - fragment - reading - cover
+        verdict = "ok" if whole <= 0.005 else "over"
+        print(
+            f"{name:36} {whole * 1e3:8.2f} {fragment * 1e3:7.2f} {reading * 1e3:7.2f}"
+            f" {cover * 1e3:7.2f} {rest * 1e3:7.2f} {verdict:>6} {whole / page:9.1f}x"
+        )
+    print()
+
+
+def wall(command: list[str], *, cwd: Path, runs: int) -> float:
+    """Median wall time of *command* in seconds (one unmeasured warm-up run first)."""
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def pandoc_input(article: mc.Article, folder: Path, work: Path) -> tuple[Path, str]:
+    """Write the article for pandoc (Markdown if we can, else HTML); return it and its kind."""
+    if importlib.util.find_spec("messenger_content.exporters.markdown") is not None:
+        from messenger_content.exporters.markdown import to_markdown
+
+        path = work / f"{folder.name}.md"
+        path.write_text(to_markdown(article), encoding="utf-8")
+        return path, "Markdown (to_markdown)"
+    path = work / f"{folder.name}.html"
+    path.write_text(to_html(article, base_dir=folder), encoding="utf-8")
+    return path, "HTML (to_html)"
+
+
+def whole_process(runs: int) -> None:
+    """Print the shell table."""
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        print("Whole process: pandoc is not installed (scripts/setup --test); skipped")
+        return
+    version = subprocess.run([pandoc, "--version"], capture_output=True, text=True, check=True)
+    print(f"Whole process: median of {runs} runs (s), against {version.stdout.splitlines()[0]}")
+    startup = wall([str(PYTHON), "-c", "pass"], cwd=ROOT, runs=runs)
+    package = wall([str(PYTHON), "-c", "import messenger_content"], cwd=ROOT, runs=runs)
+    exporter = wall(
+        [str(PYTHON), "-c", "import messenger_content.exporters.epub"], cwd=ROOT, runs=runs
+    )
+    print(
+        f"  python start-up {startup:.3f}   + import messenger_content {package - startup:.3f}"
+        f"   + import the EPUB exporter {exporter - package:.3f}"
+    )
+    header = ("article", "ours", "pandoc", "ratio", "goal", "pandoc reads")
+    print("{:36} {:>7} {:>7} {:>6} {:>5}  {}".format(*header))
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        for name, path, article in articles():
+            ours = wall(
+                [str(CLI), "convert", str(path), "-t", "epub", "-o", str(work / "ours.epub")],
+                cwd=ROOT,
+                runs=runs,
+            )
+            document, kind = pandoc_input(article, path.parent, work)
+            theirs = wall(
+                [pandoc, str(document), "-o", str(work / "pandoc.epub")],
+                cwd=path.parent,
+                runs=runs,
+            )
+            ratio = ours / theirs
+            verdict = "ok" if ratio <= 1.25 else "over"
+            print(f"{name:36} {ours:7.3f} {theirs:7.3f} {ratio:5.2f}x {verdict:>5}  {kind}")
+    print()
+
+
+def main() -> None:
+    """Measure and print both tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="shell runs per command")
+    arguments = parser.parse_args()
+    print(f"{sys.version.split()[0]} on {os.cpu_count()} CPUs\n")
+    in_process()
+    whole_process(arguments.runs)
+
+
+if __name__ == "__main__":
+    main()

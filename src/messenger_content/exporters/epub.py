@@ -1,0 +1,953 @@
+"""The EPUB exporter: an article as a valid, accessible, reproducible EPUB 3 book.
+
+:func:`to_epub` renders the article with the HTML exporter (``media="epub"``,
+the ``<article>`` element only), puts it in an XHTML content document of its
+own, and packages it with a cover, an EPUB 3 navigation document, an NCX for
+older readers, the theme's ``epub.css`` and every image the article uses::
+
+    mimetype                      application/epub+zip (first entry, stored)
+    META-INF/container.xml
+    EPUB/content.opf              package document: metadata, manifest, spine, guide
+    EPUB/toc.ncx                  EPUB 2 table of contents
+    EPUB/nav.xhtml                table of contents and landmarks
+    EPUB/cover.xhtml              the cover page (first in the spine)
+    EPUB/article.xhtml            the article
+    EPUB/style/epub.css           the theme's EPUB stylesheet (plus the caller's CSS)
+    EPUB/images/image-N.(jpg|png|gif|webp)
+    EPUB/images/cover.png         the typographic cover, when there is no lead image
+
+What this module decides, and ebooklib does not:
+
+* **Content documents are ours.** ebooklib's ``EpubHtml`` re-parses documents
+  with an HTML parser (dropping bare text, rewriting the root, defaulting the
+  language to English); the cover, navigation and article documents are built
+  here as XHTML and handed to ebooklib as opaque items. ebooklib writes the
+  package document and the NCX.
+* **Nothing random or from the clock.** The identifier is a name-based UUID of
+  the article's ``id`` (else its ``url``, else its canonical JSON), and
+  ``dcterms:modified`` is ``updated`` (else ``published``, else
+  1980-01-01T00:00:00Z). ebooklib's zip (entry times from the clock) is
+  rewritten: fixed entry times (1980-01-01 00:00), a fixed order (``mimetype``
+  first and stored, then ``META-INF``, then the book's files by name), text
+  deflated and images, which are compressed already, stored.
+* **Nothing remote.** Every image goes through the resource policy
+  (:mod:`messenger_content.resources`) and is stored in the book; a stylesheet
+  that imports or points at anything but a ``data:`` URI is refused.
+* **What the format allows and EPUB does not is mended.** Links become URLs a
+  WHATWG parser accepts (percent-encoded, relative ones resolved against the
+  article's ``url``) or lose their ``href`` and keep their text (no ``url`` to
+  resolve against, a host that is not a domain name, a ``#fragment`` naming no
+  element); a link nested in a link is unwrapped; a language tag that is not
+  well-formed BCP 47 is cut back until it is (:func:`book_language`).
+* **Accessibility claims are measured.** ``alternativeText`` (and
+  ``accessModeSufficient: textual``) are declared only if every ``<img>`` in
+  the book has non-empty ``alt`` text, checked on the documents themselves.
+"""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from functools import lru_cache
+from html import escape
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import attrs
+from ebooklib import epub
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]
+
+from .. import theme
+from ..codec import dumps
+from ..errors import ExportError
+from ..models import Article, Heading
+from ..resources import Resource, policy_for
+from ..theme import Direction
+from ._cover import typographic_cover
+from .html import to_html
+
+__all__ = ["MEDIA_TYPE", "SUFFIX", "book_identifier", "book_language", "modified_time", "to_epub"]
+
+SUFFIX = ".epub"
+"""File name suffix of the output."""
+MEDIA_TYPE = "application/epub+zip"
+"""IANA media type of the output."""
+
+_XHTML = "http://www.w3.org/1999/xhtml"
+_OPS = "http://www.idpf.org/2007/ops"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XHTML_MEDIA_TYPE = "application/xhtml+xml"
+
+_ARTICLE_HREF = "article.xhtml"
+_COVER_HREF = "cover.xhtml"
+_NAV_HREF = "nav.xhtml"
+_STYLE_HREF = "style/epub.css"
+_TYPOGRAPHIC_COVER_HREF = "images/cover.png"
+
+_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
+"""The modification time of a book whose article has no date; also every zip entry's time."""
+
+_NAMESPACE = uuid.UUID("8a1e51f4-0d53-5c5e-9a59-4f2b7e3c6d10")
+"""Namespace of the name-based UUIDs that identify books made by this exporter."""
+
+_STORED_SUFFIXES = (".jpg", ".png", ".gif", ".webp")
+"""Entries already compressed: deflating them again costs time and saves nothing."""
+
+#: "Contents", the table of contents' heading, for languages the exporter knows.
+_CONTENTS: dict[str, str] = {
+    "ar": "المحتويات",
+    "de": "Inhalt",
+    "el": "Περιεχόμενα",
+    "en": "Contents",
+    "es": "Índice",
+    "fa": "فهرست مطالب",
+    "fr": "Sommaire",
+    "he": "תוכן העניינים",
+    "hy": "Բովանդակություն",
+    "it": "Indice",
+    "ja": "目次",
+    "ko": "목차",
+    "nl": "Inhoud",
+    "pl": "Spis treści",
+    "pt": "Índice",
+    "ru": "Содержание",
+    "tr": "İçindekiler",
+    "uk": "Зміст",
+    "zh": "目录",
+}
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+_CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)\s*([^'")\s]*)""", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+#: Attributes that only mean something on a link with an ``href``.
+_LINK_ONLY = ("download", "hreflang", "ping", "referrerpolicy", "rel", "target", "type")
+
+
+# --- identity and time ---------------------------------------------------------
+
+
+def book_identifier(article: Article) -> str:
+    """Return the book's ``dc:identifier``: a name-based UUID URN that never changes.
+
+    The name is the article's ``id``, else its ``url``, else its canonical JSON,
+    so the same article always gets the same identifier and different articles
+    (almost surely) different ones.
+    """
+    if article.id is not None:
+        name = f"id:{article.id}"
+    elif article.url is not None:
+        name = f"url:{article.url}"
+    else:
+        name = f"json:{dumps(article)}"
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, name)}"
+
+
+#: A well-formed BCP 47 (RFC 5646) language tag, grandfathered tags aside.
+_LANGUAGE_TAG = re.compile(
+    r"(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?P<variants>(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*)"
+    r"(?P<extensions>(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*)"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"
+    r"|x(?:-[a-z0-9]{1,8})+)",
+    re.IGNORECASE,
+)
+
+
+def _well_formed(tag: str) -> bool:
+    found = _LANGUAGE_TAG.fullmatch(tag)
+    if found is None:
+        return False
+    variants = (found.group("variants") or "").lower().split("-")[1:]
+    singletons = [
+        part for part in (found.group("extensions") or "").lower().split("-") if len(part) == 1
+    ]
+    return len(set(variants)) == len(variants) and len(set(singletons)) == len(singletons)
+
+
+def book_language(tag: str) -> str:
+    """Return *tag* if it is a well-formed BCP 47 tag, else its longest well-formed prefix.
+
+    The format checks only a tag's shape (``en-x``, ``de-1-a`` pass), but an
+    EPUB's language must be well-formed; subtags are dropped from the end until
+    it is (``und``, "undetermined", when none is left).
+    """
+    subtags = tag.split("-")
+    while subtags:
+        candidate = "-".join(subtags)
+        if _well_formed(candidate):
+            return candidate
+        subtags.pop()
+    return "und"
+
+
+def _utc(value: datetime) -> datetime:
+    """*value* in UTC; a time that UTC cannot hold (year 1 or 9999 edges) keeps its fields."""
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        return value.replace(tzinfo=timezone.utc)
+
+
+def modified_time(article: Article) -> datetime:
+    """Return the book's ``dcterms:modified``: ``updated``, else ``published``, else 1980-01-01.
+
+    The result is in UTC, without microseconds (the property's format has none).
+    """
+    value = article.updated or article.published
+    if value is None:
+        return _EPOCH
+    return _utc(value).replace(microsecond=0)
+
+
+def _w3c(value: datetime) -> str:
+    """The W3C date-time form the package document requires (``2023-07-28T18:05:00Z``)."""
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
+    )
+
+
+class _Stamp(datetime):
+    """A UTC datetime that ebooklib formats with four-digit years on every platform."""
+
+    def strftime(self, format: str) -> str:
+        """Return the W3C form whatever *format* ebooklib asks for."""
+        return _w3c(self)
+
+
+def _cover_date(value: datetime, language: str) -> str:
+    """The date line of a typographic cover, in the article's own offset."""
+    tag = language.lower()
+    if tag == "en" or tag.startswith("en-"):
+        month = _MONTHS[value.month - 1]
+        if tag in ("en", "en-us") or tag.startswith(("en-us-", "en-ca", "en-ph")):
+            return f"{month} {value.day}, {value.year}"
+        return f"{value.day} {month} {value.year}"
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+# --- documents -----------------------------------------------------------------
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _xhtml(
+    *,
+    language: str,
+    direction: Direction,
+    title: str,
+    body: str,
+    body_attributes: str = "",
+) -> bytes:
+    """Return an XHTML content document around *body* (well-formed XML markup)."""
+    escaped_title = escape(title)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<!DOCTYPE html>\n"
+        f'<html xmlns="{_XHTML}" xmlns:epub="{_OPS}" lang="{language}" xml:lang="{language}"'
+        f' dir="{direction}">\n'
+        "<head>\n"
+        '<meta charset="utf-8" />\n'
+        f"<title>{escaped_title}</title>\n"
+        f'<link rel="stylesheet" type="text/css" href="{_STYLE_HREF}" />\n'
+        "</head>\n"
+        f"<body{body_attributes}>\n{body}</body>\n"
+        "</html>\n"
+    ).encode()
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _parse(document: bytes) -> etree._Element:
+    try:
+        return etree.fromstring(document, _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise ExportError(
+            f"the theme's markup is not well-formed XML, which EPUB needs: {error}"
+        ) from None
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return bytes(
+        etree.tostring(
+            root.getroottree(), encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>"
+        )
+    )
+
+
+def _x(name: str) -> str:
+    return f"{{{_XHTML}}}{name}"
+
+
+# --- links ----------------------------------------------------------------------
+#
+# The format accepts any link without white space or control characters; a
+# reading system (and EPUBCheck) wants URLs a WHATWG parser accepts. Links are
+# percent-encoded where that keeps their meaning, and dropped (their text
+# stays) where no valid URL can be made: a host that is not a domain name or an
+# IP address, a relative link in an article without a URL.
+
+
+def _url_code_point(char: str) -> bool:
+    """Whether *char* may appear unescaped in a URL (WHATWG "URL code points")."""
+    point = ord(char)
+    if point < 0x80:
+        return char.isalnum() or char in "!$&'()*+,-./:;=?@_~"
+    if 0xD800 <= point <= 0xDFFF or 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE:
+        return False
+    return point >= 0xA0
+
+
+def _escape(text: str, keep: str = "") -> str:
+    """Percent-encode what may not appear in a URL, keeping valid ``%XX`` escapes."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "%" and re.fullmatch("[0-9A-Fa-f]{2}", text[index + 1 : index + 3]):
+            out.append(text[index : index + 3])
+            index += 3
+            continue
+        if _url_code_point(char) or char in keep:
+            out.append(char)
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+        index += 1
+    return "".join(out)
+
+
+_LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
+_RTL_CLASSES = frozenset({"R", "AL", "AN"})
+
+
+def _valid_label(label: str) -> bool:
+    if not label or not all(
+        char == "-" or unicodedata.category(char)[0] in "LM" or unicodedata.category(char) == "Nd"
+        for char in label
+    ):
+        return False
+    try:
+        ascii_label = label.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return _LDH.fullmatch(ascii_label) is not None
+
+
+def _bidi_label(label: str, *, bidi_domain: bool) -> bool:
+    """RFC 5893's Bidi rule, which IDNA validators apply to domains with right-to-left labels."""
+    classes = [unicodedata.bidirectional(char) for char in label]
+    core = classes
+    while core and core[-1] == "NSM":
+        core = core[:-1]
+    if not core:
+        return False
+    if classes[0] in ("R", "AL"):
+        allowed = {"R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"}
+        return (
+            set(classes) <= allowed
+            and core[-1] in ("R", "AL", "EN", "AN")
+            and not ({"EN", "AN"} <= set(classes))
+        )
+    if not bidi_domain:
+        return not (set(classes) & _RTL_CLASSES)
+    allowed = {"L", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"}
+    return classes[0] == "L" and set(classes) <= allowed and core[-1] in ("L", "EN")
+
+
+@lru_cache(maxsize=256)
+def _valid_host(host: str) -> bool:
+    """Whether *host* is an IP address or a domain name an IDNA (UTS 46) validator accepts."""
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return False
+        return True
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if not all(_valid_label(label) for label in labels):
+        return False
+    bidi_domain = any(
+        unicodedata.bidirectional(char) in _RTL_CLASSES for label in labels for char in label
+    )
+    return all(_bidi_label(label, bidi_domain=bidi_domain) for label in labels)
+
+
+def _http_url(url: str) -> str | None:
+    """*url* as a valid absolute http(s) URL, or ``None`` if it cannot be one."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    host = hostport
+    if not host.endswith("]") and ":" in host:
+        host = host.rsplit(":", 1)[0]
+    if not host or not _valid_host(host):
+        return None
+    netloc = f"{_escape(userinfo, keep=':')}@{hostport}" if userinfo else hostport
+    rest = _escape(parts.path)
+    if parts.query or url.split("#", 1)[0].endswith("?"):
+        rest += "?" + _escape(parts.query)
+    if parts.fragment or url.endswith("#"):
+        rest += "#" + _escape(parts.fragment)
+    return f"{parts.scheme}://{netloc}{rest}"
+
+
+def _mailto(url: str) -> str | None:
+    """*url* as a valid ``mailto:`` URL, or ``None`` unless it names e-mail addresses."""
+    body, hash_mark, fragment = url[7:].partition("#")
+    addresses, question_mark, query = body.partition("?")
+    for address in unquote(addresses).split(","):
+        local, at, domain = address.strip().rpartition("@")
+        if not (local and at and _valid_host(domain)):
+            return None
+    escaped = f"{_escape(addresses)}{question_mark}{_escape(query)}"
+    return f"{url[:7]}{escaped}{hash_mark}{_escape(fragment)}"
+
+
+def _resolve(url: str, base: str | None, ids: set[str]) -> str | None:
+    """Where a link or citation in the book should point, or ``None`` to drop it."""
+    if url.startswith("#"):
+        return url if url[1:] in ids else None
+    if url[:7].lower() == "mailto:":
+        return _mailto(url)
+    if _SCHEME.match(url) is None:
+        if base is None:
+            return None
+        try:
+            url = urljoin(base, url)
+        except ValueError:  # a base URL Python cannot parse (a stray "[" in its host)
+            return None
+    return _http_url(url)
+
+
+def _unwrap(element: etree._Element) -> None:
+    """Replace *element* by its content (text, children and tail stay in place)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+
+    def append_text(text: str | None, before: etree._Element | None) -> None:
+        if not text:
+            return
+        if before is None:
+            parent.text = (parent.text or "") + text
+        else:
+            before.tail = (before.tail or "") + text
+
+    append_text(element.text, element.getprevious())
+    position = parent.index(element)
+    for offset, child in enumerate(list(element)):
+        parent.insert(position + offset, child)
+    append_text(element.tail, element.getprevious())
+    element.tail = None
+    parent.remove(element)
+
+
+def _clean(root: etree._Element, base: str | None) -> None:
+    """Make the article document self-contained and script-free, in place."""
+    for script in list(root.iter(_x("script"))):
+        parent = script.getparent()
+        if parent is not None:
+            parent.remove(script)
+    # HTML forbids a link inside a link; the format lets links nest.
+    for anchor in list(root.iter(_x("a"))):
+        if any(ancestor.tag == _x("a") for ancestor in anchor.iterancestors()):
+            _unwrap(anchor)
+    ids = {str(value) for value in root.xpath("//@id")}
+    for element in root.iter(etree.Element):
+        lang = element.get("lang")
+        if lang is not None:
+            element.set("lang", book_language(lang))
+        for name in [name for name in element.attrib if name.lower().startswith("on")]:
+            del element.attrib[name]
+        href = element.get("href")
+        if element.tag == _x("a") and href is not None:
+            target = _resolve(href, base, ids)
+            if target is None:
+                for name in ("href", *_LINK_ONLY):
+                    element.attrib.pop(name, None)
+            else:
+                element.set("href", target)
+        cite = element.get("cite")
+        if cite is not None:
+            # Validators count a citation as a resource the book refers to: only https passes.
+            target = _resolve(cite, base, ids)
+            if target is None or not target.lower().startswith("https:"):
+                del element.attrib["cite"]
+            else:
+                element.set("cite", target)
+
+
+@attrs.frozen
+class _TocEntry:
+    """One line of the table of contents."""
+
+    title: str
+    href: str
+    children: tuple[_TocEntry, ...] = ()
+
+
+def _nest(entries: Sequence[tuple[int, str, str]]) -> tuple[_TocEntry, ...]:
+    """Nest ``(level, title, href)`` headings: a level-3 heading goes under the level 2 above."""
+    result: list[_TocEntry] = []
+    index = 0
+    while index < len(entries):
+        level, title, href = entries[index]
+        end = index + 1
+        while end < len(entries) and entries[end][0] > level:
+            end += 1
+        result.append(_TocEntry(title, href, _nest(entries[index + 1 : end])))
+        index = end
+    return tuple(result)
+
+
+def _toc_list(entries: Iterable[_TocEntry]) -> str:
+    items = []
+    for entry in entries:
+        inner = _toc_list(entry.children) if entry.children else ""
+        link = f'<a href="{escape(entry.href)}">{escape(entry.title)}</a>'
+        items.append(f"<li>{link}{inner}</li>\n")
+    return f"<ol>\n{''.join(items)}</ol>\n"
+
+
+def _nav_document(
+    *, language: str, direction: Direction, toc: Sequence[_TocEntry], title: str
+) -> bytes:
+    primary = language.lower().split("-")[0]
+    heading = _CONTENTS.get(primary)
+    heading_lang = ""
+    if heading is None:  # English words in a document of another language say so
+        heading = _CONTENTS["en"]
+        heading_lang = ' lang="en" xml:lang="en" dir="ltr"'
+    # The landmarks are for reading systems, not shown: English labels, marked as such.
+    body = (
+        f'<nav epub:type="toc" id="toc" role="doc-toc">\n'
+        f"<h1{heading_lang}>{escape(heading)}</h1>\n"
+        f"{_toc_list(toc)}"
+        "</nav>\n"
+        '<nav epub:type="landmarks" id="landmarks" hidden="hidden"'
+        ' lang="en" xml:lang="en" dir="ltr">\n'
+        "<h2>Landmarks</h2>\n"
+        "<ol>\n"
+        f'<li><a epub:type="cover" href="{_COVER_HREF}">Cover</a></li>\n'
+        f'<li><a epub:type="bodymatter" href="{_ARTICLE_HREF}">Start of content</a></li>\n'
+        "</ol>\n"
+        "</nav>\n"
+    )
+    return _xhtml(language=language, direction=direction, title=title, body=body)
+
+
+# --- the book ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _Asset:
+    """A file of the book other than its documents."""
+
+    id: str
+    href: str
+    media_type: str
+    data: bytes
+
+
+def _check_css(css: str) -> None:
+    """Refuse a stylesheet that would make the book load anything from elsewhere."""
+    if _CSS_IMPORT.search(css):
+        raise ExportError("the EPUB stylesheet may not use @import (put the rules in it)")
+    for found in _CSS_URL.finditer(css):
+        if not found.group(2).lower().startswith("data:"):
+            raise ExportError(
+                f"the EPUB stylesheet refers to {found.group(2)!r}; an EPUB built here holds no"
+                " files but its images, so only data: URIs can be used in url()"
+            )
+
+
+class _Builder:
+    """Builds one book (the state of one :func:`to_epub` call)."""
+
+    def __init__(
+        self,
+        article: Article,
+        *,
+        base_dir: str | os.PathLike[str] | None,
+        allow_remote: bool,
+        css: str | None,
+        template_dir: str | os.PathLike[str] | None,
+    ) -> None:
+        self.article = article
+        self.base_dir = base_dir
+        self.allow_remote = allow_remote
+        self.css = css
+        self.template_dir = template_dir
+        self.language = book_language(article.language)
+        self.direction = theme.text_direction(self.language)
+        self.images: dict[str, _Asset] = {}
+
+    # images
+
+    def image_href(self, src: str) -> str:
+        """Store the image *src* in the book (once) and return its path from a document."""
+        asset = self.images.get(src)
+        if asset is None:
+            resource: Resource = policy_for(self.base_dir, self.allow_remote).fetch(src)
+            number = len(self.images) + 1
+            asset = _Asset(
+                id=f"image-{number}",
+                href=f"images/image-{number}{resource.suffix}",
+                media_type=resource.media_type,
+                data=resource.data,
+            )
+            self.images[src] = asset
+        return asset.href
+
+    # documents
+
+    def article_document(self) -> tuple[bytes, etree._Element]:
+        if self.article.lead_image is not None:  # the cover's picture comes first in the book
+            self.image_href(self.article.lead_image.src)
+        fragment = to_html(
+            self.article,
+            fragment=True,
+            media="epub",
+            base_dir=self.base_dir,
+            allow_remote=self.allow_remote,
+            template_dir=self.template_dir,
+            image_src=self.image_href,
+        )
+        document = _xhtml(
+            language=self.language,
+            direction=self.direction,
+            title=self.article.headline,
+            body=fragment,
+            body_attributes=' epub:type="bodymatter"',
+        )
+        root = _parse(document)
+        _clean(root, self.article.url)
+        return _serialise(root), root
+
+    def toc(self, root: etree._Element) -> tuple[_TocEntry, ...]:
+        """The article and its headings, as the article document shows them."""
+        ids = {element.get("id"): element for element in root.iter(etree.Element)}
+        anchors = theme.heading_ids(self.article.body)
+        headings: list[tuple[int, str, str]] = []
+        for number, (index, anchor) in enumerate(anchors.items(), start=1):
+            block = self.article.body[index]
+            element = ids.get(anchor)
+            if isinstance(block, Heading) and element is not None:
+                # A heading of only white space or line breaks still needs a label.
+                title = _text(element) or f"\u00a7 {number}"
+                headings.append((block.level, title, f"{_ARTICLE_HREF}#{anchor}"))
+        return (_TocEntry(self.article.headline, _ARTICLE_HREF, _nest(headings)),)
+
+    def cover(self) -> tuple[bytes, _Asset]:
+        """The cover page and the cover image (the lead image, or a typographic one)."""
+        article = self.article
+        publication = article.publication.name if article.publication else None
+        lead = article.lead_image
+        if lead is not None:
+            self.image_href(lead.src)
+            image = self.images[lead.src]
+            alt = lead.alt or ""
+            role = ' role="doc-cover"' if alt else ""  # an image without alt is decorative
+            parts = [
+                f'<img class="cover-image" src="{escape(image.href)}"'
+                f' alt="{escape(alt)}"{role} />\n'
+                '<div class="cover-text">\n'
+            ]
+            if publication:
+                parts.append(f'<p class="cover-publication">{escape(publication)}</p>\n')
+            parts.append(f'<p class="cover-headline">{escape(article.headline)}</p>\n')
+            parts.append("</div>\n")
+            inner = "".join(parts)
+            body_class = "cover-page"
+        else:
+            day = article.published or article.updated
+            date = None if day is None else _cover_date(day, self.language)
+            png = typographic_cover(
+                headline=article.headline,
+                publication=publication,
+                date=date,
+                language=self.language,
+                rtl=self.direction == "rtl",
+            )
+            image = _Asset(
+                id="cover-image", href=_TYPOGRAPHIC_COVER_HREF, media_type="image/png", data=png
+            )
+            alt = " \u2014 ".join(part for part in (publication, article.headline, date) if part)
+            inner = (
+                f'<img class="cover-image typographic" src="{image.href}"'
+                f' alt="{escape(alt)}" role="doc-cover" />\n'
+            )
+            body_class = "cover-page typographic"
+        body = f'<section class="cover" epub:type="cover">\n{inner}</section>\n'
+        document = _xhtml(
+            language=self.language,
+            direction=self.direction,
+            title=article.headline,
+            body=body,
+            body_attributes=f' class="{body_class}"',
+        )
+        return document, image
+
+    def stylesheet(self) -> bytes:
+        css = theme.stylesheet("epub", template_dir=self.template_dir, css=self.css)
+        _check_css(css)
+        return css.encode("utf-8")
+
+    # the package
+
+    def build(self) -> bytes:
+        article_bytes, article_root = self.article_document()
+        cover_bytes, cover_image = self.cover()
+        toc = self.toc(article_root)
+        nav_bytes = _nav_document(
+            language=self.language,
+            direction=self.direction,
+            toc=toc,
+            title=self.article.headline,
+        )
+        stylesheet = self.stylesheet()
+        documents = [_parse(cover_bytes), article_root]
+        described = all(
+            (image.get("alt") or "").strip() for root in documents for image in root.iter(_x("img"))
+        )
+        images = [asset for asset in self.images.values() if asset is not cover_image]
+        package = _package(
+            self.article,
+            direction=self.direction,
+            cover_document=cover_bytes,
+            article_document=article_bytes,
+            nav_document=nav_bytes,
+            stylesheet=stylesheet,
+            cover_image=cover_image,
+            images=images,
+            toc=toc,
+            described=described,
+        )
+        return _repack(package)
+
+
+# --- packaging -------------------------------------------------------------------
+
+
+def _accessibility_summary(described: bool) -> str:
+    images = (
+        "Every image has a text alternative."
+        if described
+        else "Some images have no text alternative."
+    )
+    return (
+        "A reflowable article whose text can be resized and restyled, with a table of"
+        " contents, headings for navigation and a logical reading order. " + images
+    )
+
+
+def _package(
+    article: Article,
+    *,
+    direction: Direction,
+    cover_document: bytes,
+    article_document: bytes,
+    nav_document: bytes,
+    stylesheet: bytes,
+    cover_image: _Asset,
+    images: Sequence[_Asset],
+    toc: Sequence[_TocEntry],
+    described: bool,
+) -> bytes:
+    """Have ebooklib write the package document and the NCX around our files."""
+
+    def item(uid: str, href: str, media_type: str, content: bytes, *properties: str) -> Any:
+        entry = epub.EpubItem(uid=uid, file_name=href, media_type=media_type, content=content)
+        entry.properties = list(properties)  # written to the manifest by ebooklib
+        return entry
+
+    book = epub.EpubBook()
+    book.metadata = {}  # drop ebooklib's random identifier and generator line
+    book.set_identifier(book_identifier(article))
+    book.set_title(article.headline)
+    book.set_language(book_language(article.language))
+    if direction == "rtl":
+        book.set_direction("rtl")
+    for number, author in enumerate(article.authors, start=1):
+        book.add_author(author.name, role="aut", uid=f"creator-{number}")
+    if article.publication is not None:
+        book.add_metadata("DC", "publisher", article.publication.name)
+    if article.published is not None:
+        book.add_metadata("DC", "date", _w3c(_utc(article.published)))
+    description = article.summary or article.subheadline
+    if description is not None:
+        book.add_metadata("DC", "description", description)
+    for tag in article.tags:
+        book.add_metadata("DC", "subject", tag)
+    if article.rights is not None:
+        book.add_metadata("DC", "rights", article.rights)
+    if article.url is not None:
+        book.add_metadata("DC", "source", article.url)
+
+    def meta(name: str, value: str, **attributes: str) -> None:
+        book.add_metadata(None, "meta", value, {"property": name, **attributes})
+
+    meta("schema:accessMode", "textual")
+    meta("schema:accessMode", "visual")
+    meta("schema:accessModeSufficient", "textual,visual")
+    if described:
+        meta("schema:accessModeSufficient", "textual")
+    for feature in ("structuralNavigation", "tableOfContents", "readingOrder"):
+        meta("schema:accessibilityFeature", feature)
+    if described:
+        meta("schema:accessibilityFeature", "alternativeText")
+    meta("schema:accessibilityFeature", "displayTransformability")
+    meta("schema:accessibilityHazard", "none")
+    meta(
+        "schema:accessibilitySummary",
+        _accessibility_summary(described),
+        **{_XML_LANG: "en"},
+    )
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_image.id})
+
+    cover_item = epub.EpubCover(uid=cover_image.id, file_name=cover_image.href)
+    cover_item.media_type = cover_image.media_type
+    cover_item.content = cover_image.data
+    cover_page = item("cover", _COVER_HREF, _XHTML_MEDIA_TYPE, cover_document)
+    article_item = item("article", _ARTICLE_HREF, _XHTML_MEDIA_TYPE, article_document)
+    book.add_item(cover_page)
+    book.add_item(article_item)
+    book.add_item(item("nav", _NAV_HREF, _XHTML_MEDIA_TYPE, nav_document, "nav"))
+    book.add_item(epub.EpubNcx())
+    book.add_item(item("style", _STYLE_HREF, "text/css", stylesheet))
+    book.add_item(cover_item)
+    for asset in images:
+        book.add_item(item(asset.id, asset.href, asset.media_type, asset.data))
+    book.spine = [cover_page, article_item]
+    book.guide = [
+        {"type": "cover", "href": _COVER_HREF, "title": "Cover"},
+        {"type": "text", "href": _ARTICLE_HREF, "title": article.headline},
+    ]
+
+    def links(entries: Sequence[_TocEntry], prefix: str) -> list[Any]:
+        result: list[Any] = []
+        for number, entry in enumerate(entries, start=1):
+            uid = f"{prefix}-{number}"
+            link = epub.Link(entry.href, entry.title, uid)
+            result.append((link, links(entry.children, uid)) if entry.children else link)
+        return result
+
+    book.toc = links(toc, "toc")
+
+    output = io.BytesIO()
+    options = {
+        "epub3_pages": False,
+        "epub3_landmark": False,
+        "raise_exceptions": True,
+        "compresslevel": 0,  # rewritten by _repack: ebooklib only has to copy bytes
+        "mtime": _Stamp(*modified_time(article).timetuple()[:6], tzinfo=timezone.utc),
+    }
+    try:
+        written = epub.write_epub(output, book, options)
+    except Exception as error:
+        raise ExportError(f"ebooklib could not write the book: {error}") from error
+    if not written:
+        raise ExportError("ebooklib could not write the book (write_epub returned False)")
+    return output.getvalue()
+
+
+def _entry_order(name: str) -> tuple[int, str]:
+    if name == "mimetype":
+        return (0, name)
+    if name.startswith("META-INF/"):
+        return (1, name)
+    return (2, name)
+
+
+def _repack(package: bytes) -> bytes:
+    """Rewrite a zip with fixed times and order, ``mimetype`` first and stored."""
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    if entries.get("mimetype") != MEDIA_TYPE.encode("ascii"):
+        raise ExportError("ebooklib wrote a book without its mimetype entry")
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for name in sorted(entries, key=_entry_order):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.create_system = 3  # Unix, whatever machine builds the book
+            info.external_attr = 0o100644 << 16
+            stored = name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, entries[name], compresslevel=None if stored else 9)
+    return output.getvalue()
+
+
+# --- the entry point -------------------------------------------------------------
+
+
+def to_epub(
+    article: Article,
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    css: str | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """Render an article as an EPUB 3 book.
+
+    The book passes EPUBCheck without warnings, opens on a cover (the lead
+    image with the headline, or a typographic cover drawn for it), has a table
+    of contents with the article's headings, accessibility metadata that is true
+    for it, and is byte-for-byte the same each time the same article is
+    exported. See ``docs/epub.md``.
+
+    Args:
+        article: The article to render.
+        base_dir: The article's folder, which relative image sources are
+            resolved against and may not leave (``None``: the current folder).
+        allow_remote: Let http(s) images be fetched (they are then stored in
+            the book; a book never refers to anything outside itself).
+        css: Extra CSS appended after the theme's ``epub.css``; it may not
+            ``@import`` or use ``url()`` with anything but a ``data:`` URI.
+        template_dir: A theme folder whose templates and ``epub.css`` replace
+            the package's, name by name.
+
+    Returns:
+        The ``.epub`` file's bytes.
+
+    Raises:
+        ResourceError: an image was refused by the resource policy or unreadable.
+        ExportError: the theme's markup or stylesheet cannot go in an EPUB, or
+            the book could not be written.
+    """
+    return _Builder(
+        article,
+        base_dir=base_dir,
+        allow_remote=allow_remote,
+        css=css,
+        template_dir=template_dir,
+    ).build()
