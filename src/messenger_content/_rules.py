@@ -18,23 +18,34 @@ _FORBIDDEN = re.compile(f"[{FORBIDDEN_CHARACTERS}]")
 #: A link target: http(s) with a host, mailto, or a URL without a scheme
 #: (relative, ``/absolute``, ``//host`` or ``#fragment``). No white space or
 #: control characters anywhere, since browsers strip those and
-#: ``java\tscript:`` would otherwise slip through.
-_URL_CHAR = "[^\\x00-\\x20\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff]"
+#: ``java\tscript:`` would otherwise slip through; none of the characters
+#: RFC 3986 says must be percent-encoded (``"<>\^`{|}``) either.
+_URL_CHAR = '[^\\x00-\\x20\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff"<>\\\\^`{|}]'
+_HOST_CHAR = '[^\\x00-\\x20\\x7f-\\x9f/?#\\ud800-\\udfff\\ufffe\\uffff"<>\\\\^`{|}]'
 HREF_PATTERN = (
-    f"^(?:[hH][tT][tT][pP][sS]?://[^\\x00-\\x20\\x7f-\\x9f/?#\\\\\\ud800-\\udfff\\ufffe\\uffff]{_URL_CHAR}*"
+    f"^(?:[hH][tT][tT][pP][sS]?://{_HOST_CHAR}{_URL_CHAR}*"
     f"|[mM][aA][iI][lL][tT][oO]:{_URL_CHAR}+"
     f"|(?![a-zA-Z][a-zA-Z0-9+.\\-]*:){_URL_CHAR}+)$"
 )
 #: An absolute http(s) URL with a host.
-HTTP_URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://[^\\x00-\\x20\\x7f-\\x9f/?#\\\\\\ud800-\\udfff\\ufffe\\uffff]{_URL_CHAR}*$"
+HTTP_URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST_CHAR}{_URL_CHAR}*$"
 #: An image source: http(s), a ``data:`` URI or a URL without a scheme (a path).
 SRC_PATTERN = (
-    f"^(?:[hH][tT][tT][pP][sS]?://[^\\x00-\\x20\\x7f-\\x9f/?#\\\\\\ud800-\\udfff\\ufffe\\uffff]{_URL_CHAR}*"
+    f"^(?:[hH][tT][tT][pP][sS]?://{_HOST_CHAR}{_URL_CHAR}*"
     f"|[dD][aA][tT][aA]:{_URL_CHAR}+"
     f"|(?![a-zA-Z][a-zA-Z0-9+.\\-]*:){_URL_CHAR}+)$"
 )
-#: A well-formed BCP 47 language tag (shape only: ``en``, ``hy-AM``, ``zh-Hant-TW``).
-LANGUAGE_PATTERN = "^[a-zA-Z]{2,8}(?:-[a-zA-Z0-9]{1,8})*$"
+#: A well-formed BCP 47 language tag (RFC 5646 syntax, without the irregular
+#: grandfathered tags): ``en``, ``hy-AM``, ``zh-Hant-TW``, ``de-CH-1901``.
+LANGUAGE_PATTERN = (
+    "^(?:(?:[a-zA-Z]{2,3}(?:-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})"
+    "(?:-[a-zA-Z]{4})?"
+    "(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?"
+    "(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+    "(?:-[a-wyzA-WYZ0-9](?:-[a-zA-Z0-9]{2,8})+)*"
+    "(?:-[xX](?:-[a-zA-Z0-9]{1,8})+)?"
+    "|[xX](?:-[a-zA-Z0-9]{1,8})+)$"
+)
 _YEAR = "(?!0000)[0-9]{4}"
 _LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
 _MONTH_DAY = (
