@@ -846,3 +846,34 @@ print(",".join(done), ",".join(heavy) or "-")
     exported, heavy = result.stdout.split()
     assert exported.startswith("html")
     assert heavy == "-"
+
+
+def test_a_link_inside_a_link_renders_as_text() -> None:
+    """HTML forbids nested links: an inner link (or a heading link label) keeps only its text."""
+    article = mc.Article(
+        headline="H",
+        body=[
+            mc.Heading(text=["See ", mc.Link(href="https://example.org/a", text="a")]),
+            mc.Paragraph(
+                text=[
+                    mc.Link(
+                        href="https://example.org/outer",
+                        text=[
+                            "outer ",
+                            mc.Emphasis(text=mc.Link(href="https://x.org", text="inner")),
+                        ],
+                    ),
+                    " and ",
+                    mc.Link(href="#see-a"),
+                ]
+            ),
+        ],
+    )
+    root = parse(to_html(article))
+    for anchor in root.iter("a"):
+        assert anchor.find(".//a") is None
+    texts = [
+        "".join(a.itertext()) for a in root.iter("a") if a.get("href") != "https://example.org/a"
+    ]
+    assert "outer inner" in texts
+    assert "See a" in texts

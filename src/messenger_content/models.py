@@ -176,10 +176,12 @@ _strings = Rule(_strings_check, {"type": "array", "items": _STRING_SCHEMA})
 # --- inline content ----------------------------------------------------------
 
 
-def to_text(value: str | Iterable[Inline]) -> Text:
-    """Normalise inline content: a string becomes a 1-tuple, adjacent strings merge, empties go."""
+def to_text(value: str | InlineNode | Iterable[Inline]) -> Text:
+    """Normalise inline content: a string or node becomes a 1-tuple, strings merge, empties go."""
     if isinstance(value, str):
         return (value,) if value else ()
+    if isinstance(value, (Emphasis, Strong, Link, Code, LineBreak)):
+        return (value,)
     result: list[Inline] = []
     for item in value:
         if isinstance(item, str):
@@ -214,7 +216,7 @@ def _text_check(path: str, value: object) -> None:
 _text = Rule(_text_check, {"$ref": "#/$defs/text"})
 
 
-def _optional_text(value: str | Iterable[Inline] | None) -> Text | None:
+def _optional_text(value: str | InlineNode | Iterable[Inline] | None) -> Text | None:
     return None if value is None else to_text(value)
 
 
@@ -369,7 +371,7 @@ class Quote:
     """``"block"`` (default) or ``"pull"`` for a display pull quote."""
 
 
-def _items(value: Iterable[str | Iterable[Inline]]) -> tuple[Text, ...]:
+def _items(value: Iterable[str | InlineNode | Iterable[Inline]]) -> tuple[Text, ...]:
     return tuple(to_text(item) for item in value)
 
 

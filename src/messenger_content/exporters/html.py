@@ -310,19 +310,26 @@ def _link_label(href: str) -> str:
 
 
 def render_inline(
-    text: Text, anchors: Mapping[str, Markup] | None = None, *, xhtml: bool = False
+    text: Text,
+    anchors: Mapping[str, Markup] | None = None,
+    *,
+    xhtml: bool = False,
+    in_link: bool = False,
 ) -> Markup:
     """Render inline content to HTML, escaping every piece of text.
 
     Args:
         text: The inline content.
-        anchors: Rendered text of the document's headings by ``id``: a link to
-            ``#id`` without text of its own shows the heading's text.
+        anchors: Rendered text of the document's headings by ``id`` (rendered
+            with ``in_link=True``): a link to ``#id`` without text of its own
+            shows the heading's text.
         xhtml: Write XML syntax for void elements (``<br />``).
+        in_link: The content is inside a link already; HTML does not allow a
+            link in a link, so an inner link renders as its text only.
     """
 
-    def inner(content: Text) -> Markup:
-        return render_inline(content, anchors, xhtml=xhtml)
+    def inner(content: Text, *, link: bool = in_link) -> Markup:
+        return render_inline(content, anchors, xhtml=xhtml, in_link=link)
 
     parts: list[Markup] = []
     for item in text:
@@ -335,12 +342,15 @@ def render_inline(
                 parts.append(Markup("<strong>{}</strong>").format(inner(item.text)))
             case Link():
                 if item.text is not None:
-                    label = inner(item.text)
+                    label = inner(item.text, link=True)
                 elif anchors and item.href.startswith("#") and item.href[1:] in anchors:
                     label = anchors[item.href[1:]]
                 else:
                     label = escape(_link_label(item.href))
-                parts.append(Markup('<a href="{}">{}</a>').format(item.href, label))
+                if in_link:
+                    parts.append(label)
+                else:
+                    parts.append(Markup('<a href="{}">{}</a>').format(item.href, label))
             case Code():
                 parts.append(Markup("<code>{}</code>").format(item.text))
             case LineBreak():
@@ -650,7 +660,7 @@ class _Renderer:
         for index, anchor in anchors.items():
             heading = article.body[index]
             assert isinstance(heading, Heading)
-            self.anchors[anchor] = render_inline(heading.text, xhtml=self.xhtml)
+            self.anchors[anchor] = render_inline(heading.text, xhtml=self.xhtml, in_link=True)
         blocks = []
         for index, block in enumerate(article.body):
             view = self.block_view(block, anchors.get(index))  # raises on an unknown type
