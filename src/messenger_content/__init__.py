@@ -21,9 +21,6 @@ from .errors import (
     ResourceError,
     ValidationError,
 )
-from .exporters.html import to_html
-from .exporters.markdown import to_markdown
-from .exporters.text import to_text
 from .models import (
     Article,
     Author,
@@ -49,12 +46,22 @@ from .schema import json_schema
 
 if typing.TYPE_CHECKING:
     from .exporters.epub import to_epub
+    from .exporters.html import to_html
+    from .exporters.markdown import to_markdown
     from .exporters.pdf import to_pdf
+    from .exporters.text import to_text
 
 __version__ = "0.1.0"
 
-# PDF and EPUB pull in WeasyPrint and ebooklib: import them on first use only.
-_LAZY = {"to_epub": ".exporters.epub", "to_pdf": ".exporters.pdf"}
+# Exporters are imported on first use: PDF and EPUB pull in WeasyPrint and
+# ebooklib, and a program that only loads JSON should not pay for Jinja2 either.
+_LAZY = {
+    "to_epub": ".exporters.epub",
+    "to_html": ".exporters.html",
+    "to_markdown": ".exporters.markdown",
+    "to_pdf": ".exporters.pdf",
+    "to_text": ".exporters.text",
+}
 
 
 def __getattr__(name: str) -> typing.Any:
