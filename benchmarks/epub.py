@@ -29,11 +29,9 @@ import argparse
 import importlib.util
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -44,30 +42,12 @@ from messenger_content.exporters.html import to_html
 from messenger_content.resources import ResourcePolicy, policy_for
 from messenger_content.theme import text_direction
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import best_of_interleaved, wall
+
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / ".venv" / "bin" / "messenger-content"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-
-
-def best_of_interleaved(
-    functions: dict[str, Callable[[], object]], *, seconds: float = 3.0, rounds: int = 10
-) -> dict[str, float]:
-    """Best time of one call of each function, in seconds.
-
-    The functions are called in turn, round after round (at least *rounds*, for
-    at least *seconds*), so a busy machine slows them all alike and the parts
-    still add up to the whole.
-    """
-    best = dict.fromkeys(functions, float("inf"))
-    deadline = time.perf_counter() + seconds
-    done = 0
-    while done < rounds or time.perf_counter() < deadline:
-        for name, function in functions.items():
-            start = time.perf_counter()
-            function()
-            best[name] = min(best[name], time.perf_counter() - start)
-        done += 1
-    return best
 
 
 def articles() -> list[tuple[str, Path, mc.Article]]:
@@ -139,17 +119,6 @@ def in_process() -> None:
             f" {cover * 1e3:7.2f} {rest * 1e3:7.2f} {verdict:>6} {whole / page:9.1f}x"
         )
     print()
-
-
-def wall(command: list[str], *, cwd: Path, runs: int) -> float:
-    """Median wall time of *command* in seconds (one unmeasured warm-up run first)."""
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def pandoc_input(article: mc.Article, folder: Path, work: Path) -> tuple[Path, str]:
