@@ -1,0 +1,571 @@
+"""The PDF exporter: the HTML exporter's print markup, typeset by WeasyPrint.
+
+:func:`to_pdf` renders one article; a :class:`PdfRenderer` renders many, keeping
+what is expensive to build (the font configuration and the parsed print
+stylesheets) from one document to the next, so a batch pays for it once and
+its memory stays flat. :func:`to_pdf` uses one such renderer per process.
+
+What goes into the PDF:
+
+* The markup of :func:`~messenger_content.exporters.html.to_html` with
+  ``media="print"``, styled by the theme's ``print.css``: A4 (or Letter) pages,
+  a masthead on the first page, a running header and ``n / N`` page numbers.
+* Bookmarks (the outline) from the headline and the headings, a tagged
+  (accessible) structure, the article's language, and metadata taken from the
+  article, never from the clock: title, authors, subject, keywords, creation
+  and modification dates. The same input gives byte-identical files.
+
+What WeasyPrint may load: nothing on its own. The article's images are read
+through its :class:`~messenger_content.resources.ResourcePolicy` before
+WeasyPrint starts; stylesheets may not ``@import`` or load fonts by URL; and
+WeasyPrint is handed a URL fetcher that sends every other URL (``url()`` in
+CSS) through the same policy, which accepts images only. Any refusal stops the
+rendering with a :class:`~messenger_content.errors.ResourceError`, instead of
+the warning WeasyPrint would log while leaving the image out.
+
+Relative links in the article resolve against its ``url``, so a reader of the
+PDF lands on the web page they name.
+
+WeasyPrint is imported the first time a PDF is made, never when
+``messenger_content`` is imported.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import hashlib
+import importlib
+import logging
+import os
+import re
+import threading
+import warnings
+from collections.abc import Iterator
+from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
+
+from .._rules import format_datetime
+from ..errors import ContentError, ExportError, ResourceError
+from ..models import Article
+from ..resources import Resource, ResourcePolicy, policy_for
+
+__all__ = [
+    "PAPERS",
+    "Paper",
+    "PdfRenderer",
+    "harfbuzz_subsetting",
+    "supported_variants",
+    "to_pdf",
+]
+
+Paper: TypeAlias = Literal["a4", "letter"]
+"""The paper sizes the exporter lays pages out for."""
+
+PAPERS: tuple[Paper, ...] = get_args(Paper)
+"""Every paper size, the default first."""
+
+#: Extra CSS per paper size, after the theme's (which sets A4).
+_PAPER_CSS: Final[dict[Paper, str]] = {"a4": "", "letter": "@page { size: letter }"}
+
+#: Extra CSS for languages WeasyPrint cannot hyphenate (no dictionary in pyphen):
+#: justified narrow columns without hyphens open wide gaps, so set them ragged.
+_UNHYPHENATED_CSS: Final = ".article-body { text-align: start }"
+
+#: The theme's stylesheet is linked under this URL and served empty: the renderer
+#: applies its own parsed copy instead of parsing it again for every document.
+_THEME_HREF: Final = "messenger-content:theme/print.css"
+#: Images are written into the markup under these URLs, one per source.
+_IMAGE_URL: Final = "messenger-content:image/{}"
+#: Stylesheets resolve relative URLs against this base; what lands under it is a
+#: path in the article's folder. Escapes (``../``, absolute paths) leave it.
+_CSS_BASE: Final = "file:///messenger-content/article/"
+#: WeasyPrint log messages that mean something named by the document was left out.
+_DROPPED = re.compile(r"Failed to (load|render)|Relative URI reference without a base URI")
+#: How many parsed stylesheets (themes, user CSS) a renderer keeps.
+_SHEET_CACHE_SIZE: Final = 16
+
+
+# --- WeasyPrint, imported on first use ------------------------------------------
+
+
+def _weasyprint() -> Any:
+    """Import WeasyPrint, turning a missing library into an :class:`ExportError`."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:  # OSError: Pango or HarfBuzz missing
+        raise ExportError(f"PDF export needs WeasyPrint and its libraries: {error}") from error
+    _size_arrays_by_content()
+    return weasyprint
+
+
+class _OpenArrays:
+    """WeasyPrint's cffi handle for font subsetting, asking for ``T[]`` where it asks ``T[n]``.
+
+    WeasyPrint 70 subsets fonts with ``ffi.new(f"hb_codepoint_t[{n}]", values)``.
+    cffi parses each new ``n`` as a new C type with pycparser (some 20 ms each,
+    cached for the life of the process), which was two thirds of the first PDF's
+    subsetting time and keeps costing as new glyph counts come along.
+    ``ffi.new("hb_codepoint_t[]", values)`` makes the same array from one type.
+    """
+
+    _SIZED = re.compile(r"(\w+)\[(\d+)\]")
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        """Like ``FFI.new``; ``T[n]`` with an initializer of length ``n`` becomes ``T[]``."""
+        sized = self._SIZED.fullmatch(cdecl)
+        if sized is not None and init is not None and len(init) == int(sized[2]):
+            return self._ffi.new(f"{sized[1]}[]", init)
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+
+@functools.cache
+def _size_arrays_by_content() -> None:
+    """Give WeasyPrint's font subsetting :class:`_OpenArrays` (once; only if it still uses cffi)."""
+    cffi: Any = importlib.import_module("cffi")  # untyped
+    fonts: Any = importlib.import_module("weasyprint.pdf.fonts")
+    if isinstance(getattr(fonts, "ffi", None), cffi.FFI):
+        fonts.ffi = _OpenArrays(fonts.ffi)
+
+
+def supported_variants() -> tuple[str, ...]:
+    """Return the PDF variants the installed WeasyPrint can write (``pdf/a-3u``, ``pdf/ua-1``...).
+
+    Raises:
+        ExportError: WeasyPrint cannot be imported.
+    """
+    _weasyprint()
+    from weasyprint.pdf import VARIANTS
+
+    return tuple(sorted(name for name in VARIANTS if name.startswith("pdf/")))
+
+
+def harfbuzz_subsetting() -> bool:
+    """Say whether WeasyPrint subsets fonts with HarfBuzz (fast) rather than fontTools (slow).
+
+    WeasyPrint uses ``libharfbuzz-subset`` when it is installed, at version 4.1
+    or later; otherwise it falls back to fontTools, many times slower.
+
+    Raises:
+        ExportError: WeasyPrint cannot be imported.
+    """
+    _weasyprint()
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+# --- resources -------------------------------------------------------------------
+
+
+class _Resources:
+    """What one rendering may load, every piece of it through the resource policy."""
+
+    def __init__(self, policy: ResourcePolicy) -> None:
+        self.policy = policy
+        self.urls: dict[str, str] = {}
+        self.images: dict[str, Resource] = {}
+        self.refused: list[ResourceError] = []
+
+    def image_url(self, src: str) -> str:
+        """Read an image of the article now, and name it in the markup by a private URL.
+
+        This is the HTML exporter's ``image_src`` hook: every image is read (and
+        refused, if need be) before WeasyPrint starts, with the source as the
+        article names it in the error.
+        """
+        url = self.urls.get(src)
+        if url is None:
+            resource = self.policy.fetch(src)
+            url = _IMAGE_URL.format(len(self.urls))
+            self.urls[src] = url
+            self.images[url] = resource
+        return url
+
+    def load(self, url: str) -> tuple[bytes, str]:
+        """Return the bytes and media type WeasyPrint asked for, or raise ResourceError."""
+        if url == _THEME_HREF:
+            return b"", "text/css"
+        resource = self.images.get(url)
+        if resource is None:
+            source = url[len(_CSS_BASE) :] if url.startswith(_CSS_BASE) else url
+            try:
+                resource = self.policy.fetch(source)
+            except ResourceError as error:
+                self.refused.append(error)
+                raise
+        return resource.data, resource.media_type
+
+
+def _first_url(tokens: Any) -> str | None:
+    """The first ``url(...)`` (or, failing that, string) in a list of tinycss2 tokens."""
+    strings: list[str] = []
+    stack = list(tokens)[::-1]
+    while stack:
+        token = stack.pop()
+        kind = getattr(token, "type", None)
+        if kind == "url":
+            return str(token.value)
+        if kind == "function" and token.lower_name == "url":
+            found = [t.value for t in token.arguments if getattr(t, "type", None) == "string"]
+            if found:
+                return str(found[0])
+        if kind == "string":
+            strings.append(str(token.value))
+        children = getattr(token, "content", None) or getattr(token, "arguments", None)
+        if children:
+            stack.extend(list(children)[::-1])
+    return strings[0] if strings else None
+
+
+def _check_stylesheet(css: str) -> None:
+    """Refuse the loads a stylesheet asks for that are not images: ``@import``, fonts by URL.
+
+    The URL fetcher refuses them too (the policy accepts images only), but it
+    cannot tell a stylesheet or a font from an image that happens to be
+    allowed; this says what was refused, and why, before anything is read.
+
+    Raises:
+        ResourceError: the stylesheet has an ``@import`` rule, or a ``@font-face``
+            whose ``src`` names a URL (``local()`` fonts are fine).
+    """
+    tinycss2 = importlib.import_module("tinycss2")  # WeasyPrint's CSS parser (untyped)
+    rules = list(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    while rules:
+        rule = rules.pop()
+        if rule.type != "at-rule":
+            continue
+        if rule.lower_at_keyword == "import":
+            target = _first_url(rule.prelude) or tinycss2.serialize(rule.prelude).strip()
+            raise ResourceError(target, "stylesheets may not @import other stylesheets")
+        if rule.lower_at_keyword == "font-face":
+            target = _first_url(rule.content or [])
+            if target is not None:
+                raise ResourceError(
+                    target, "fonts are not loaded from URLs; name an installed font instead"
+                )
+        elif rule.content:
+            rules.extend(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            )
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    """Build the URL fetcher class (WeasyPrint's base class exists only once it is imported)."""
+    _weasyprint()
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PolicyFetcher(URLFetcher):  # type: ignore[misc]  # untyped base class
+        """Serves WeasyPrint from :class:`_Resources`; opens no file or connection itself."""
+
+        def __init__(self, resources: _Resources) -> None:
+            # fail_on_errors: a refusal stops the rendering (WeasyPrint would log it
+            # and leave the image out). No protocol is allowed to the base opener.
+            super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=True)
+            self.resources = resources
+
+        def fetch(self, url: str, headers: object = None) -> Any:
+            data, media_type = self.resources.load(url)
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
+
+    return PolicyFetcher
+
+
+class _DroppedResources(logging.Handler):
+    """Collects WeasyPrint's reports of resources it left out, in this thread."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            message = record.getMessage()
+            if _DROPPED.match(message):
+                self.messages.append(message)
+
+
+@contextlib.contextmanager
+def _rendering(resources: _Resources) -> Iterator[_DroppedResources]:
+    """Turn what WeasyPrint raises or logs about the document into our errors."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    logger = logging.getLogger("weasyprint")
+    dropped = _DroppedResources()
+    logger.addHandler(dropped)
+    try:
+        yield dropped
+    except FatalURLFetchingError as error:
+        cause = error.__cause__
+        if isinstance(cause, ResourceError):
+            raise cause from None
+        if resources.refused:
+            raise resources.refused[-1] from None
+        raise ExportError(f"a resource could not be loaded: {cause or error}") from None
+    except ContentError:
+        raise
+    except Exception as error:  # a WeasyPrint failure must not surface as a traceback
+        raise ExportError(f"WeasyPrint could not render the article: {error}") from error
+    finally:
+        logger.removeHandler(dropped)
+    if dropped.messages:
+        raise ExportError("the PDF would miss part of the document: " + dropped.messages[0])
+
+
+# --- metadata --------------------------------------------------------------------
+
+
+def _set_metadata(metadata: Any, article: Article, generator: str) -> None:
+    """Fill WeasyPrint's document metadata from the article (not from the HTML head)."""
+    metadata.title = article.headline
+    metadata.authors = [author.name for author in article.authors]
+    metadata.description = article.summary or article.subheadline
+    metadata.keywords = list(article.tags)
+    metadata.generator = generator
+    metadata.lang = article.language
+    created = article.published
+    modified = article.updated or article.published
+    metadata.created = None if created is None else format_datetime(created)
+    metadata.modified = None if modified is None else format_datetime(modified)
+
+
+_XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _pin_document_id(seed: bytes) -> Any:
+    """Return a finisher that replaces PDF/X-4's random XMP DocumentID with one from *seed*."""
+
+    def finish(document: Any, pdf: Any) -> None:
+        pinned = hashlib.sha256(seed).hexdigest()
+        stable = (
+            f"xmp.did:{pinned[:8]}-{pinned[8:12]}-{pinned[12:16]}-{pinned[16:20]}-{pinned[20:32]}"
+        )
+        for pdf_object in pdf.objects:
+            extra = getattr(pdf_object, "extra", None)
+            if isinstance(extra, dict) and extra.get("Type") == "/Metadata":
+                pdf_object.stream = [
+                    _XMP_DOCUMENT_ID.sub(stable.encode(), part) if isinstance(part, bytes) else part
+                    for part in pdf_object.stream
+                ]
+
+    return finish
+
+
+# --- the renderer ------------------------------------------------------------------
+
+
+class PdfRenderer:
+    """Renders articles to PDF, reusing fonts and parsed stylesheets across documents.
+
+    One renderer holds one WeasyPrint font configuration and the print
+    stylesheets it has parsed (the theme's, the paper sizes', recent user CSS),
+    so rendering many articles does not pay for them again. It is safe to share
+    between threads (renderings take turns); use one per process.
+
+    Example::
+
+        renderer = PdfRenderer()
+        for path in paths:
+            article = load(path)
+            pdf = renderer.render(article, base_dir=path.parent)
+    """
+
+    name: ClassVar[str] = "pdf"
+    """The format's name."""
+    suffix: ClassVar[str] = ".pdf"
+    """The file name suffix."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._font_config: Any = None
+        self._sheets: dict[tuple[str, str], Any] = {}
+
+    # cached WeasyPrint objects
+
+    def _fonts(self) -> Any:
+        if self._font_config is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self._font_config = FontConfiguration()
+        return self._font_config
+
+    def _sheet(self, kind: str, css: str, resources: _Resources) -> Any:
+        """Parse *css* once (by content), through the resource policy for anything it imports."""
+        key = (kind, css)
+        sheet = self._sheets.get(key)
+        if sheet is None:
+            _check_stylesheet(css)
+            weasyprint = _weasyprint()
+            sheet = weasyprint.CSS(
+                string=css,
+                base_url=_CSS_BASE,
+                url_fetcher=_fetcher_class()(resources),
+                font_config=self._fonts(),
+                media_type="print",
+            )
+            if len(self._sheets) >= _SHEET_CACHE_SIZE:
+                del self._sheets[next(iter(self._sheets))]
+            self._sheets[key] = sheet
+        return sheet
+
+    # rendering
+
+    def render(
+        self,
+        article: Article,
+        *,
+        paper: Paper = "a4",
+        pdf_variant: str | None = None,
+        base_dir: str | os.PathLike[str] | None = None,
+        allow_remote: bool = False,
+        css: str | None = None,
+        template_dir: str | os.PathLike[str] | None = None,
+    ) -> bytes:
+        """Render *article* as a PDF document.
+
+        Args:
+            article: The article to render.
+            paper: ``"a4"`` (the default) or ``"letter"``.
+            pdf_variant: A PDF standard to follow, e.g. ``"pdf/ua-1"`` or
+                ``"pdf/a-3u"`` (see :func:`supported_variants`); ``None`` for a
+                plain tagged PDF.
+            base_dir: The article's folder: relative image sources resolve
+                against it and may not leave it (``None``: the current folder).
+            allow_remote: Let the resource policy fetch http(s) images.
+            css: Extra CSS applied after the theme's print stylesheet. It may not
+                load anything but images allowed by the policy.
+            template_dir: A theme folder whose templates and ``print.css``
+                replace the default theme's, name by name.
+
+        Returns:
+            The PDF file's bytes.
+
+        Raises:
+            ResourceError: an image, or a URL named by a stylesheet, was refused
+                by the resource policy or could not be read.
+            ExportError: an unknown *paper* or *pdf_variant*, or WeasyPrint failed.
+        """
+        from .. import __version__, theme
+        from .html import to_html
+
+        if paper not in PAPERS:
+            raise ExportError(
+                f"unknown paper size {paper!r} (expected one of: {', '.join(PAPERS)})"
+            )
+        variant = _check_variant(pdf_variant, article)
+        resources = _Resources(policy_for(base_dir, allow_remote))
+        html = to_html(
+            article,
+            media="print",
+            base_dir=base_dir,
+            allow_remote=allow_remote,
+            template_dir=template_dir,
+            image_src=resources.image_url,
+            stylesheet_href=_THEME_HREF,
+        )
+        theme_css = theme.stylesheet("print", template_dir=template_dir)
+        options: dict[str, Any] = {"pdf_tags": True, "pdf_variant": variant}
+        weasyprint = _weasyprint()
+        with self._lock, _rendering(resources):
+            stylesheets = [self._sheet("theme", theme_css, resources)]
+            if not _hyphenates(article.language):
+                stylesheets.append(self._sheet("ragged", _UNHYPHENATED_CSS, resources))
+            if _PAPER_CSS[paper]:
+                stylesheets.append(self._sheet("paper", _PAPER_CSS[paper], resources))
+            if css:
+                stylesheets.append(self._sheet("user", css, resources))
+            document = weasyprint.HTML(
+                string=html, base_url=article.url, url_fetcher=_fetcher_class()(resources)
+            ).render(font_config=self._fonts(), stylesheets=stylesheets, **options)
+            _set_metadata(document.metadata, article, f"messenger-content {__version__}")
+            seed = hashlib.sha256(
+                "\0".join((html, theme_css, css or "", paper, variant or "")).encode()
+            )
+            for image in resources.images.values():
+                seed.update(hashlib.sha256(image.data).digest())
+            with warnings.catch_warnings():
+                # WeasyPrint 70 opens its sRGB profile (PDF/A) and never closes it.
+                warnings.filterwarnings(
+                    "ignore", r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
+                )
+                pdf: bytes = document.write_pdf(finisher=_pin_document_id(seed.digest()), **options)
+        return pdf
+
+
+def _hyphenates(language: str) -> bool:
+    """Say whether WeasyPrint has a hyphenation dictionary for *language* (it uses pyphen's)."""
+    pyphen = importlib.import_module("pyphen")  # WeasyPrint's hyphenation library (untyped)
+    return pyphen.language_fallback(language) is not None
+
+
+def _check_variant(pdf_variant: str | None, article: Article) -> str | None:
+    if pdf_variant is None:
+        return None
+    supported = supported_variants()
+    variant = pdf_variant.lower()
+    if variant not in supported:
+        raise ExportError(
+            f"unknown PDF variant {pdf_variant!r}; this WeasyPrint supports: {', '.join(supported)}"
+        )
+    if variant.startswith("pdf/x") and article.published is None:
+        # WeasyPrint would stamp PDF/X files with the current time instead.
+        raise ExportError(f"{variant} needs the article's `published` date (it dates the file)")
+    return variant
+
+
+_default_renderer: PdfRenderer | None = None
+_default_lock = threading.Lock()
+
+
+def _renderer() -> PdfRenderer:
+    global _default_renderer
+    with _default_lock:
+        if _default_renderer is None:
+            _default_renderer = PdfRenderer()
+            # Let WeasyPrint's font configuration clean up its temporary folder while
+            # the interpreter can still run that code (not during module teardown).
+            atexit.register(_drop_renderer)
+        return _default_renderer
+
+
+def _drop_renderer() -> None:
+    global _default_renderer
+    _default_renderer = None
+
+
+def to_pdf(
+    article: Article,
+    *,
+    paper: Paper = "a4",
+    pdf_variant: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    css: str | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """Render *article* as a PDF document, with the process's shared :class:`PdfRenderer`.
+
+    See :meth:`PdfRenderer.render` for the arguments.
+
+    Raises:
+        ResourceError: an image, or a URL named by a stylesheet, was refused by
+            the resource policy or could not be read.
+        ExportError: an unknown *paper* or *pdf_variant*, or WeasyPrint failed.
+    """
+    return _renderer().render(
+        article,
+        paper=paper,
+        pdf_variant=pdf_variant,
+        base_dir=base_dir,
+        allow_remote=allow_remote,
+        css=css,
+        template_dir=template_dir,
+    )
