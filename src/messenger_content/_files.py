@@ -1,26 +1,54 @@
-"""Writing files so that a failure never leaves a partial one behind."""
+"""Writing files so that a failure never leaves a partial one behind.
+
+:func:`write_atomic` writes to a temporary file next to the target (named
+``.<name>.<random>.part``) and renames it over the target once every byte is on
+disk. Whatever stops the write — an exception, ``KeyboardInterrupt``, or a
+signal handler that raises — the temporary file is removed and the target is
+either untouched or complete. Only a hard kill (``SIGKILL``, power loss) can
+leave a ``.part`` file behind, never a truncated target.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["TEMPORARY_SUFFIX", "is_temporary", "write_atomic"]
+
+#: Suffix of the temporary files :func:`write_atomic` writes before renaming them.
+TEMPORARY_SUFFIX = ".part"
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def is_temporary(path: Path) -> bool:
+    """Say whether *path* is named like one of :func:`write_atomic`'s temporary files."""
+    return path.name.startswith(".") and path.name.endswith(TEMPORARY_SUFFIX)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file in the same folder, then rename it."""
+    """Write *data* to *path* through a temporary file in the same folder, then rename it.
+
+    The folder is created if needed. The temporary file's name is chosen before
+    it is created, so an interruption at any point (even between creating the
+    file and returning from ``open``) still finds it and removes it.
+
+    Raises:
+        OSError: the folder or the file could not be written.
+    """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    # 128 random bits: no other file can have this name, so removing it on
+    # failure never removes someone else's file.
+    temporary = folder / f".{path.name}.{secrets.token_hex(16)}{TEMPORARY_SUFFIX}"
     try:
-        with os.fdopen(fd, "wb") as stream:
+        descriptor = os.open(temporary, _FLAGS, 0o666)
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise

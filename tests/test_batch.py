@@ -1,0 +1,585 @@
+"""Batch conversion: names, streaming, failures, resuming, executors (a pool, threads, Dask)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+import messenger_content as mc
+from messenger_content._files import TEMPORARY_SUFFIX, is_temporary, write_atomic
+from messenger_content.batch import (
+    BatchReport,
+    Result,
+    Source,
+    convert,
+    convert_many,
+    safe_stem,
+)
+from messenger_content.exporters import FORMATS, render
+
+ROOT = Path(__file__).parent.parent
+PHOTO = ROOT / "examples" / "night-bus-pilot" / "depot.jpg"
+
+
+# --- helpers (also used by test_cli.py) ----------------------------------------------
+
+
+def article_json(
+    number: int, *, article_id: str | None = "", image: bool = False
+) -> dict[str, Any]:
+    """A small valid article; ``id`` defaults to ``story-<number>`` (``None``: no id)."""
+    body: list[dict[str, Any]] = [
+        {"type": "paragraph", "text": f"Paragraph one of story {number}, short and plain."},
+        {"type": "heading", "text": "A heading"},
+        {"type": "quote", "text": "We said it.", "attribution": "Someone"},
+    ]
+    if image:
+        body.append({"type": "image", "src": "photo.jpg", "alt": "A photo", "caption": "Photo"})
+    document: dict[str, Any] = {
+        "headline": f"Story number {number}",
+        "published": "2024-03-01T09:00:00Z",
+        "authors": [{"name": "A. Reporter"}],
+        "body": body,
+    }
+    if article_id is not None:
+        document["id"] = article_id or f"story-{number}"
+    return document
+
+
+def write_articles(folder: Path, count: int, *, image: bool = False) -> list[Path]:
+    """Write *count* small articles (``story-1.json``...) into *folder*; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if image:
+        shutil.copy(PHOTO, folder / "photo.jpg")
+    paths = []
+    for number in range(1, count + 1):
+        path = folder / f"story-{number}.json"
+        path.write_text(json.dumps(article_json(number, image=image)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def invalid_article(folder: Path, name: str = "bad.json") -> Path:
+    """Write an article whose second block's link is refused; return its path."""
+    document = article_json(0, article_id="bad")
+    document["body"][1] = {
+        "type": "paragraph",
+        "text": ["see ", {"type": "link", "href": "javascript:alert(1)", "text": "this"}],
+    }
+    path = folder / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def exported(path: Path, format_name: str, **options: Any) -> bytes:
+    """What the format's exporter makes of the article at *path* (its folder as base_dir)."""
+    exporter = FORMATS[format_name].exporter()
+    if "base_dir" in inspect.signature(exporter).parameters:
+        options["base_dir"] = path.parent
+    return render(mc.load(path), format_name, **options)
+
+
+def leftovers(folder: Path) -> list[Path]:
+    """Temporary files left anywhere under *folder*."""
+    return [path for path in folder.rglob("*") if is_temporary(path)]
+
+
+# --- names -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("harbourton-night-bus-pilot", "harbourton-night-bus-pilot"),
+        ("2024/03/council backs buses", "2024-03-council-backs-buses"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", ""),
+        ("...hidden", "hidden"),
+        ("-rf", "rf"),
+        ('a:b*c?d|e<f>g"h\\i', "a-b-c-d-e-f-g-h-i"),
+        ("tab\there\nnewline", "tab-here-newline"),
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("Երևան-թատրոն", "Երևան-թատրոն"),
+        ("नमस्ते", "नमस्ते"),
+        ("日本語の記事", "日本語の記事"),
+        ("   ", ""),
+    ],
+)
+def test_safe_stem(text: str, expected: str) -> None:
+    """Ids become portable file names: no separators, controls, hidden names or reserved names."""
+    assert safe_stem(text) == expected
+
+
+def test_safe_stem_is_bounded() -> None:
+    """Very long ids are cut to at most 120 UTF-8 bytes, at a character boundary."""
+    stem = safe_stem("ж" * 500)
+    assert len(stem.encode("utf-8")) <= 120
+    assert set(stem) == {"ж"}
+
+
+def test_outputs_are_named_from_the_id_or_the_stem(tmp_path: Path) -> None:
+    """The article id names the outputs; without one, the input file's stem does."""
+    source = tmp_path / "in"
+    source.mkdir()
+    with_id = source / "first.json"
+    with_id.write_text(json.dumps(article_json(1, article_id="Council / Buses")))
+    without_id = source / "second file.json"
+    without_id.write_text(json.dumps(article_json(2, article_id=None)))
+    report = convert_many([with_id, without_id], ["html", "txt"], tmp_path / "out", jobs=0)
+    assert report.ok
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "Council-Buses.html",
+        "Council-Buses.txt",
+        "second-file.html",
+        "second-file.txt",
+    ]
+
+
+def test_name_collisions_are_deterministic_and_never_overwrite(tmp_path: Path) -> None:
+    """Inputs wanting one name get name, name-2, name-3 in input order, with a note."""
+    paths = []
+    for number in range(3):
+        path = tmp_path / f"in-{number}.json"
+        document = article_json(number, article_id="same")
+        path.write_text(json.dumps(document))
+        paths.append(path)
+    # An input whose own id is what the second one would be renamed to.
+    clash = tmp_path / "in-3.json"
+    clash.write_text(json.dumps(article_json(3, article_id="same-2")))
+    paths.insert(1, clash)
+    for jobs in (0, 2):
+        out = tmp_path / f"out-{jobs}"
+        report = convert_many(paths, ["txt"], out, jobs=jobs)
+        assert [r.written for r in report.results] == [
+            (out / "same.txt",),
+            (out / "same-2.txt",),
+            (out / "same-3.txt",),
+            (out / "same-4.txt",),
+        ]
+        assert "Story number 0" in (out / "same.txt").read_text()
+        assert "Story number 3" in (out / "same-2.txt").read_text()
+        assert "Story number 1" in (out / "same-3.txt").read_text()
+        assert report.results[0].notes == ()
+        assert report.results[2].notes == ("named 'same-3': 'same' is an earlier input's",)
+
+
+def test_names_ignore_case(tmp_path: Path) -> None:
+    """Ids differing only in case do not share a file (case-insensitive file systems)."""
+    paths = []
+    for number, article_id in enumerate(["Story", "story"]):
+        path = tmp_path / f"{number}.json"
+        path.write_text(json.dumps(article_json(number, article_id=article_id)))
+        paths.append(path)
+    report = convert_many(paths, ["txt"], tmp_path / "out", jobs=0)
+    assert [r.written[0].name for r in report.results] == ["Story.txt", "story-2.txt"]
+
+
+# --- converting -------------------------------------------------------------------------
+
+
+def test_pool_output_equals_the_exporters(tmp_path: Path) -> None:
+    """Files written by a process pool are byte for byte what the exporters return."""
+    paths = write_articles(tmp_path / "in", 6, image=True)
+    report = convert_many(paths, ["html", "txt", "epub"], tmp_path / "out", jobs=2)
+    assert report.ok
+    assert len(report.converted) == 6
+    assert report.files_written == 18
+    assert [r.index for r in report.results] == list(range(6))
+    for path, result in zip(paths, report.results, strict=True):
+        for written, name in zip(result.written, ["html", "txt", "epub"], strict=True):
+            assert written.read_bytes() == exported(path, name)
+
+
+@pytest.mark.slow
+def test_pdf_through_the_pool_is_deterministic(tmp_path: Path) -> None:
+    """PDFs made by pool workers (warm renderers) are valid and equal to a fresh to_pdf."""
+    paths = write_articles(tmp_path / "in", 3, image=True)
+    report = convert_many(paths, ["pdf"], tmp_path / "out", jobs=2, options={"paper": "letter"})
+    assert report.ok
+    for path, result in zip(paths, report.results, strict=True):
+        (written,) = result.written
+        data = written.read_bytes()
+        assert PdfReader(written).pages[0].mediabox.width == 612  # letter: 8.5in
+        assert data == exported(path, "pdf", paper="letter")
+
+
+def test_options_go_only_to_exporters_that_take_them(tmp_path: Path) -> None:
+    """`width` reaches the text exporter and is not passed to HTML (which would refuse it)."""
+    (path,) = write_articles(tmp_path / "in", 1)
+    report = convert_many([path], ["txt", "html"], tmp_path / "out", jobs=0, options={"width": 30})
+    assert report.ok
+    text = (tmp_path / "out" / "story-1.txt").read_text()
+    assert max(len(line) for line in text.splitlines()) <= 30
+
+
+def test_unknown_and_reserved_options_are_refused(tmp_path: Path) -> None:
+    """A misspelt option, or base_dir (always the input's folder), is a ValueError up front."""
+    with pytest.raises(ValueError, match="'widht' is not taken by any of the formats txt"):
+        convert_many([], ["txt"], tmp_path, options={"widht": 30})
+    with pytest.raises(ValueError, match="base_dir"):
+        convert_many([], ["html"], tmp_path, options={"base_dir": "."})
+
+
+def test_unknown_format_is_refused(tmp_path: Path) -> None:
+    """An unknown format is an ExportError before anything runs."""
+    with pytest.raises(mc.ExportError, match="unknown format 'docx'"):
+        convert_many([], ["docx"], tmp_path)
+
+
+def test_failures_are_reported_and_the_rest_converted(tmp_path: Path) -> None:
+    """Invalid and missing inputs fail with reasons (JSON paths); the others are written."""
+    good = write_articles(tmp_path / "in", 2)
+    bad = invalid_article(tmp_path / "in")
+    missing = tmp_path / "in" / "missing.json"
+    out = tmp_path / "out"
+    report = convert_many([good[0], bad, missing, good[1]], ["html"], out, jobs=2)
+    assert not report.ok
+    assert [r.status for r in report.results] == ["converted", "failed", "failed", "converted"]
+    (bad_failure,) = report.results[1].failures
+    assert bad_failure.kind == "invalid"
+    assert bad_failure.format is None
+    assert bad_failure.messages[0].startswith("body[1].text[1].href: javascript: links")
+    (missing_failure,) = report.results[2].failures
+    assert missing_failure.messages == ("No such file or directory",)
+    assert sorted(p.name for p in out.iterdir()) == ["story-1.html", "story-2.html"]
+
+
+def test_a_refused_image_fails_only_that_format(tmp_path: Path) -> None:
+    """An image outside the article's folder fails HTML embedding; the text is still written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    document = article_json(1)
+    document["body"].append({"type": "image", "src": "../secret.png", "alt": "x"})
+    path = folder / "a.json"
+    path.write_text(json.dumps(document))
+    report = convert_many(
+        [path], ["txt", "html"], tmp_path / "out", jobs=0, options={"embed_images": True}
+    )
+    (result,) = report.results
+    assert result.written == (tmp_path / "out" / "story-1.txt",)
+    (failure,) = result.failures
+    assert failure.format == "html"
+    assert failure.kind == "invalid"
+    assert "../secret.png" in failure.messages[0]
+    assert not (tmp_path / "out" / "story-1.html").exists()
+
+
+def test_unexpected_errors_are_errors_with_a_traceback(tmp_path: Path) -> None:
+    """A file where the output folder should be is an OSError: kind "error", traceback kept."""
+    (path,) = write_articles(tmp_path / "in", 1)
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    report = convert_many([path], ["txt"], blocker, jobs=0)
+    (failure,) = report.results[0].failures
+    assert failure.kind == "error"
+    assert failure.details is not None
+    assert "Traceback" in failure.details
+
+
+def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
+    """With fail_fast the inputs after a failure are not attempted, and the report says so."""
+    good = write_articles(tmp_path / "in", 3)
+    bad = invalid_article(tmp_path / "in")
+    report = convert_many([bad, *good], ["txt"], tmp_path / "out", jobs=0, fail_fast=True)
+    assert report.stopped
+    assert len(report.results) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_skip_existing_resumes(tmp_path: Path) -> None:
+    """A second run with skip_existing writes only what is missing and leaves the rest alone."""
+    paths = write_articles(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    convert_many(paths[:2], ["txt", "html"], out, jobs=0)
+    (out / "story-2.html").unlink()
+    before = (out / "story-1.txt").stat().st_mtime_ns
+    report = convert_many(paths, ["txt", "html"], out, jobs=0, skip_existing=True)
+    assert [r.status for r in report.results] == ["skipped", "converted", "converted"]
+    assert report.results[1].written == (out / "story-2.html",)
+    assert report.results[1].skipped == (out / "story-2.txt",)
+    assert (out / "story-1.txt").stat().st_mtime_ns == before
+    assert report.ok
+
+
+def test_inputs_are_streamed_with_bounded_look_ahead(tmp_path: Path) -> None:
+    """A generator of inputs is read at most max_pending articles ahead of the results."""
+    paths = write_articles(tmp_path / "in", 30)
+    pulled = 0
+    ahead: list[int] = []
+
+    def inputs() -> Iterator[Path]:
+        nonlocal pulled
+        for path in paths:
+            pulled += 1
+            yield path
+
+    seen: list[Result] = []
+
+    def progress(result: Result) -> None:
+        seen.append(result)
+        ahead.append(pulled - len(seen))
+
+    report = convert_many(
+        inputs(), ["txt"], tmp_path / "out", jobs=2, max_pending=4, progress=progress
+    )
+    assert report.ok
+    assert len(seen) == 30
+    assert max(ahead) <= 4 + 1
+
+
+def test_source_in_memory(tmp_path: Path) -> None:
+    """A Source (e.g. standard input) converts like a file, images from its base_dir."""
+    folder = tmp_path / "images"
+    folder.mkdir()
+    shutil.copy(PHOTO, folder / "photo.jpg")
+    data = json.dumps(article_json(7, article_id=None, image=True)).encode()
+    source = Source(name="<stdin>", data=data, base_dir=folder, stem="stdin")
+    report = convert_many(
+        [source], ["html"], tmp_path / "out", jobs=0, options={"embed_images": True}
+    )
+    assert report.ok
+    assert "data:image/jpeg;base64," in (tmp_path / "out" / "stdin.html").read_text()
+
+
+def test_output_never_overwrites_its_input(tmp_path: Path) -> None:
+    """An input named like its own output is refused instead of overwritten."""
+    path = tmp_path / "story-1.txt"
+    path.write_text(json.dumps(article_json(1)))
+    report = convert_many([path], ["txt"], tmp_path, jobs=0)
+    (failure,) = report.results[0].failures
+    assert "would overwrite the input" in failure.messages[0]
+    assert json.loads(path.read_text())["id"] == "story-1"
+
+
+def test_convert_one_to_explicit_targets(tmp_path: Path) -> None:
+    """convert() writes one input to the given paths, in this process."""
+    (path,) = write_articles(tmp_path / "in", 1)
+    result = convert(path, {"md": tmp_path / "x.md", "txt": tmp_path / "y.txt"})
+    assert result.status == "converted"
+    assert (tmp_path / "x.md").read_text().startswith("---")
+    assert (tmp_path / "y.txt").exists()
+
+
+def test_any_executor_works(tmp_path: Path) -> None:
+    """A caller's executor (here threads) runs the work and is left running."""
+    paths = write_articles(tmp_path / "in", 5)
+    with ThreadPoolExecutor(max_workers=3) as executor:
+        report = convert_many(paths, ["html"], tmp_path / "out", executor=executor)
+        assert report.ok
+        assert executor.submit(lambda: 42).result() == 42
+
+
+# --- interruption and atomic writes -------------------------------------------------------
+
+
+def test_interrupt_lets_work_in_progress_finish_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    """KeyboardInterrupt mid-batch is raised again; every output present is complete."""
+    paths = write_articles(tmp_path / "in", 40, image=True)
+    out = tmp_path / "out"
+
+    def progress(result: Result) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        convert_many(paths, ["html", "epub"], out, jobs=2, progress=progress)
+    assert leftovers(tmp_path) == []
+    written = sorted(out.iterdir())
+    assert 0 < len(written) < 80
+    for path in written:
+        if path.suffix == ".html":
+            assert path.read_text().endswith("</html>\n")
+        else:
+            assert path.read_bytes()[:2] == b"PK"
+            import zipfile
+
+            with zipfile.ZipFile(path) as book:
+                assert book.testzip() is None
+
+
+def test_write_atomic_keeps_the_old_file_when_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An interruption while writing leaves the previous file intact and no temporary file."""
+    target = tmp_path / "a.txt"
+    write_atomic(target, b"old")
+
+    def interrupted(descriptor: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_write_atomic_temporary_names() -> None:
+    """Temporary files are hidden and end with .part, so they are easy to recognise."""
+    assert TEMPORARY_SUFFIX == ".part"
+    assert is_temporary(Path(".a.html.0123.part"))
+    assert not is_temporary(Path("a.html"))
+
+
+def test_report_counts() -> None:
+    """A report sorts results into converted, skipped and failed."""
+    ok = Result(index=0, source="a", written=(Path("a.txt"),))
+    skipped = Result(index=1, source="b", skipped=(Path("b.txt"),))
+    report = BatchReport(results=(ok, skipped), seconds=1.0)
+    assert report.converted == (ok,)
+    assert report.skipped == (skipped,)
+    assert report.failed == ()
+    assert report.ok
+
+
+# --- Dask ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_dask_distributed_executor(tmp_path: Path) -> None:
+    """A 2-worker Dask LocalCluster (processes) converts a handful of articles, same bytes."""
+    distributed = pytest.importorskip("distributed")
+    paths = write_articles(tmp_path / "in", 6, image=True)
+    expected = convert_many(paths, ["html", "epub"], tmp_path / "local", jobs=0)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        report = convert_many(
+            paths, ["html", "epub"], tmp_path / "dask", executor=client.get_executor()
+        )
+        workers = client.run(os.getpid)
+    assert report.ok
+    assert len(workers) == 2
+    for ours, theirs in zip(expected.results, report.results, strict=True):
+        for a, b in zip(ours.written, theirs.written, strict=True):
+            assert a.name == b.name
+            assert a.read_bytes() == b.read_bytes()
+
+
+# --- a parent killed outright ----------------------------------------------------------------
+
+KILLED_PARENT = """
+import sys
+import threading
+import time
+from pathlib import Path
+from messenger_content.batch import convert_many
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    if sys.argv[2] == "forkserver":  # a second thread: the pool is started by a forkserver
+        threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+    convert_many(sorted((folder / "in").glob("*.json")), ["html", "pdf"], folder / "out", jobs=2)
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process under *pid*, from /proc (Linux)."""
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_workers_end_when_the_parent_is_killed(tmp_path: Path, start: str) -> None:
+    """SIGKILL to the parent: its pool workers notice, clean up their files and exit."""
+    write_articles(tmp_path / "in", 40, image=True)
+    process = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, str(tmp_path), start])
+    out = tmp_path / "out"
+    deadline = time.monotonic() + 240
+    while not (out.is_dir() and any(p.suffix == ".pdf" for p in out.iterdir())):
+        assert process.poll() is None, "the conversion ended before it was killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    workers = _descendants(process.pid)
+    assert len(workers) >= 2
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 30
+    while any(map(_alive, workers)):
+        assert time.monotonic() < deadline, "orphaned workers kept running"
+        time.sleep(0.1)
+    assert leftovers(tmp_path) == []
+    for path in out.glob("*.pdf"):
+        assert path.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_a_worker_keeps_one_pdf_renderer(tmp_path: Path) -> None:
+    """A worker's exporters are built once per batch: every PDF goes through one PdfRenderer."""
+    from messenger_content import batch
+    from messenger_content.exporters.pdf import PdfRenderer
+
+    settings = batch._settings(("pdf",), None)
+    worker = batch._worker_for(settings)
+    render = worker.renderers["pdf"][0]
+    assert isinstance(getattr(render, "__self__", None), PdfRenderer)
+    assert batch._worker_for(settings) is worker
+    assert batch._worker_for(batch._settings(("pdf",), {"paper": "letter"})) is not worker
+
+
+def test_workers_are_replaced_after_a_number_of_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A format with a per-worker limit gets fresh pools as the batch goes; nothing is lost."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from messenger_content import batch
+
+    pools: list[ProcessPoolExecutor] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(batch, "_ARTICLES_PER_WORKER", {"txt": 2})
+    paths = write_articles(tmp_path / "in", 9)
+    report = convert_many(paths, ["txt"], tmp_path / "out", jobs=2)
+    assert report.ok
+    assert [r.index for r in report.results] == list(range(9))
+    assert len(pools) == 3  # 4 + 4 + 1 articles
+    assert len(list((tmp_path / "out").iterdir())) == 9
+
+
+def test_pdf_workers_are_recycled() -> None:
+    """PDF workers are replaced after 100 articles: WeasyPrint's memory creeps up per document."""
+    from messenger_content import batch
+
+    assert batch._recycle_after(("html", "pdf")) == 100
+    assert batch._recycle_after(("html", "epub", "txt", "md")) is None
