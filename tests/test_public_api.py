@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import messenger_content as mc
 
@@ -36,3 +39,13 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_export_passes_context_options_only_where_taken(tmp_path: Path) -> None:
+    """export() takes base_dir/allow_remote for every format; text formats simply ignore them."""
+    article = mc.Article(headline="H", body=[mc.Paragraph(text="Body text.")])
+    for name in ("txt", "md", "html"):
+        target = mc.export(article, tmp_path / f"a.{name}", base_dir=tmp_path, allow_remote=False)
+        assert "Body text." in target.read_text(encoding="utf-8")
+    with pytest.raises(TypeError):
+        mc.export(article, "txt", widht=40)

@@ -8,6 +8,7 @@ pays for WeasyPrint or ebooklib.
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ import attrs
 from ..errors import ExportError
 from ..models import Article
 
-__all__ = ["FORMATS", "Format", "format_for", "render"]
+__all__ = ["CONTEXT_OPTIONS", "FORMATS", "Format", "format_for", "render"]
 
 
 @attrs.frozen(kw_only=True)
@@ -101,7 +102,24 @@ def format_for(name_or_suffix: str) -> Format:
     return found
 
 
+#: Options that describe the article's surroundings rather than the output;
+#: exporters that never read an image (text, Markdown) do not take them.
+CONTEXT_OPTIONS = frozenset({"base_dir", "allow_remote"})
+
+
 def render(article: Article, format_name: str, **options: Any) -> bytes:
-    """Render *article* in the named format and return the file's bytes."""
-    output = format_for(format_name).exporter()(article, **options)
+    """Render *article* in the named format and return the file's bytes.
+
+    ``base_dir`` and ``allow_remote`` are passed only to exporters that take
+    them, so one set of options serves every format; any other option an
+    exporter does not take is an error.
+    """
+    exporter = format_for(format_name).exporter()
+    accepted = inspect.signature(exporter).parameters
+    options = {
+        key: value
+        for key, value in options.items()
+        if key not in CONTEXT_OPTIONS or key in accepted
+    }
+    output = exporter(article, **options)
     return output.encode("utf-8") if isinstance(output, str) else output
