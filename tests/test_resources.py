@@ -1087,3 +1087,18 @@ def test_https_certificate_is_checked(
     reason = _refusal(_pinned(tmp_path), server.url("/photo.png", "images.example"))
     assert "certificate verify failed" in reason
     assert server.requests == []
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "GIF"])
+def test_truncated_image_is_refused_after_weasyprint_is_imported(
+    article: Path, image_format: str
+) -> None:
+    """WeasyPrint makes Pillow accept truncated images; the policy still refuses them."""
+    pytest.importorskip("weasyprint")
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # what importing WeasyPrint does
+    data = _image(image_format, (40, 30))
+    _write(article, "cut.img", data[: len(data) - 12])
+    assert "damaged or truncated" in _refusal(ResourcePolicy(base_dir=article), "cut.img")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it

@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import io
 import ipaddress
@@ -76,9 +77,10 @@ import re
 import socket
 import stat
 import struct
+import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Final, Literal, TypeAlias, TypeVar
 
@@ -735,8 +737,31 @@ def _decode(data: bytes) -> None:
         image.verify()
     # verify() leaves the image unusable, and checks little beyond PNG chunks:
     # a truncated JPEG only shows when decoded.
-    with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as image:
+    with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as image, _strict_decoding():
         image.load()
+
+
+_STRICT_DECODING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Make Pillow refuse truncated data while decoding, whatever the process set.
+
+    WeasyPrint sets Pillow's global ``ImageFile.LOAD_TRUNCATED_IMAGES`` to true
+    when it is imported, which would let a truncated image through every later
+    check in the same process. The flag is put back afterwards; the lock keeps
+    two decodes from restoring each other's value.
+    """
+    from PIL import ImageFile
+
+    with _STRICT_DECODING:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _with_pillow(src: str, action: Callable[[bytes], _T], data: bytes) -> _T:
