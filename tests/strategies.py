@@ -260,7 +260,7 @@ def hrefs() -> st.SearchStrategy[str]:
         st.text(_url_characters, min_size=1, max_size=12).map(lambda v: "mailto:" + v),
         st.text(_url_characters, max_size=12).map(lambda v: "#" + v),
         st.text(_url_characters, min_size=1, max_size=16),
-    ).filter(lambda href: _rules.href_problem(href) is None)
+    ).filter(lambda href: href.strip() != "" and _rules.href_problem(href) is None)
 
 
 def srcs() -> st.SearchStrategy[str]:
@@ -270,7 +270,7 @@ def srcs() -> st.SearchStrategy[str]:
         _http(_hosts),
         st.text(_url_characters, min_size=1, max_size=16).map(lambda v: "data:" + v),
         st.text(_url_characters, min_size=1, max_size=16),
-    ).filter(lambda src: _rules.src_problem(src) is None)
+    ).filter(lambda src: src.strip() != "" and _rules.src_problem(src) is None)
 
 
 def languages() -> st.SearchStrategy[str]:

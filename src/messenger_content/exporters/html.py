@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import urllib.parse
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cached_property
@@ -315,6 +317,7 @@ def render_inline(
     *,
     xhtml: bool = False,
     in_link: bool = False,
+    href: Callable[[str], str | None] | None = None,
 ) -> Markup:
     """Render inline content to HTML, escaping every piece of text.
 
@@ -326,10 +329,12 @@ def render_inline(
         xhtml: Write XML syntax for void elements (``<br />``).
         in_link: The content is inside a link already; HTML does not allow a
             link in a link, so an inner link renders as its text only.
+        href: Maps a link's target to the ``href`` written; ``None`` from it
+            renders the link as its text only.
     """
 
     def inner(content: Text, *, link: bool = in_link) -> Markup:
-        return render_inline(content, anchors, xhtml=xhtml, in_link=link)
+        return render_inline(content, anchors, xhtml=xhtml, in_link=link, href=href)
 
     parts: list[Markup] = []
     for item in text:
@@ -347,10 +352,11 @@ def render_inline(
                     label = anchors[item.href[1:]]
                 else:
                     label = escape(_link_label(item.href))
-                if in_link:
+                target = item.href if href is None else href(item.href)
+                if in_link or target is None:
                     parts.append(label)
                 else:
-                    parts.append(Markup('<a href="{}">{}</a>').format(item.href, label))
+                    parts.append(Markup('<a href="{}">{}</a>').format(target, label))
             case Code():
                 parts.append(Markup("<code>{}</code>").format(item.text))
             case LineBreak():
@@ -361,6 +367,20 @@ def render_inline(
 
 
 # --- metadata --------------------------------------------------------------------
+
+
+_SCHEME = re.compile("[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _joins(base: str | None, url: str) -> bool:
+    """Whether ``urljoin`` can resolve *url* against *base*, as WeasyPrint does for links."""
+    if base is None or _SCHEME.match(url):
+        return True  # WeasyPrint joins nothing then (it does join a #fragment)
+    try:
+        urllib.parse.urljoin(base, url)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_absolute(url: str | None) -> bool:
@@ -540,6 +560,7 @@ class _Renderer:
         self.image_src = image_src
         self.ids = ids
         self.anchors: dict[str, Markup] = {}
+        self.base_url: str | None = None
         self.xhtml = media == "epub"
         self.slash = " /" if self.xhtml else ""
 
@@ -565,6 +586,10 @@ class _Renderer:
             return self.policy.data_uri(src)
         if self.image_src is not None:
             return self.image_src(src)
+        if src[:5].lower() == "data:":
+            # The image is in the article: it goes into the page only once the policy
+            # has read it as an image (no SVG, no decompression bomb), re-encoded.
+            return self.policy.data_uri(src)
         return src
 
     def image(self, image: Image, *, lead: bool = False) -> ImageView:
@@ -585,7 +610,24 @@ class _Renderer:
     # inline content and blocks
 
     def inline(self, text: Text) -> Markup:
-        return render_inline(text, self.anchors, xhtml=self.xhtml)
+        return render_inline(text, self.anchors, xhtml=self.xhtml, href=self.href)
+
+    def href(self, url: str) -> str | None:
+        """A link's target as written, or ``None`` to show the link as text only.
+
+        WeasyPrint resolves the links of print markup against the article's URL
+        with :func:`urllib.parse.urljoin`, which raises on some targets the
+        format accepts (``//[x``, or any relative link when the article's URL
+        has an unclosed ``[``), and the whole PDF fails; print markup leaves
+        such a link out and keeps its text.
+        """
+        if self.media != "print" or _joins(self.base_url, url):
+            return url
+        return None
+
+    def optional_href(self, url: str | None) -> str | None:
+        """:meth:`href` for an optional URL field."""
+        return None if url is None else self.href(url)
 
     def block_view(self, block: Block, anchor: str | None) -> object:
         match block:
@@ -599,7 +641,7 @@ class _Renderer:
                     text=self.inline(block.text),
                     attribution=block.attribution,
                     source=block.source if block.source is not None else block.url,
-                    url=block.url,
+                    url=self.optional_href(block.url),
                     pull=block.style == "pull",
                 )
             case Image():
@@ -609,11 +651,12 @@ class _Renderer:
                     ordered=block.ordered, items=tuple(self.inline(item) for item in block.items)
                 )
             case RelatedLink():
+                url = self.optional_href(block.url)
                 return RelatedLinkView(
                     title=block.title,
-                    url=block.url,
+                    url=url,
                     summary=block.summary,
-                    show_url=self.media == "print" and block.url is not None,
+                    show_url=self.media == "print" and url is not None,
                 )
             case Newsletter():
                 return self.newsletter(block)
@@ -624,8 +667,9 @@ class _Renderer:
 
     def newsletter(self, block: Newsletter) -> NewsletterView:
         signup: Literal["form", "url", "link", "none"]
+        signup_url = self.optional_href(block.signup_url)
         match self.media:
-            case _ if block.signup_url is None:
+            case _ if signup_url is None:
                 signup = "none"
             case "screen":
                 signup = "form"
@@ -644,13 +688,14 @@ class _Renderer:
             description=block.description,
             legal=block.legal,
             signup=signup,
-            signup_url=block.signup_url,
+            signup_url=signup_url,
             button_label=block.button_label,
             success_title=block.success_title if form else None,
             success_message=block.success_message if form else None,
         )
 
     def article(self, article: Article, *, fragment: bool) -> Markup:
+        self.base_url = article.url
         # Views are built in document order, so image_src sees images in reading order.
         masthead = self.masthead(article)
         lead_image = (
@@ -692,7 +737,10 @@ class _Renderer:
             if logo.alt is None:
                 logo = attrs.evolve(logo, alt="")
         return MastheadView(
-            name=publication.name, slogan=publication.slogan, url=publication.url, logo=logo
+            name=publication.name,
+            slogan=publication.slogan,
+            url=self.optional_href(publication.url),
+            logo=logo,
         )
 
     def authors(self, article: Article) -> tuple[AuthorView, ...]:
@@ -706,7 +754,12 @@ class _Renderer:
             else:
                 separator = self.labels.comma
             views.append(
-                AuthorView(separator=separator, name=author.name, url=author.url, role=author.role)
+                AuthorView(
+                    separator=separator,
+                    name=author.name,
+                    url=self.optional_href(author.url),
+                    role=author.role,
+                )
             )
         return tuple(views)
 
@@ -746,6 +799,17 @@ def _document(
         json_ld=None if media == "epub" else _script_json(_json_ld(article, description)),
         article=rendered,
     )
+
+
+#: The line and paragraph separators, as spaces: WeasyPrint cannot lay out a space
+#: followed by U+2029 (an assertion fails), and the text exporter treats both as
+#: white space too.
+_PRINT_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " "})
+
+
+def _for_media(html: str, media: Media) -> str:
+    """Adjust finished markup for the renderer that reads it (WeasyPrint reads print markup)."""
+    return html.translate(_PRINT_SEPARATORS) if media == "print" else html
 
 
 # --- the entry point -------------------------------------------------------------
@@ -819,11 +883,11 @@ def to_html(
     )
     rendered = renderer.article(article, fragment=fragment)
     if fragment:
-        return f"{rendered}\n"
+        return _for_media(f"{rendered}\n", media)
     style = None
     if stylesheet_href is None:
         style = theme.stylesheet(media, template_dir=template_dir, css=css)
     document = _document(
         article, rendered, media=media, style=style, stylesheet_href=stylesheet_href
     )
-    return f"{renderer.render('document.html', document=document)}\n"
+    return _for_media(f"{renderer.render('document.html', document=document)}\n", media)

@@ -76,6 +76,7 @@ which GitHub (not GFM) replaces.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import string
@@ -115,6 +116,20 @@ _ALWAYS: Final = frozenset("\\`*_{}[]<>#|~&")
 #: Characters escaped at the start of a line (lists, setext underlines, thematic breaks).
 _LINE_START: Final = frozenset("-+=")
 _DIGITS: Final = frozenset("0123456789")
+
+#: Text is cut into pieces: a run of characters that are written as they are
+#: wherever they stand, or one character that may need escaping. A run starts
+#: with a character escaped nowhere and not even at the start of a line, ends
+#: with one that is neither escaped nor white space, and holds no newline, so
+#: it never touches a line's start or end; one character at a time, a long
+#: paragraph would cost a Python step per character in every pass.
+_SPECIAL: Final = "".join(sorted(_ALWAYS)) + "\ufeff"
+_TEXT_PIECE: Final = re.compile(
+    f"[^\\s{re.escape(_SPECIAL + '-+=.)0123456789')}]"
+    f"(?:[^\\n{re.escape(_SPECIAL)}]*[^\\s{re.escape(_SPECIAL)}])?"
+    "|.",
+    re.DOTALL,
+)
 
 
 # --- pieces of inline output ---------------------------------------------------
@@ -167,7 +182,8 @@ class _Delimiter:
 _NEWLINE: Final = _Newline()
 _HARD_BREAK: Final = _HardBreak()
 
-#: One piece of inline output; a ``str`` is one character of text, still to be escaped.
+#: One piece of inline output; a ``str`` is text still to be escaped: one character, or a
+#: run of characters that need no escaping (see :data:`_TEXT_PIECE`).
 _Piece: TypeAlias = "str | _Markup | _Newline | _HardBreak | _Delimiter"
 
 
@@ -251,7 +267,7 @@ def _trim(pieces: Sequence[_Piece]) -> tuple[list[_Piece], list[_Piece], list[_P
         return (
             piece is _NEWLINE
             or piece is _HARD_BREAK
-            or (isinstance(piece, str) and _is_space(piece))
+            or (isinstance(piece, str) and len(piece) == 1 and _is_space(piece))
         )
 
     start = 0
@@ -274,7 +290,7 @@ def _pieces(text: Text, *, in_link: bool = False) -> list[_Piece]:
 def _inline_pieces(item: Inline, *, in_link: bool) -> list[_Piece]:
     match item:
         case str():
-            return [_NEWLINE if char == "\n" else char for char in item]
+            return [_NEWLINE if part == "\n" else part for part in _TEXT_PIECE.findall(item)]
         case Emphasis():
             return _emphasis(_pieces(item.text, in_link=in_link), "*", "em")
         case Strong():
@@ -345,18 +361,23 @@ def _line_endings(pieces: Sequence[_Piece], single_line: bool) -> dict[int, str]
 def _merge_code(pieces: Sequence[_Piece]) -> list[_Piece]:
     """Join adjacent code spans: their backtick fences would run together."""
     merged: list[_Piece] = []
-    for piece in pieces:
-        previous = merged[-1] if merged else None
-        if (
-            isinstance(piece, _Markup)
-            and piece.code is not None
-            and isinstance(previous, _Markup)
-            and previous.code is not None
-        ):
-            code = previous.code + piece.code
+    run: list[str] = []  # the code of adjacent spans, joined once the run ends
+
+    def end_run() -> None:
+        if len(run) > 1:
+            code = "".join(run)
             merged[-1] = _Markup(_code_span(code), code=code)
+        run.clear()
+
+    for piece in pieces:
+        if isinstance(piece, _Markup) and piece.code is not None:
+            if not run:
+                merged.append(piece)
+            run.append(piece.code)
         else:
+            end_run()
             merged.append(piece)
+    end_run()
     return merged
 
 
@@ -380,6 +401,9 @@ def _render(pieces: Sequence[_Piece], *, single_line: bool = False) -> str:
         if index in endings:
             source = endings[index]
             line = "start" if source.endswith("\n") else "other"
+        elif isinstance(piece, str) and len(piece) > 1:
+            source = piece  # a run: nothing in it needs escaping
+            line = "other"
         elif isinstance(piece, str):
             if (piece.isspace() or piece == "\ufeff") and (boundary(index) or boundary(index + 1)):
                 source = f"&#{ord(piece)};"
@@ -404,38 +428,67 @@ def _render(pieces: Sequence[_Piece], *, single_line: bool = False) -> str:
 
 
 def _resolve_delimiters(pieces: Sequence[_Piece], sources: list[str]) -> None:
-    """Fill in markup, turning emphasis that would not parse into HTML tags, one at a time."""
-    delimiters: list[int] = []
+    """Fill in markup, turning emphasis that would not parse into HTML tags, one at a time.
+
+    The first delimiter (in document order) that does not work has its emphasis
+    turned into HTML tags, and the delimiters are checked again, until all work.
+    Turning one emphasis into tags changes only its own two delimiters, so only
+    their neighbours and the delimiters inside it can change their answer: those
+    are checked again, the others keep theirs. Whatever the text, that is a few
+    checks per delimiter rather than a pass over all of them per change.
+    """
+    delimiters: list[int] = []  # piece index of each delimiter, in order
+    ordinal_of: dict[int, int] = {}
     enclosing: dict[int, tuple[_Group, ...]] = {}
-    stack: list[_Group] = []
+    spans: dict[_Group, tuple[int, int]] = {}  # ordinals of each group's two delimiters
+    stack: list[tuple[_Group, int]] = []
     for index, piece in enumerate(pieces):
         if isinstance(piece, _Markup):
             sources[index] = piece.source
         elif isinstance(piece, _Delimiter):
+            ordinal = len(delimiters)
+            ordinal_of[index] = ordinal
             delimiters.append(index)
-            if piece.opening:
-                enclosing[index] = tuple(stack)
-                stack.append(piece.group)
-            else:
-                stack.pop()
-    while True:
-        for index in delimiters:
-            piece = pieces[index]
-            assert isinstance(piece, _Delimiter)
             sources[index] = piece.source
-        failing = next(
-            (
-                index
-                for index in delimiters
-                if not _works(pieces, sources, index, enclosing.get(index, ()))
-            ),
-            None,
-        )
-        if failing is None:
-            return
-        piece = pieces[failing]
+            if piece.opening:
+                enclosing[index] = tuple(group for group, _ in stack)
+                stack.append((piece.group, ordinal))
+            else:
+                group, start = stack.pop()
+                spans[group] = (start, ordinal)
+
+    def neighbour(index: int, step: int) -> int | None:
+        """The ordinal of the delimiter a check at *index* sees on one side, if any."""
+        other = index + step
+        while 0 <= other < len(pieces) and not sources[other]:
+            other += step
+        return ordinal_of.get(other)
+
+    pending = list(range(len(delimiters)))  # a heap of ordinals still to check
+    queued = [True] * len(delimiters)
+    while pending:
+        ordinal = heapq.heappop(pending)
+        queued[ordinal] = False
+        index = delimiters[ordinal]
+        if _works(pieces, sources, index, enclosing.get(index, ())):
+            continue
+        piece = pieces[index]
         assert isinstance(piece, _Delimiter)
         piece.group.html = True
+        start, end = spans[piece.group]
+        again = set(range(start, end + 1))
+        for changed in (delimiters[start], delimiters[end]):
+            changed_piece = pieces[changed]
+            assert isinstance(changed_piece, _Delimiter)
+            sources[changed] = changed_piece.source
+            for step in (-1, 1):
+                seen = neighbour(changed, step)
+                if seen is not None:
+                    again.add(seen)
+        for other in again:
+            if not queued[other]:
+                queued[other] = True
+                heapq.heappush(pending, other)
 
 
 def _works(
@@ -578,8 +631,12 @@ class _Writer:
     @staticmethod
     def quote(quote: Quote) -> str:
         """A block quote with an attribution paragraph; pull quotes in strong emphasis."""
-        text: Text = quote.text if quote.style == "block" else (Strong(text=quote.text),)
-        paragraphs = [_inline(text)]
+        # The emphasis is added to the pieces, not as a Strong node around the text:
+        # the text may already be nested as deep as the format allows.
+        pieces = _pieces(quote.text)
+        if quote.style == "pull":
+            pieces = _emphasis(pieces, "**", "strong")
+        paragraphs = [_render(pieces)]
         names: list[Inline] = []
         if quote.attribution is not None:
             names.append(quote.attribution)
@@ -601,15 +658,16 @@ class _Writer:
         """The image alone in a paragraph, then caption and credit."""
         alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
         parts = [f"![{alt}]({_destination(image.src)})"]
-        caption: list[Inline] = []
+        caption: list[_Piece] = []
         if image.caption is not None:
-            caption.append(Emphasis(text=image.caption))
+            # Pieces, not an Emphasis node: the caption may be nested as deep as allowed.
+            caption += _emphasis(_pieces(image.caption), "*", "em")
         if image.credit is not None:
             if caption:
-                caption.append(LineBreak())
-            caption.append(f"Credit: {image.credit}")
+                caption.append(_HARD_BREAK)
+            caption += _pieces((f"Credit: {image.credit}",))
         if caption:
-            parts.append(_inline(tuple(caption)))
+            parts.append(_render(caption))
         return "\n\n".join(parts)
 
     def item_list(self, block: ItemList, previous: tuple[bool, str] | None) -> str:

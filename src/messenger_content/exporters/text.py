@@ -78,7 +78,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Final, TypeAlias
+from typing import Final, NamedTuple, TypeAlias
 
 import attrs
 from typing_extensions import assert_never
@@ -116,6 +116,8 @@ _UNDERLINES = {1: "=", 2: "-", 3: "~", 4: ".", 5: ".", 6: "."}
 #: White space that collapses and where lines may break (with the line and
 #: paragraph separators, which would otherwise end lines in some readers).
 _SPACES = " \t\n\u2028\u2029"
+#: A run of text between white space (see _chunks).
+_WORD = re.compile(f"[^{_SPACES}]+")
 _CODE_LINE_ENDS = re.compile("[\n\u2028\u2029]")
 #: Spaces kept as they are, after which a line may break.
 _BREAK_AFTER = frozenset(
@@ -129,6 +131,8 @@ _ZERO_WIDTH_JOINER = "\u200d"
 
 def cell_width(text: str) -> int:
     """Return how many terminal cells *text* takes (wide characters 2, combining marks 0)."""
+    if text.isascii() and text.isprintable():
+        return len(text)  # one cell each: the common case, without a call per character
     width = int(wcswidth(text))
     if width >= 0:
         return width
@@ -190,9 +194,11 @@ _BREAK: Final = _Break()
 _Item: TypeAlias = "_Piece | _Break"
 
 
-@attrs.frozen
-class _Chunk:
-    """Text that cannot be broken, and whether a (collapsible) space precedes it."""
+class _Chunk(NamedTuple):
+    """Text that cannot be broken, and whether a (collapsible) space precedes it.
+
+    A tuple rather than an attrs class: a long paragraph makes millions of them.
+    """
 
     text: str
     space: bool
@@ -219,46 +225,84 @@ def _can_break(before: str, after: str) -> bool:
     return _ideographic(before) or _ideographic(after)
 
 
+def _breaks(word: str) -> list[int]:
+    """Where a line may break inside *word* (a run without white space): indices after 0.
+
+    Two ASCII characters never allow a break between them, so an ASCII word is
+    not looked at character by character.
+    """
+    if word.isascii():
+        return []
+    return [index for index in range(1, len(word)) if _can_break(word[index - 1], word[index])]
+
+
 def _chunks(items: Iterable[_Item]) -> list[_Chunk | _Break]:
-    """Cut pieces into unbreakable chunks, collapsing white space."""
+    """Cut pieces into unbreakable chunks, collapsing white space.
+
+    Glue is added whole. Other text goes word by word (runs between white
+    space), cut where :func:`_can_break` allows, also between a word and what
+    came just before it without a space.
+    """
     out: list[_Chunk | _Break] = []
     current = ""
     current_space = False
     pending_space = False
     previous: tuple[str, bool] | None = None  # last character of current, and its glue
+
+    def add(text: str) -> None:
+        nonlocal current, current_space, pending_space
+        if not current:
+            current_space = pending_space
+            pending_space = False
+        current += text
+
+    def cut() -> None:
+        nonlocal current
+        if current:
+            out.append(_Chunk(current, current_space))
+            current = ""
+
     for item in items:
         if isinstance(item, _Break):
-            if current:
-                out.append(_Chunk(current, current_space))
-                current = ""
+            cut()
             out.append(item)
             pending_space = False
             previous = None
             continue
-        for char in item.text:
-            if not item.glue and char in _SPACES:
-                if current:
-                    out.append(_Chunk(current, current_space))
-                    current = ""
+        text = item.text
+        if not text:
+            continue
+        if item.glue:
+            add(text)
+            previous = (text[-1], True)
+            continue
+        end = 0
+        for found in _WORD.finditer(text):
+            if found.start() > end:  # white space before the word
+                cut()
                 pending_space = True
                 previous = None
-                continue
+            word = found.group()
+            end = found.end()
             if (
                 current
                 and previous is not None
-                and not item.glue
                 and not previous[1]
-                and _can_break(previous[0], char)
+                and _can_break(previous[0], word[0])
             ):
-                out.append(_Chunk(current, current_space))
-                current = ""
-            if not current:
-                current_space = pending_space
-                pending_space = False
-            current += char
-            previous = (char, item.glue)
-    if current:
-        out.append(_Chunk(current, current_space))
+                cut()
+            start = 0
+            for index in _breaks(word):
+                add(word[start:index])
+                cut()
+                start = index
+            add(word[start:])
+            previous = (word[-1], False)
+        if end < len(text):  # white space at the end
+            cut()
+            pending_space = True
+            previous = None
+    cut()
     return out
 
 
@@ -314,12 +358,14 @@ def _wrap(items: Iterable[_Item], width: int, *, hard: bool = False) -> list[str
 
 def _trim(items: Sequence[_Item]) -> tuple[list[_Item], list[_Item], list[_Item]]:
     """Split pieces into leading white space and breaks, the core, and trailing ones."""
-    core = list(items)
+    # Leading items are taken off a reversed copy and trailing ones collected in
+    # reverse, so that a run of a million line breaks costs a million steps.
+    core = list(reversed(items))
     lead: list[_Item] = []
     while core:
-        first = core[0]
+        first = core[-1]
         if isinstance(first, _Break):
-            lead.append(core.pop(0))
+            lead.append(core.pop())
             continue
         if first.glue:
             break
@@ -327,24 +373,26 @@ def _trim(items: Sequence[_Item]) -> tuple[list[_Item], list[_Item], list[_Item]
         if len(stripped) < len(first.text):
             lead.append(_Piece(first.text[: len(first.text) - len(stripped)]))
         if stripped:
-            core[0] = _Piece(stripped)
+            core[-1] = _Piece(stripped)
             break
-        core.pop(0)
+        core.pop()
+    core.reverse()
     trail: list[_Item] = []
     while core:
         last = core[-1]
         if isinstance(last, _Break):
-            trail.insert(0, core.pop())
+            trail.append(core.pop())
             continue
         if last.glue:
             break
         stripped = last.text.rstrip(_SPACES)
         if len(stripped) < len(last.text):
-            trail.insert(0, _Piece(last.text[len(stripped) :]))
+            trail.append(_Piece(last.text[len(stripped) :]))
         if stripped:
             core[-1] = _Piece(stripped)
             break
         core.pop()
+    trail.reverse()
     return lead, core, trail
 
 
