@@ -41,9 +41,12 @@ import logging
 import os
 import re
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
+
+import attrs
 
 from .._rules import format_datetime
 from ..errors import ContentError, ExportError, ResourceError
@@ -53,6 +56,7 @@ from ..resources import Resource, ResourcePolicy, policy_for
 __all__ = [
     "PAPERS",
     "Paper",
+    "PdfLimits",
     "PdfRenderer",
     "harfbuzz_subsetting",
     "supported_variants",
@@ -96,6 +100,7 @@ def _weasyprint() -> Any:
     except (ImportError, OSError) as error:  # OSError: Pango or HarfBuzz missing
         raise ExportError(f"PDF export needs WeasyPrint and its libraries: {error}") from error
     _size_arrays_by_content()
+    _install_checkpoints()
     return weasyprint
 
 
@@ -159,6 +164,120 @@ def harfbuzz_subsetting() -> bool:
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+# --- limits ----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PdfLimits:
+    """How much one PDF rendering may take on, so untrusted articles cannot hang a process.
+
+    WeasyPrint lays out text in Python, at roughly 0.1-0.2 s per thousand
+    characters of body text on a small machine, and its documentation warns
+    that untrusted documents can make it loop or exhaust memory. Both limits
+    stop a rendering with an :class:`~messenger_content.errors.ExportError`
+    that names the limit; ``None`` switches one off.
+
+    Example::
+
+        to_pdf(article, limits=PdfLimits(seconds=300, max_characters=2_000_000))
+    """
+
+    max_characters: int | None = attrs.field(default=500_000)
+    """Most characters of print markup WeasyPrint is given: the article's text and
+    markup plus about 600 for the page. Checked before WeasyPrint starts, it
+    bounds memory too (some 110 MB of peak RSS at 200,000 characters)."""
+    seconds: float | None = attrs.field(default=60.0)
+    """Most seconds of layout and drawing (wall-clock time). Checked at every
+    line WeasyPrint lays out and every page it lays out and draws."""
+
+    @max_characters.validator
+    def _check_characters(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None and (isinstance(value, bool) or value < 1):
+            raise ValueError(f"max_characters must be a positive number, got {value!r}")
+
+    @seconds.validator
+    def _check_seconds(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+        if value is not None and (isinstance(value, bool) or not value > 0):
+            raise ValueError(f"seconds must be a positive number, got {value!r}")
+
+
+class _OutOfTime(BaseException):
+    """Raised at a checkpoint once a rendering's time is up.
+
+    A :class:`BaseException`, so that no ``except Exception`` inside WeasyPrint
+    catches it on the way out.
+    """
+
+
+#: The deadline (``time.monotonic()``) of the rendering running in this thread.
+_deadlines = threading.local()
+
+
+def _checkpoint() -> None:
+    deadline: float | None = getattr(_deadlines, "value", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise _OutOfTime
+
+
+#: WeasyPrint functions called for every line laid out (``split_first_line``),
+#: every page laid out (``make_page``) and every page drawn (``draw_page``),
+#: named by the module that calls them: wrapped, they are where a rendering
+#: notices its time is up.
+_CHECKPOINTS: Final = (
+    ("weasyprint.layout.inline", "split_first_line"),
+    ("weasyprint.layout.preferred", "split_first_line"),
+    ("weasyprint.layout.page", "make_page"),
+    ("weasyprint.document", "draw_page"),
+)
+
+
+def _checked(function: Any) -> Any:
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _checkpoint()
+        return function(*args, **kwargs)
+
+    return checked
+
+
+@functools.cache
+def _install_checkpoints() -> None:
+    """Wrap WeasyPrint's per-line and per-page functions with :func:`_checkpoint` (once)."""
+    for module_name, name in _CHECKPOINTS:
+        module: Any = importlib.import_module(module_name)
+        function = getattr(module, name, None)
+        if function is None:
+            raise ExportError(
+                f"this WeasyPrint has no {module_name}.{name}, which the PDF time limit needs"
+            )
+        setattr(module, name, _checked(function))
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Give the rendering in this thread *seconds*, and say so when they are up."""
+    previous = getattr(_deadlines, "value", None)
+    _deadlines.value = None if seconds is None else time.monotonic() + seconds
+    try:
+        yield
+    except _OutOfTime:
+        raise ExportError(
+            f"the PDF took longer than its limit of {seconds:g} seconds and was stopped"
+            " (raise PdfLimits.seconds, or --pdf-timeout on the command line)"
+        ) from None
+    finally:
+        _deadlines.value = previous
+
+
+def _check_size(html: str, limits: PdfLimits) -> None:
+    if limits.max_characters is not None and len(html) > limits.max_characters:
+        raise ExportError(
+            f"the article is too long for a PDF: its print markup has {len(html):,} characters,"
+            f" over the limit of {limits.max_characters:,}"
+            " (raise PdfLimits.max_characters, or --pdf-max-chars on the command line)"
+        )
 
 
 # --- resources -------------------------------------------------------------------
@@ -383,7 +502,9 @@ class PdfRenderer:
     suffix: ClassVar[str] = ".pdf"
     """The file name suffix."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, limits: PdfLimits | None = None) -> None:
+        self.limits = PdfLimits() if limits is None else limits
+        """The limits each rendering keeps to, unless one is given its own."""
         self._lock = threading.RLock()
         self._font_config: Any = None
         self._sheets: dict[tuple[str, str], Any] = {}
@@ -428,6 +549,7 @@ class PdfRenderer:
         allow_remote: bool = False,
         css: str | None = None,
         template_dir: str | os.PathLike[str] | None = None,
+        limits: PdfLimits | None = None,
     ) -> bytes:
         """Render *article* as a PDF document.
 
@@ -444,6 +566,8 @@ class PdfRenderer:
                 load anything but images allowed by the policy.
             template_dir: A theme folder whose templates and ``print.css``
                 replace the default theme's, name by name.
+            limits: The size and time this rendering may take (``None``: the
+                renderer's :attr:`limits`).
 
         Returns:
             The PDF file's bytes.
@@ -451,7 +575,8 @@ class PdfRenderer:
         Raises:
             ResourceError: an image, or a URL named by a stylesheet, was refused
                 by the resource policy or could not be read.
-            ExportError: an unknown *paper* or *pdf_variant*, or WeasyPrint failed.
+            ExportError: an unknown *paper* or *pdf_variant*, a limit of
+                :class:`PdfLimits` was reached, or WeasyPrint failed.
         """
         from .. import __version__, theme
         from .html import to_html
@@ -471,10 +596,12 @@ class PdfRenderer:
             image_src=resources.image_url,
             stylesheet_href=_THEME_HREF,
         )
+        limits = self.limits if limits is None else limits
+        _check_size(html, limits)
         theme_css = theme.stylesheet("print", template_dir=template_dir)
         options: dict[str, Any] = {"pdf_tags": True, "pdf_variant": variant}
         weasyprint = _weasyprint()
-        with self._lock, _rendering(resources):
+        with self._lock, _time_limit(limits.seconds), _rendering(resources):
             stylesheets = [self._sheet("theme", theme_css, resources)]
             if not _hyphenates(article.language):
                 stylesheets.append(self._sheet("ragged", _UNHYPHENATED_CSS, resources))
@@ -550,15 +677,18 @@ def to_pdf(
     allow_remote: bool = False,
     css: str | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    limits: PdfLimits | None = None,
 ) -> bytes:
     """Render *article* as a PDF document, with the process's shared :class:`PdfRenderer`.
 
-    See :meth:`PdfRenderer.render` for the arguments.
+    See :meth:`PdfRenderer.render` for the arguments; *limits* defaults to
+    :class:`PdfLimits`'s defaults.
 
     Raises:
         ResourceError: an image, or a URL named by a stylesheet, was refused by
             the resource policy or could not be read.
-        ExportError: an unknown *paper* or *pdf_variant*, or WeasyPrint failed.
+        ExportError: an unknown *paper* or *pdf_variant*, a limit of
+            :class:`PdfLimits` was reached, or WeasyPrint failed.
     """
     return _renderer().render(
         article,
@@ -568,4 +698,5 @@ def to_pdf(
         allow_remote=allow_remote,
         css=css,
         template_dir=template_dir,
+        limits=limits,
     )
