@@ -877,3 +877,24 @@ def test_a_link_inside_a_link_renders_as_text() -> None:
     ]
     assert "outer inner" in texts
     assert "See a" in texts
+
+
+@pytest.mark.parametrize(
+    ("published", "machine", "shown"),
+    [
+        ("1865-10-03T01:37:00+23:59", "1865-10-02T01:38:00Z", "1865-10-03 01:37 UTC+23:59"),
+        ("1981-06-30T09:51:00-14:09", "1981-07-01T00:00:00Z", "1981-06-30 09:51 UTC\u221214:09"),
+        ("2024-03-10T09:15:00+14:00", "2024-03-10T09:15:00+14:00", "2024-03-10 09:15 UTC+14"),
+        ("2024-03-10T09:15:00-12:00", "2024-03-10T09:15:00-12:00", "2024-03-10 09:15 UTC\u221212"),
+    ],
+)
+def test_offsets_no_zone_uses_are_written_in_utc_for_machines(
+    published: str, machine: str, shown: str
+) -> None:
+    """``datetime`` keeps real zones' offsets; others become UTC. The text keeps the article's."""
+    article = mc.loads(
+        json.dumps({"headline": "H", "language": "fr", "published": published, "body": []})
+    )
+    page = to_html(article)
+    assert f'<time datetime="{machine}"' in page
+    assert f">{shown}</time>" in page

@@ -22,9 +22,9 @@ import os
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import attrs
 import jinja2
@@ -399,8 +399,20 @@ def _style_text(css: str) -> Markup:
     return Markup(css.replace("</", "<\\/").strip())
 
 
+#: The UTC offsets zones use in practice: checkers warn about others in ``datetime``.
+_REAL_OFFSETS: Final = (timedelta(hours=-12), timedelta(hours=14))
+
+
 def _html_datetime(value: datetime) -> str:
-    """A valid HTML global date-and-time string: HTML allows at most milliseconds."""
+    """A valid HTML global date-and-time string: HTML allows at most milliseconds.
+
+    The article's own offset is kept if a real time zone can have it (-12:00 to
+    +14:00); beyond, the same instant is written in UTC (the page's text keeps
+    the article's offset).
+    """
+    offset = value.utcoffset()
+    if offset is not None and not _REAL_OFFSETS[0] <= offset <= _REAL_OFFSETS[1]:
+        value = value.astimezone(timezone.utc)
     text = format_datetime(value.replace(microsecond=0))  # 2024-02-29T09:05:07-04:00
     milliseconds = value.microsecond // 1000
     if milliseconds:
