@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +19,7 @@ import messenger_content as mc
 from messenger_content.errors import ExportError
 from messenger_content.exporters import pdf as pdf_module
 from messenger_content.exporters.pdf import PdfLimits, PdfRenderer, to_pdf
+from tests.test_hardening_malformed import run_cli
 
 #: About 60,000 characters of body text: some seconds of WeasyPrint's time.
 LONG = mc.Article(
@@ -87,3 +89,42 @@ def test_checkpoints_wrap_weasyprint_where_it_calls_them() -> None:
     for module_name, name in pdf_module._CHECKPOINTS:
         function = getattr(importlib.import_module(module_name), name)
         assert hasattr(function, "__wrapped__"), f"{module_name}.{name} is not checked"
+
+
+# --- on the command line -------------------------------------------------------------
+
+
+@pytest.fixture
+def long_article(tmp_path: Path) -> Path:
+    path = tmp_path / "long.json"
+    path.write_text(mc.dumps(LONG), encoding="utf-8")
+    return path
+
+
+def test_command_line_limits_stop_a_pdf_with_one_line(long_article: Path, tmp_path: Path) -> None:
+    """``--pdf-max-chars`` and ``--pdf-timeout`` reach the exporter; no file is left."""
+    out = tmp_path / "out.pdf"
+    code, lines = run_cli(["convert", str(long_article), "-o", str(out), "--pdf-max-chars", "900"])
+    assert code == 2
+    assert lines[0].startswith(f"{long_article}: pdf: the article is too long for a PDF")
+    assert "over the limit of 900" in lines[0]
+    code, lines = run_cli(["convert", str(long_article), "-o", str(out), "--pdf-timeout", "0.05"])
+    assert code == 2
+    assert "longer than its limit of 0.05 seconds" in lines[0]
+    assert not out.exists()
+
+
+def test_command_line_limits_can_be_lifted(long_article: Path, tmp_path: Path) -> None:
+    """``none`` lifts a limit; a limit too small for the article is then no obstacle."""
+    out = tmp_path / "out.pdf"
+    argv = ["convert", str(long_article), "-o", str(out), "-q", "--pdf-timeout", "none"]
+    assert run_cli([*argv, "--pdf-max-chars", "none"]) == (0, [])
+    assert "Paragraph 29 of a long article" in _text(out.read_bytes())
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_command_line_refuses_limits_that_are_not_positive(value: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    code, lines = run_cli(["convert", "x.json", "-o", str(out), "--pdf-timeout", value])
+    assert code == 2
+    assert "argument --pdf-timeout: expected a number" in lines[-1]

@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final, TextIO
@@ -107,6 +107,27 @@ def _positive(text: str) -> int:
     return value
 
 
+#: What ``--pdf-timeout none`` and ``--pdf-max-chars none`` parse to: no limit.
+_NO_LIMIT: Final = "none"
+
+
+def _limit(number: Callable[[str], float]) -> Callable[[str], float | str]:
+    """An argument type: a number above 0, or ``none`` for no limit."""
+
+    def parse(text: str) -> float | str:
+        if text.strip().lower() == _NO_LIMIT:
+            return _NO_LIMIT
+        try:
+            value = number(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"expected a number above 0 or 'none', got {text!r}")
+        return value
+
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -170,6 +191,18 @@ def _parser() -> argparse.ArgumentParser:
     rendering.add_argument("--paper", choices=PAPERS, help="paper size of PDF pages (default a4)")
     rendering.add_argument(
         "--pdf-variant", metavar="NAME", help="a PDF standard to follow, e.g. pdf/ua-1, pdf/a-3u"
+    )
+    rendering.add_argument(
+        "--pdf-timeout",
+        type=_limit(float),
+        metavar="SECONDS",
+        help="stop a PDF whose layout and drawing take longer (default 60; 'none': no limit)",
+    )
+    rendering.add_argument(
+        "--pdf-max-chars",
+        type=_limit(int),
+        metavar="N",
+        help="refuse a PDF of an article whose print markup is longer (default 500000; 'none')",
     )
     rendering.add_argument(
         "--embed-images",
@@ -353,6 +386,19 @@ def _options(
         given["paper"] = ("--paper", args.paper)
     if args.pdf_variant is not None:
         given["pdf_variant"] = ("--pdf-variant", args.pdf_variant)
+    limit_flags = {"--pdf-timeout": args.pdf_timeout, "--pdf-max-chars": args.pdf_max_chars}
+    if any(value is not None for value in limit_flags.values()):
+        from .exporters.pdf import PdfLimits
+
+        def limit(value: float | str | None, default: float | None) -> Any:
+            return default if value is None else None if value == _NO_LIMIT else value
+
+        limits = PdfLimits(
+            seconds=limit(args.pdf_timeout, PdfLimits().seconds),
+            max_characters=limit(args.pdf_max_chars, PdfLimits().max_characters),
+        )
+        flags = "/".join(flag for flag, value in limit_flags.items() if value is not None)
+        given["limits"] = (flags, limits)
     if args.embed_images:
         given["embed_images"] = ("--embed-images", True)
     if args.allow_remote:
