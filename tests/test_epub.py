@@ -10,11 +10,9 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import zipfile
-import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,12 +21,10 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from PIL import Image as PILImage
 
 import messenger_content as mc
-from messenger_content.exporters import _cover
 from messenger_content.exporters import epub as epub_module
 from messenger_content.exporters.epub import book_identifier, book_language, to_epub
 from messenger_content.theme import plain_text, text_direction
@@ -658,54 +654,6 @@ def test_typographic_cover_differs_by_article(books: dict[str, bytes]) -> None:
     """The drawn cover shows each article's own text."""
     covers = {read(books[n])["EPUB/images/cover.png"] for n in ("arabic", "minimal")}
     assert len(covers) == 2
-
-
-def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    """The chunks of a PNG file as (type, payload), each CRC checked."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    chunks, index = [], 8
-    while index < len(data):
-        (length,) = struct.unpack(">I", data[index : index + 4])
-        kind, payload = data[index + 4 : index + 8], data[index + 8 : index + 8 + length]
-        (crc,) = struct.unpack(">I", data[index + 8 + length : index + 12 + length])
-        assert crc == zlib.crc32(kind + payload)
-        chunks.append((kind, payload))
-        index += 12 + length
-    return chunks
-
-
-def test_typographic_cover_png_is_well_formed(books: dict[str, bytes]) -> None:
-    """The drawn cover's pixels inflate (zlib checks their Adler-32) to exactly every row."""
-    for name in ("arabic", "minimal"):
-        chunks = _png_chunks(read(books[name])["EPUB/images/cover.png"])
-        assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
-        pixels = zlib.decompress(b"".join(p for kind, p in chunks if kind == b"IDAT"))
-        assert len(pixels) == 1800 * (1 + 1200)
-
-
-_ROWS = st.lists(
-    st.tuples(
-        st.one_of(st.integers(0, 255), st.binary(min_size=23, max_size=23)), st.integers(1, 150)
-    ),
-    min_size=1,
-    max_size=8,
-)
-
-
-@given(runs=_ROWS)
-@settings(max_examples=60, deadline=None)
-def test_cover_png_keeps_every_pixel(runs: list[tuple[int | bytes, int]]) -> None:
-    """Runs of plain and inked rows, in any order and length, come back pixel for pixel."""
-    rows = b"".join(
-        (bytes((row,)) * 23 if isinstance(row, int) else row) * repeat for row, repeat in runs
-    )
-    image = PILImage.frombytes("L", (23, len(rows) // 23), rows)
-    data = _cover._png(image)
-    chunks = _png_chunks(data)
-    zlib.decompress(b"".join(p for kind, p in chunks if kind == b"IDAT"))  # checks Adler-32
-    with PILImage.open(io.BytesIO(data)) as decoded:
-        assert (decoded.mode, decoded.size) == ("P", image.size)
-        assert decoded.tobytes() == rows
 
 
 def test_article_document_keeps_the_theme_markup(books: dict[str, bytes]) -> None:

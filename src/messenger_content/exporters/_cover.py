@@ -6,11 +6,9 @@ background, with Pillow alone, and returns PNG bytes.
 
 The image is drawn in one 8-bit channel whose values index a two-ramp palette
 (paper to ink for text on paper, accent to paper for text on the band), so the
-PNG is small and cheap to encode and keeps its anti-aliasing. The PNG is
-written here (:func:`_png`): only rows with ink are deflated, runs of plain
-rows are pieced together from blocks deflated once per process. The bytes are
+PNG is small and cheap to encode and keeps its anti-aliasing. The bytes are
 deterministic: no timestamp or other varying chunk is written, and the same
-text, fonts, Pillow and zlib builds give the same file.
+text, fonts and Pillow build give the same file.
 
 Fonts are looked up through fontconfig (``fc-match``), asking for a serif face
 that covers every character of the text (a script-specific Noto face first for
@@ -23,12 +21,11 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import io
 import os
 import shutil
-import struct
 import subprocess
 import threading
-import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -438,94 +435,7 @@ def typographic_cover(
         face = _Face(font_file(date, language, bold=False), language, rtl)
         _draw_lines(draw, [date], face, 48, top=_DATE_Y, leading=1.2, fill=_INK_RAMP)
 
-    return _png(image)
-
-
-# --- PNG -----------------------------------------------------------------------
-#
-# Most rows of a cover are one colour from edge to edge (paper, or the band's
-# accent). Deflating 2 MB of pixels costs about 7 ms even at level 1, so the
-# rows with ink are deflated, and runs of plain rows are assembled from
-# pieces deflated once per process. Every piece is a fresh deflate stream
-# ended with a sync flush (byte-aligned, not final, referring to nothing
-# before it), so the pieces can be concatenated in any order; the stream then
-# ends with an empty final block and the Adler-32 of all the rows.
-
-_PLAIN_RUNS = (128, 16, 1)
-"""Sizes, in rows, of the pieces a run of plain rows is made of (largest first)."""
-
-
-def _deflate(data: bytes) -> bytes:
-    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
-
-
-@lru_cache(maxsize=64)
-def _plain_rows(value: int, width: int, rows: int) -> tuple[bytes, int, int]:
-    """*rows* filtered rows of one palette index: deflated, Adler-32, length."""
-    data = (b"\x00" + bytes((value,)) * width) * rows
-    return _deflate(data), zlib.adler32(data), len(data)
-
-
-def _adler32_combine(first: int, second: int, second_length: int) -> int:
-    """The Adler-32 of two byte strings joined, from theirs (zlib's ``adler32_combine``)."""
-    base = 65521
-    remainder = second_length % base
-    sum1 = ((first & 0xFFFF) + (second & 0xFFFF) + base - 1) % base
-    sum2 = (remainder * (first & 0xFFFF) + (first >> 16) + (second >> 16) + base - remainder) % base
-    return (sum2 << 16) | sum1
-
-
-def _chunk(kind: bytes, payload: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(payload))
-        + kind
-        + payload
-        + struct.pack(">I", zlib.crc32(payload, zlib.crc32(kind)))
-    )
-
-
-def _png(image: Image.Image) -> bytes:
-    """Encode an 8-bit cover as a palette PNG (no filter, no timestamp or other chunk)."""
-    width, height = image.size
-    pixels = image.tobytes()
-    parts: list[bytes] = []
-    checksum = 1  # Adler-32 of nothing
-    row = 0
-    while row < height:
-        start = row
-        line = pixels[row * width : (row + 1) * width]
-        if line.count(line[0]) == width:  # a plain row: take the whole run
-            value = line[0]
-            while row < height and pixels[row * width : (row + 1) * width] == line:
-                row += 1
-            left = row - start
-            for size in _PLAIN_RUNS:
-                while left >= size:
-                    deflated, adler, length = _plain_rows(value, width, size)
-                    parts.append(deflated)
-                    checksum = _adler32_combine(checksum, adler, length)
-                    left -= size
-        else:  # rows with ink, up to the next plain row
-            while row < height:
-                line = pixels[row * width : (row + 1) * width]
-                if line.count(line[0]) == width:
-                    break
-                row += 1
-            data = b"".join(
-                b"\x00" + pixels[index * width : (index + 1) * width] for index in range(start, row)
-            )
-            parts.append(_deflate(data))
-            checksum = zlib.adler32(data, checksum)
-    # zlib header (deflate, 32 KiB window), the pieces, an empty final block, the checksum.
-    stream = b"".join([b"\x78\x01", *parts, b"\x03\x00", struct.pack(">I", checksum)])
-    palette = bytes(_PALETTE)
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
-            _chunk(b"PLTE", palette),
-            _chunk(b"IDAT", stream),
-            _chunk(b"IEND", b""),
-        ]
-    )
+    image.putpalette(_PALETTE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
