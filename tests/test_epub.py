@@ -504,6 +504,8 @@ def test_language_and_direction_on_every_document(books: dict[str, bytes]) -> No
         ("sl-rozaj-rozaj", "sl-rozaj"),
         ("eRlbf-D", "eRlbf"),
         ("a", "und"),
+        ("\u017fv", "und"),  # long s, which case folding turns into "s"
+        ("en-\u212aa", "en"),  # Kelvin sign, which case folding turns into "k"
     ],
 )
 def test_language_tags_are_made_well_formed(tag: str, expected: str) -> None:

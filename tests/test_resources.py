@@ -371,6 +371,57 @@ def test_corrupt_png_is_refused(article: Path) -> None:
     assert "damaged or truncated" in _refusal(ResourcePolicy(base_dir=article), "corrupt.png")
 
 
+@pytest.mark.parametrize("progressive", [False, True])
+@pytest.mark.parametrize("kept", [0.5, 0.98])
+def test_truncated_large_jpeg_is_refused(article: Path, progressive: bool, kept: float) -> None:
+    """A JPEG big enough to be decoded at reduced scale is still refused when cut short."""
+    buffer = io.BytesIO()
+    noise = Image.effect_noise((640, 480), 64).convert("RGB")
+    noise.save(buffer, format="JPEG", quality=90, progressive=progressive)
+    data = buffer.getvalue()
+    _write(article, "whole.jpg", data)
+    assert ResourcePolicy(base_dir=article).fetch("whole.jpg").width == 640
+    _write(article, "cut.jpg", data[: int(len(data) * kept)])
+    assert "damaged or truncated" in _refusal(ResourcePolicy(base_dir=article), "cut.jpg")
+
+
+def test_image_rewritten_in_place_is_checked_again(article: Path) -> None:
+    """Damaged bytes of the same size and time as an image read before are still refused."""
+    data = _image(size=(40, 30))
+    path = _write(article, "photo.png", data)
+    policy = ResourcePolicy(base_dir=article)
+    assert policy.fetch("photo.png").data == data
+    before = path.stat()
+    damaged = bytearray(data)
+    damaged[damaged.index(b"IDAT") + 8] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert "damaged or truncated" in _refusal(policy, "photo.png")
+
+
+def test_image_read_before_meets_each_policys_limits(article: Path) -> None:
+    """An image that passed one policy is refused by a stricter one."""
+    _write(article, "small.png", _image(size=(11, 10)))
+    assert ResourcePolicy(base_dir=article).fetch("small.png").width == 11
+    strict = ResourcePolicy(base_dir=article, limits=Limits(max_pixels=100, max_bytes=10_000))
+    assert _refusal(strict, "small.png").startswith("is 11x10 pixels, over the limit of 100")
+    tiny = ResourcePolicy(base_dir=article, limits=Limits(max_bytes=20))
+    assert _refusal(tiny, "small.png").endswith("over the limit of 20 bytes")
+
+
+def test_image_read_before_meets_a_lowered_pillow_limit(
+    article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lowering Pillow's global limit refuses an image that was read before it was lowered."""
+    _write(article, "small.png", _image(size=(6, 5)))
+    policy = ResourcePolicy(base_dir=article)
+    assert policy.fetch("small.png").height == 5
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10)
+    assert "more pixels than Pillow accepts" in _refusal(policy, "small.png")
+
+
 def test_decompression_bomb_is_refused(
     article: Path, png_bomb: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,7 +51,16 @@ anything, the width and height are read from the header and
 ``width * height`` is checked against ``Limits.max_pixels`` (decompression
 bombs); Pillow's global ``Image.MAX_IMAGE_PIXELS`` is not relied on. The image
 is then verified and its first frame decoded, so truncated or corrupt files
-are refused here rather than in a renderer.
+are refused here rather than in a renderer. A JPEG is decoded at 1/8 scale
+(Pillow's ``draft``): every byte of its entropy-coded data is still read and
+Huffman-decoded, which is where truncation and damage show, but the inverse
+DCT and colour conversion run on an eighth of the pixels.
+
+An image that passed is remembered for the life of the process by the SHA-256
+of its bytes (not by path, size or time, which can be forged), so a batch that
+shows the same logo in every article decodes it once. Only the verdict
+"decodes cleanly, is this format and size" is kept: the byte and pixel limits
+are checked on every fetch, and refusals are not remembered.
 
 Known limits:
 
@@ -70,6 +79,7 @@ import base64
 import binascii
 import contextlib
 import functools
+import hashlib
 import io
 import ipaddress
 import os
@@ -742,13 +752,64 @@ def _identify(src: str, data: bytes, limits: Limits) -> Resource:
     declared = _declared_size(data)
     if declared is not None:
         _check_pixels(src, *declared, limits, from_header=True)
-    pillow_format, width, height = _with_pillow(src, _probe, data)
-    if pillow_format not in _FORMATS:
-        raise ResourceError(src, _NOT_AN_IMAGE)
-    _check_pixels(src, width, height, limits, from_header=False)
-    _with_pillow(src, _decode, data)
+    key = hashlib.sha256(data).digest()
+    verdict = _VERDICTS.get(key)
+    if verdict is not None and not _over_pillow_limit(*verdict[1:]):
+        pillow_format, width, height = verdict
+        _check_pixels(src, width, height, limits, from_header=False)
+    else:
+        pillow_format, width, height = _with_pillow(src, _probe, data)
+        if pillow_format not in _FORMATS:
+            raise ResourceError(src, _NOT_AN_IMAGE)
+        _check_pixels(src, width, height, limits, from_header=False)
+        _with_pillow(src, _decode, data)
+        _VERDICTS.put(key, (pillow_format, width, height))
     media_type, suffix = _FORMATS[pillow_format]
     return Resource(data=data, media_type=media_type, width=width, height=height, suffix=suffix)
+
+
+class _Verdicts:
+    """What is known of images that decoded cleanly: SHA-256 -> (format, width, height).
+
+    Bounded (least recently used entries go first) and safe to share between threads.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: dict[bytes, tuple[str, int, int]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> tuple[str, int, int] | None:
+        with self._lock:
+            verdict = self._entries.pop(key, None)
+            if verdict is not None:
+                self._entries[key] = verdict  # now the most recently used
+            return verdict
+
+    def put(self, key: bytes, verdict: tuple[str, int, int]) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+            self._entries[key] = verdict
+            while len(self._entries) > self._size:
+                del self._entries[next(iter(self._entries))]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_VERDICTS: Final = _Verdicts(512)
+
+
+def _over_pillow_limit(width: int, height: int) -> bool:
+    """Whether Pillow's global pixel limit (which may have been lowered since) refuses this size.
+
+    A remembered verdict is not used then, so Pillow's refusal is reported as before.
+    """
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS
+    return limit is not None and width * height > limit
 
 
 def _check_pixels(src: str, width: int, height: int, limits: Limits, *, from_header: bool) -> None:
@@ -779,6 +840,11 @@ def _decode(data: bytes) -> None:
     # verify() leaves the image unusable, and checks little beyond PNG chunks:
     # a truncated JPEG only shows when decoded.
     with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as image, _strict_decoding():
+        if image.format in ("JPEG", "MPO"):
+            # Scale the output down 8 times: the whole scan is still read and
+            # entropy-decoded (truncation and damage show there), but the
+            # inverse DCT and colour conversion run on 1/64 of the pixels.
+            image.draft(None, (1, 1))
         image.load()
 
 

@@ -20,10 +20,12 @@ ordered by Pillow's Raqm layout when Pillow has it.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -98,6 +100,8 @@ def _palette() -> list[int]:
 
 
 _PALETTE = _palette()
+#: Moves the band's layer (drawn 0..127, paper to ink) into the accent ramp.
+_BAND_LUT = [_ACCENT_SOLID + value for value in range(128)] + [255] * 128
 
 
 # --- fonts ---------------------------------------------------------------------
@@ -198,6 +202,42 @@ def font_file(text: str, language: str, *, bold: bool = True) -> tuple[str, int]
     return None if font is None else (font.path, font.index)
 
 
+@lru_cache(maxsize=1)
+def _has_raqm() -> bool:
+    return bool(features.check_feature("raqm"))
+
+
+_AnyFont = ImageFont.FreeTypeFont | ImageFont.ImageFont
+_FONTS = threading.local()
+_FONTS_PER_THREAD = 64
+
+
+def _load_font(file: tuple[str, int] | None, size: int) -> _AnyFont:
+    """A font file at *size* pixels, or Pillow's built-in font.
+
+    Loading a face costs about half a millisecond and a cover uses four or five,
+    so they are kept, but per thread: FreeType faces are not safe to share
+    between threads that draw at the same time.
+    """
+    cache: dict[tuple[tuple[str, int] | None, int], _AnyFont] | None
+    cache = getattr(_FONTS, "cache", None)
+    if cache is None:
+        cache = _FONTS.cache = {}
+    font = cache.get((file, size))
+    if font is None:
+        if len(cache) >= _FONTS_PER_THREAD:
+            cache.clear()
+        font = cache[(file, size)] = _open_font(file, size)
+    return font
+
+
+def _open_font(file: tuple[str, int] | None, size: int) -> _AnyFont:
+    if file is not None:
+        with contextlib.suppress(OSError):
+            return ImageFont.truetype(file[0], size, index=file[1])
+    return ImageFont.load_default(size)
+
+
 @attrs.frozen
 class _Face:
     """A font file (or Pillow's built-in font) with the layout options for one text."""
@@ -207,30 +247,21 @@ class _Face:
     language: str
     rtl: bool
 
-    def font(self, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        """The face at *size* pixels.
-
-        Loaded afresh for each use (a fraction of a millisecond): FreeType faces
-        are not safe to share between threads that draw at the same time.
-        """
-        if self.file is not None:
-            try:
-                return ImageFont.truetype(self.file[0], size, index=self.file[1])
-            except OSError:
-                pass
-        return ImageFont.load_default(size)
+    def font(self, size: int) -> _AnyFont:
+        """The face at *size* pixels (loaded once per thread, see :func:`_load_font`)."""
+        return _load_font(self.file, size)
 
     @property
     def direction(self) -> str | None:
         """The text direction for Pillow, which only its Raqm layout understands."""
-        if not features.check_feature("raqm"):
+        if not _has_raqm():
             return None
         return "rtl" if self.rtl else "ltr"
 
     @property
     def layout_language(self) -> str | None:
         """The language for shaping (Raqm only)."""
-        return self.language if features.check_feature("raqm") else None
+        return self.language if _has_raqm() else None
 
     def widths(self, texts: Sequence[str], size: int) -> list[float]:
         """The advance width of each of *texts* at *size* pixels."""
@@ -385,7 +416,7 @@ def typographic_cover(
             fill=127,
             center=True,
         )
-    image.paste(band.point(lambda value: _ACCENT_SOLID + value), (0, 0))
+    image.paste(band.point(_BAND_LUT), (0, 0))
 
     face = _Face(font_file(headline, language), language, rtl)
     size, lines = _fit(

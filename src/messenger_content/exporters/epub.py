@@ -26,10 +26,11 @@ What this module decides, and ebooklib does not:
 * **Nothing random or from the clock.** The identifier is a name-based UUID of
   the article's ``id`` (else its ``url``, else its canonical JSON), and
   ``dcterms:modified`` is ``updated`` (else ``published``, else
-  1980-01-01T00:00:00Z). ebooklib's zip (entry times from the clock) is
-  rewritten: fixed entry times (1980-01-01 00:00), a fixed order (``mimetype``
-  first and stored, then ``META-INF``, then the book's files by name), text
-  deflated and images, which are compressed already, stored.
+  1980-01-01T00:00:00Z). ebooklib writes the package document and the NCX
+  but not the zip (its entry times come from the clock): the entries are
+  zipped here, with fixed entry times (1980-01-01 00:00), a fixed order
+  (``mimetype`` first and stored, then ``META-INF``, then the book's files by
+  name), text deflated and images, which are compressed already, stored.
 * **Nothing remote.** Every image goes through the resource policy
   (:mod:`messenger_content.resources`) and is stored in the book; a stylesheet
   that imports or points at anything but a ``data:`` URI is refused.
@@ -70,7 +71,6 @@ from ..errors import ExportError
 from ..models import Article, Heading
 from ..resources import Resource, policy_for
 from ..theme import Direction
-from ._cover import typographic_cover
 from .html import to_html
 
 __all__ = ["MEDIA_TYPE", "SUFFIX", "book_identifier", "book_language", "modified_time", "to_epub"]
@@ -164,7 +164,9 @@ _LANGUAGE_TAG = re.compile(
     r"(?P<extensions>(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*)"
     r"(?:-x(?:-[a-z0-9]{1,8})+)?"
     r"|x(?:-[a-z0-9]{1,8})+)",
-    re.IGNORECASE,
+    # ASCII: without it, case-insensitive [a-z] also matches the long s and the Kelvin
+    # sign (U+017F, U+212A: they fold to "s" and "k"), and compiling takes 5 ms.
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -334,7 +336,7 @@ def _escape(text: str, keep: str = "") -> str:
     return "".join(out)
 
 
-_LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
+_LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE | re.ASCII)
 _RTL_CLASSES = frozenset({"R", "AL", "AN"})
 
 
@@ -689,6 +691,9 @@ class _Builder:
             inner = "".join(parts)
             body_class = "cover-page"
         else:
+            # Pillow's drawing and font modules are loaded only for a book that needs them.
+            from ._cover import typographic_cover
+
             day = article.published or article.updated
             date = None if day is None else _cover_date(day, self.language)
             png = typographic_cover(
@@ -752,7 +757,7 @@ class _Builder:
             toc=toc,
             described=described,
         )
-        return _repack(package)
+        return _zip(package)
 
 
 # --- packaging -------------------------------------------------------------------
@@ -782,8 +787,8 @@ def _package(
     images: Sequence[_Asset],
     toc: Sequence[_TocEntry],
     described: bool,
-) -> bytes:
-    """Have ebooklib write the package document and the NCX around our files."""
+) -> dict[str, bytes]:
+    """Have ebooklib write the package document and the NCX around our files; return every entry."""
 
     def item(uid: str, href: str, media_type: str, content: bytes, *properties: str) -> Any:
         entry = epub.EpubItem(uid=uid, file_name=href, media_type=media_type, content=content)
@@ -863,21 +868,51 @@ def _package(
 
     book.toc = links(toc, "toc")
 
-    output = io.BytesIO()
     options = {
         "epub3_pages": False,
         "epub3_landmark": False,
         "raise_exceptions": True,
-        "compresslevel": 0,  # rewritten by _repack: ebooklib only has to copy bytes
         "mtime": _Stamp(*modified_time(article).timetuple()[:6], tzinfo=timezone.utc),
     }
+    writer = _Writer(None, book, options)
     try:
-        written = epub.write_epub(output, book, options)
+        writer.process()
+        writer.write()
     except Exception as error:
         raise ExportError(f"ebooklib could not write the book: {error}") from error
-    if not written:
-        raise ExportError("ebooklib could not write the book (write_epub returned False)")
-    return output.getvalue()
+    return writer.out.files
+
+
+class _Entries:
+    """Stands in for the zip file ebooklib writes: keeps each entry's bytes, by name."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: str | bytes, *args: object, **kwargs: object) -> None:
+        """Keep an entry (ebooklib's compression arguments do not matter: :func:`_zip` decides)."""
+        self.files[str(name)] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+    def close(self) -> None:
+        """Nothing to close: :func:`_zip` writes the file."""
+
+
+class _Writer(epub.EpubWriter):  # type: ignore[misc]
+    """ebooklib's writer, handing its entries to us instead of zipping them.
+
+    ebooklib's own zip has entry times from the clock; the entries are zipped
+    once, reproducibly, by :func:`_zip` rather than unzipped and zipped again.
+    """
+
+    out: _Entries
+
+    def write(self) -> None:
+        """Write what ``EpubWriter.write`` writes, in its order, to an :class:`_Entries`."""
+        self.out = _Entries()
+        self.out.writestr("mimetype", MEDIA_TYPE)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
 
 
 def _entry_order(name: str) -> tuple[int, str]:
@@ -888,10 +923,8 @@ def _entry_order(name: str) -> tuple[int, str]:
     return (2, name)
 
 
-def _repack(package: bytes) -> bytes:
-    """Rewrite a zip with fixed times and order, ``mimetype`` first and stored."""
-    with zipfile.ZipFile(io.BytesIO(package)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
+def _zip(entries: dict[str, bytes]) -> bytes:
+    """Zip the book's entries with fixed times and order, ``mimetype`` first and stored."""
     if entries.get("mimetype") != MEDIA_TYPE.encode("ascii"):
         raise ExportError("ebooklib wrote a book without its mimetype entry")
     output = io.BytesIO()
