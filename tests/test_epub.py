@@ -656,6 +656,21 @@ def test_typographic_cover_differs_by_article(books: dict[str, bytes]) -> None:
     assert len(covers) == 2
 
 
+@pytest.mark.parametrize("language", ["ja", "zh-Hant", "th", "en", "ar"])
+def test_typographic_cover_takes_line_breaks_as_spaces(language: str) -> None:
+    """A headline's line breaks and tabs are spaces on the cover, in every script's wrapping.
+
+    Raqm refused to lay out a line break in an unspaced (Japanese) headline, so
+    the book failed with a RuntimeError (found by the hypothesis properties).
+    """
+
+    def cover(headline: str) -> bytes:
+        article = mc.Article(headline=headline, language=language, body=[])
+        return read(to_epub(article))["EPUB/images/cover.png"]
+
+    assert cover("\nx\ty \n") == cover("x y")
+
+
 def test_article_document_keeps_the_theme_markup(books: dict[str, bytes]) -> None:
     """The article document is the HTML exporter's <article>, in the XHTML namespace."""
     root = xml(books["arabic"], "EPUB/article.xhtml")

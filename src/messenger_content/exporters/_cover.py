@@ -276,7 +276,9 @@ class _Face:
 def _units(text: str, language: str) -> tuple[list[str], str]:
     """Split *text* into unbreakable units and the joiner put between them on a line."""
     if language.lower().split("-")[0] in _UNSPACED:
-        return list(text), ""  # spaces stay (Latin words in Japanese); lines are stripped
+        # Spaces stay (Latin words in Japanese; lines are stripped), but any run of
+        # white space is one space: a line break is no character to draw or measure.
+        return list(" ".join(text.split())), ""
     return text.split(), " "
 
 
