@@ -639,9 +639,9 @@ def _preload(formats: tuple[str, ...]) -> list[str]:
         module, _, _ = FORMATS[name].entry_point.partition(":")
         modules.append(f"{__package__}.exporters{module}")
         if name == "pdf":
-            # Importing WeasyPrint looks its C libraries up (running gcc and ld
-            # several times): once here, not again in every worker.
-            modules.append("weasyprint")
+            # Importing WeasyPrint looks its C libraries up: once here, not again
+            # in every worker (and through the module that does it quickly).
+            modules.append(f"{__package__}.exporters._weasyprint")
     return modules
 
 

@@ -37,11 +37,9 @@ import contextlib
 import functools
 import hashlib
 import importlib
-import io
 import logging
 import os
 import re
-import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -94,44 +92,11 @@ _SHEET_CACHE_SIZE: Final = 16
 def _weasyprint() -> Any:
     """Import WeasyPrint, turning a missing library into an :class:`ExportError`."""
     try:
-        weasyprint = sys.modules.get("weasyprint") or _import_weasyprint()
+        from ._weasyprint import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango or HarfBuzz missing
         raise ExportError(f"PDF export needs WeasyPrint and its libraries: {error}") from error
     _size_arrays_by_content()
     return weasyprint
-
-
-def _import_weasyprint() -> Any:
-    """Import WeasyPrint without the compiler runs cffi makes when a library name misses.
-
-    WeasyPrint tries several names for each C library (``libgobject-2.0-0``,
-    ``gobject-2.0``, ... ``libgobject-2.0.so.0``), and cffi answers each name
-    the dynamic loader does not know with :func:`ctypes.util.find_library`,
-    which on Linux runs ``ldconfig``, ``gcc`` and ``ld``: some twenty
-    processes, over a second of a PDF conversion from the shell. Every list
-    also holds the library's soname, which the loader finds by itself, so the
-    first attempt answers misses at once. If a library is not found that way,
-    the import is tried again the usual way (nothing is lost, only the time).
-    """
-    if not sys.platform.startswith("linux"):
-        return importlib.import_module("weasyprint")
-    ctypes_util: Any = importlib.import_module("ctypes.util")
-    find_library = ctypes_util.find_library
-    ctypes_util.find_library = _no_library
-    try:
-        # WeasyPrint prints advice before re-raising when a library is missing.
-        with contextlib.redirect_stdout(io.StringIO()):
-            return importlib.import_module("weasyprint")
-    except OSError:
-        pass  # a library only find_library knows: try again, the slow way
-    finally:
-        ctypes_util.find_library = find_library
-    return importlib.import_module("weasyprint")
-
-
-def _no_library(name: str) -> str | None:
-    """Stand-in for :func:`ctypes.util.find_library` that finds nothing, at once."""
-    return None
 
 
 class _OpenArrays:
@@ -511,7 +476,11 @@ class PdfRenderer:
         weasyprint = _weasyprint()
         with self._lock, _rendering(resources):
             stylesheets = [self._sheet("theme", theme_css, resources)]
-            if not _hyphenates(article.language):
+            if _hyphenates(article.language):
+                _cache.load_hyphenation(
+                    article.language
+                )  # parsed once per machine, not per process
+            else:
                 stylesheets.append(self._sheet("ragged", _UNHYPHENATED_CSS, resources))
             if _PAPER_CSS[paper]:
                 stylesheets.append(self._sheet("paper", _PAPER_CSS[paper], resources))
