@@ -11,12 +11,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "night-bus-pilot" / "article.json"
 
 
-def _fresh(code: str) -> object:
+def _fresh(code: str) -> Any:
     """Run *code* in a new interpreter and return what it printed, as JSON."""
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -43,3 +46,40 @@ def test_weasyprint_is_imported_without_asking_find_library() -> None:
         "print(json.dumps([calls, ctypes.util.find_library is spy, subsetting]))\n"
     )
     assert _fresh(code) == [[], True, True]
+
+
+@pytest.mark.parametrize(
+    ("format_", "absent"),
+    [
+        ("txt", {"weasyprint", "ebooklib", "lxml", "rich", "PIL", "jinja2", "pyphen"}),
+        ("md", {"weasyprint", "ebooklib", "lxml", "rich", "PIL", "jinja2", "pyphen"}),
+        ("html", {"weasyprint", "ebooklib", "lxml", "rich", "pyphen", "fontTools"}),
+    ],
+)
+def test_cheap_formats_load_no_heavy_library(
+    format_: str, absent: set[str], tmp_path: Path
+) -> None:
+    """txt, md and html load no WeasyPrint, ebooklib or rich; txt and md no Jinja2 either."""
+    code = (
+        "import json, sys\n"
+        "from messenger_content.cli import main\n"
+        f"status = main(['convert', {str(EXAMPLE)!r}, '-t', {format_!r},"
+        f" '-o', {str(tmp_path / ('out.' + format_))!r}, '-q'])\n"
+        "print(json.dumps([status, sorted({m.split('.')[0] for m in sys.modules})]))\n"
+    )
+    status, loaded = _fresh(code)
+    assert status == 0
+    assert (tmp_path / f"out.{format_}").stat().st_size > 0
+    assert absent.isdisjoint(loaded)
+
+
+def test_importing_the_package_does_not_build_the_schema() -> None:
+    """`import messenger_content` leaves the schema module for json_schema() to load."""
+    code = (
+        "import json, sys, messenger_content as mc\n"
+        "before = 'messenger_content.schema' in sys.modules\n"
+        "schema = mc.json_schema()\n"
+        "print(json.dumps([before, schema['title'] if 'title' in schema else True]))\n"
+    )
+    before, _ = _fresh(code)
+    assert before is False
