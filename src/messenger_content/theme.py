@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 import attrs
 from typing_extensions import assert_never
 
+from . import _cache
 from .errors import ExportError
 from .models import Block, Code, Emphasis, Heading, LineBreak, Link, Strong, Text
 
@@ -90,6 +91,8 @@ def _environment(folder: str | None) -> jinja2.Environment:
         loaders.insert(0, jinja2.FileSystemLoader(folder, encoding="utf-8"))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        # Compiled templates are kept across processes (each checked against its source).
+        bytecode_cache=_cache.template_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

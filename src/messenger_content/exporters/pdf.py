@@ -45,6 +45,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
 
+from .. import _cache
 from .._rules import format_datetime
 from ..errors import ContentError, ExportError, ResourceError
 from ..models import Article

@@ -1,0 +1,102 @@
+"""The start-up cache: compiled templates and hyphenation patterns kept across processes.
+
+Whatever the cache holds (nothing, good entries, damaged ones) or wherever it
+cannot be written, the output is the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from messenger_content import _cache
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "examples" / "kardashian-armenian-genocide" / "article.json"
+
+
+def _convert(format_: str, target: Path, cache: str) -> bytes:
+    """Convert the example in a fresh process with MESSENGER_CONTENT_CACHE set to *cache*."""
+    environment = dict(os.environ, **{_cache.ENVIRONMENT_VARIABLE: cache})
+    command = [sys.executable, "-m", "messenger_content", "convert", str(EXAMPLE)]
+    command += ["-t", format_, "-o", str(target), "-q"]
+    subprocess.run(command, check=True, capture_output=True, env=environment, timeout=300)
+    return target.read_bytes()
+
+
+def _damage(folder: Path) -> list[Path]:
+    entries = sorted(folder.iterdir())
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:40] + b"\x00garbage")
+    return entries
+
+
+def test_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """MESSENGER_CONTENT_CACHE names the folder, empty turns it off, else XDG_CACHE_HOME is used."""
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(tmp_path / "mine"))
+    assert _cache.folder() == tmp_path / "mine"
+    assert (tmp_path / "mine").stat().st_mode & 0o777 == 0o700
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, "")
+    assert _cache.folder() is None
+    assert _cache.template_cache() is None
+    monkeypatch.delenv(_cache.ENVIRONMENT_VARIABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _cache.folder() == tmp_path / "xdg" / "messenger-content"
+
+
+def test_an_unwritable_place_means_no_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A cache folder that cannot be created is not used (no error)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(blocker / "cache"))
+    assert _cache.folder() is None
+
+
+@pytest.mark.parametrize("format_", ["html", "pdf"])
+def test_output_is_the_same_with_or_without_the_cache(format_: str, tmp_path: Path) -> None:
+    """No cache, a cold cache, a warm cache and a damaged cache give byte-identical files."""
+    cache = tmp_path / "cache"
+    without = _convert(format_, tmp_path / f"none.{format_}", "")
+    cold = _convert(format_, tmp_path / f"cold.{format_}", str(cache))
+    kinds = {entry.name.split("-")[0] for entry in cache.iterdir()}
+    assert kinds == ({"template", "hyphenation"} if format_ == "pdf" else {"template"})
+    warm = _convert(format_, tmp_path / f"warm.{format_}", str(cache))
+    _damage(cache)
+    damaged = _convert(format_, tmp_path / f"damaged.{format_}", str(cache))
+    assert without == cold == warm == damaged
+
+
+def test_cached_hyphenation_patterns_are_pyphens_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Patterns read from the cache equal pyphen's parse of the dictionary and hyphenate alike."""
+    pyphen = pytest.importorskip("pyphen")
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(tmp_path))
+    dictionary = pyphen.LANGUAGES[pyphen.language_fallback("en")]
+    monkeypatch.delitem(pyphen.hdcache, dictionary, raising=False)
+    _cache.load_hyphenation("en")  # parses, and stores the patterns
+    assert len(list(tmp_path.glob("hyphenation-*"))) == 1
+    monkeypatch.delitem(pyphen.hdcache, dictionary)
+    _cache.load_hyphenation("en")  # reads them back
+    loaded = pyphen.hdcache[dictionary]
+    parsed = pyphen.HyphDict(dictionary)
+    assert loaded.patterns == parsed.patterns
+    assert loaded.maxlen == parsed.maxlen
+    words = ["hyphenation", "genocide", "recognition", "Armenian", "extraordinary"]
+    assert [loaded.positions(w) for w in words] == [parsed.positions(w) for w in words]
+    monkeypatch.delitem(pyphen.hdcache, dictionary)
+
+
+def test_languages_without_a_dictionary_are_left_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A language pyphen cannot hyphenate stores nothing."""
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(tmp_path))
+    _cache.load_hyphenation("ar")
+    assert list(tmp_path.iterdir()) == []
