@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import jinja2
     import jinja2.bccache
 
-__all__ = ["ENVIRONMENT_VARIABLE", "folder", "load_hyphenation", "template_cache"]
+__all__ = ["ENVIRONMENT_VARIABLE", "folder", "load_hyphenation", "template_cache", "write"]
 
 ENVIRONMENT_VARIABLE = "MESSENGER_CONTENT_CACHE"
 """Names the cache folder; set to an empty string, it turns the cache off."""
@@ -60,7 +60,8 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _write(path: Path, data: bytes) -> None:
+def write(path: Path, data: bytes) -> None:
+    """Write a cache entry atomically; a failure only means the entry is not kept."""
     with contextlib.suppress(OSError):
         write_atomic(path, data)
 
@@ -88,7 +89,7 @@ def template_cache() -> jinja2.BytecodeCache | None:
                     bucket.reset()
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            _write(root / f"template-{bucket.key}.cache", bucket.bytecode_to_string())
+            write(root / f"template-{bucket.key}.cache", bucket.bytecode_to_string())
 
     return TemplateCache()
 
@@ -127,7 +128,7 @@ def load_hyphenation(language: str) -> None:
         parsed = pyphen.HyphDict(dictionary)
         pyphen.hdcache[dictionary] = parsed
         if _plain(parsed.patterns):
-            _write(entry, marshal.dumps(parsed.patterns))
+            write(entry, marshal.dumps(parsed.patterns))
         return
     ready = pyphen.HyphDict.__new__(pyphen.HyphDict)
     ready.patterns = patterns

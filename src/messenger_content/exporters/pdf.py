@@ -128,11 +128,16 @@ class _OpenArrays:
 
 @functools.cache
 def _size_arrays_by_content() -> None:
-    """Give WeasyPrint's font subsetting :class:`_OpenArrays` (once; only if it still uses cffi)."""
+    """Give WeasyPrint's font subsetting :class:`_OpenArrays` (once; only if it still uses cffi).
+
+    Not needed when WeasyPrint was given a compiled FFI (see ``_weasyprint``),
+    which parses C types in C.
+    """
     cffi: Any = importlib.import_module("cffi")  # untyped
     fonts: Any = importlib.import_module("weasyprint.pdf.fonts")
-    if isinstance(getattr(fonts, "ffi", None), cffi.FFI):
-        fonts.ffi = _OpenArrays(fonts.ffi)
+    ffi = getattr(fonts, "ffi", None)
+    if isinstance(getattr(ffi, "_ffi", ffi), cffi.FFI):  # through _weasyprint._FFI, if there
+        fonts.ffi = _OpenArrays(ffi)
 
 
 def supported_variants() -> tuple[str, ...]:
