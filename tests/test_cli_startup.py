@@ -83,3 +83,13 @@ def test_importing_the_package_does_not_build_the_schema() -> None:
     )
     before, _ = _fresh(code)
     assert before is False
+
+
+def test_the_packaged_print_stylesheet_loads_nothing() -> None:
+    """The theme's print.css passes the stylesheet check the PDF renderer skips for it."""
+    from messenger_content import theme
+    from messenger_content.exporters import pdf
+
+    css = theme.stylesheet("print")
+    assert css == pdf._packaged_print_css()
+    pdf._check_stylesheet(css)  # raises ResourceError on @import or a font URL

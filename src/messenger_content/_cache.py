@@ -2,8 +2,9 @@
 
 A conversion from the command line is one short process, and part of its
 start-up is the same work every time: Jinja2 compiling the theme's templates
-to Python code, and (for a PDF) pyphen parsing the hyphenation dictionary of
-the article's language. Their results are kept in a folder:
+to Python code and, for a PDF, pyphen parsing the hyphenation dictionary of
+the article's language and cffi parsing WeasyPrint's C declarations (see
+``exporters/_weasyprint.py``). Their results are kept in a folder:
 ``$MESSENGER_CONTENT_CACHE`` if that is set (an empty value turns the cache
 off), else ``$XDG_CACHE_HOME/messenger-content``, else
 ``~/.cache/messenger-content``; it is created readable by its owner only.
@@ -11,9 +12,11 @@ off), else ``$XDG_CACHE_HOME/messenger-content``, else
 An entry is used only if it was made from what it stands for: a compiled
 template carries its source's checksum and Jinja2's version (Jinja2 checks
 both); parsed hyphenation patterns are named by pyphen's version and the
-dictionary file's path, size and modification time. The cache is only an
-optimisation: when the folder cannot be created, read or written, or an entry
-is damaged, the work is done the slow way, with the same result.
+dictionary file's path, size and modification time, compiled C declarations
+by the declarations and the versions of cffi and Python, and both start with
+a SHA-256 digest of the rest. The cache is only an optimisation: when the
+folder cannot be created, read or written, or an entry is damaged, the work is
+done the slow way, with the same result.
 """
 
 from __future__ import annotations
@@ -123,17 +126,19 @@ def load_hyphenation(language: str) -> None:
         f"{pyphen.__version__}\0{dictionary}\0{status.st_size}\0{status.st_mtime_ns}".encode()
     ).hexdigest()[:32]
     entry = root / f"hyphenation-{key}.marshal"
-    patterns = _patterns(_read(entry))
-    if patterns is None:
+    stored = _read(entry) or b""
+    # Checked by digest rather than by walking some 14,000 patterns.
+    digest, payload = stored[:32], stored[32:]
+    if not payload or hashlib.sha256(payload).digest() != digest:
         parsed = pyphen.HyphDict(dictionary)
         pyphen.hdcache[dictionary] = parsed
         if _plain(parsed.patterns):
-            write(entry, marshal.dumps(parsed.patterns))
+            payload = marshal.dumps((parsed.maxlen, parsed.patterns))
+            write(entry, hashlib.sha256(payload).digest() + payload)
         return
     ready = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    ready.patterns = patterns
+    ready.maxlen, ready.patterns = marshal.loads(payload)
     ready.cache = {}
-    ready.maxlen = max(len(key) for key in patterns)
     pyphen.hdcache[dictionary] = ready
 
 
@@ -156,13 +161,3 @@ def _plain(patterns: object) -> bool:
             for key, value in patterns.items()
         )
     )
-
-
-def _patterns(data: bytes | None) -> dict[str, tuple[int, tuple[int, ...]]] | None:
-    if data is None:
-        return None
-    try:
-        patterns = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return patterns if _plain(patterns) else None
