@@ -51,15 +51,15 @@ def test_weasyprint_is_imported_without_asking_find_library() -> None:
 @pytest.mark.parametrize(
     ("format_", "absent"),
     [
-        ("txt", {"weasyprint", "ebooklib", "lxml", "rich", "PIL", "jinja2", "pyphen"}),
-        ("md", {"weasyprint", "ebooklib", "lxml", "rich", "PIL", "jinja2", "pyphen"}),
-        ("html", {"weasyprint", "ebooklib", "lxml", "rich", "pyphen", "fontTools"}),
+        ("txt", {"weasyprint", "ebooklib", "lxml", "rich", "PIL", "jinja2", "multiprocessing"}),
+        ("md", {"weasyprint", "ebooklib", "lxml", "rich", "PIL", "jinja2", "multiprocessing"}),
+        ("html", {"weasyprint", "ebooklib", "lxml", "rich", "pyphen", "multiprocessing"}),
     ],
 )
 def test_cheap_formats_load_no_heavy_library(
     format_: str, absent: set[str], tmp_path: Path
 ) -> None:
-    """txt, md and html load no WeasyPrint, ebooklib or rich; txt and md no Jinja2 either."""
+    """txt, md, html load no WeasyPrint, ebooklib, rich or process pool; txt and md no Jinja2."""
     code = (
         "import json, sys\n"
         "from messenger_content.cli import main\n"
