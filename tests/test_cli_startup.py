@@ -93,3 +93,30 @@ def test_the_packaged_print_stylesheet_loads_nothing() -> None:
     css = theme.stylesheet("print")
     assert css == pdf._packaged_print_css()
     pdf._check_stylesheet(css)  # raises ResourceError on @import or a font URL
+
+
+def test_a_pdf_leaves_fonttools_subsetter_and_instancer_unimported(tmp_path: Path) -> None:
+    """WeasyPrint's fontTools fallbacks load on first use only, and are then the real ones."""
+    code = (
+        "import json, sys\n"
+        "from messenger_content.cli import main\n"
+        f"status = main(['convert', {str(EXAMPLE)!r}, '-o', {str(tmp_path / 'a.pdf')!r}, '-q'])\n"
+        "deferred = ('fontTools.subset', 'fontTools.varLib.instancer')\n"
+        "loaded = [name for name in deferred if name in sys.modules]\n"
+        "from weasyprint.pdf import fonts\n"
+        "import fontTools.subset, fontTools.varLib.instancer as instancer\n"
+        "same = fonts.subset.Subsetter is fontTools.subset.Subsetter\n"
+        "errors = []\n"
+        "for function in (fonts.instantiateVariableFont, instancer.instantiateVariableFont):\n"
+        "    try:\n"
+        "        function(None, {})\n"
+        "    except Exception as error:\n"
+        "        errors.append(type(error).__name__)\n"
+        "print(json.dumps([status, loaded, same, errors]))\n"
+    )
+    status, loaded, same, errors = _fresh(code)
+    assert status == 0
+    assert loaded == []
+    assert same is True
+    assert len(errors) == 2
+    assert errors[0] == errors[1]

@@ -23,6 +23,13 @@ conversion. While WeasyPrint is imported, ``cffi.FFI`` stands for
 in C) and keeps it in the cache (:mod:`messenger_content._cache`), keyed by the
 declarations and the versions of cffi and Python. Without a cache folder, or if
 anything about that fails, ``cdef()`` is cffi's own.
+
+Last, WeasyPrint imports fontTools' subsetter and variable-font instancer at
+once (about a quarter of a second), though it calls them only to subset fonts
+without HarfBuzz or to set a variable font's axes. While WeasyPrint is
+imported they are stand-ins (:class:`_Deferred`) that import the real modules
+on first use, and WeasyPrint's ``instantiateVariableFont`` is a function that
+imports the real one when called.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import marshal
 import platform
 import sys
 import tempfile
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,6 +177,41 @@ def _quick_find_library() -> Iterator[None]:
         ctypes_util.find_library = find_library
 
 
+#: fontTools modules WeasyPrint imports whole but uses only now and then.
+_DEFERRED = ("fontTools.subset", "fontTools.varLib.instancer")
+
+
+class _Deferred(types.ModuleType):
+    """Stands for a module while WeasyPrint is imported; the real one is imported on first use."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:  # still importing WeasyPrint
+            raise AttributeError(name)
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def instantiate_variable_font(*args: Any, **kwargs: Any) -> Any:
+    """Call fontTools' ``instantiateVariableFont``, imported on first call."""
+    instancer = importlib.import_module("fontTools.varLib.instancer")
+    return instancer.instantiateVariableFont(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _deferred_font_tools() -> Iterator[None]:
+    """Let WeasyPrint's import bind fontTools' subsetter and instancer without importing them."""
+    stubs = {name: _Deferred(name) for name in _DEFERRED if name not in sys.modules}
+    if "fontTools.varLib.instancer" in stubs:
+        # WeasyPrint imports this one function from it by name.
+        stubs["fontTools.varLib.instancer"].instantiateVariableFont = instantiate_variable_font  # type: ignore[attr-defined]
+    sys.modules.update(stubs)
+    try:
+        yield
+    finally:
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]  # the real module is imported on first use
+
+
 def _import() -> Any:
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
         return importlib.import_module("weasyprint")
@@ -177,6 +220,7 @@ def _import() -> Any:
         with (
             _compiled_declarations(),
             _quick_find_library(),
+            _deferred_font_tools(),
             contextlib.redirect_stdout(io.StringIO()),
         ):
             return importlib.import_module("weasyprint")
