@@ -28,7 +28,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._files import write_atomic
+from ._files import TEMPORARY_SUFFIX
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,9 +64,19 @@ def _read(path: Path) -> bytes | None:
 
 
 def write(path: Path, data: bytes) -> None:
-    """Write a cache entry atomically; a failure only means the entry is not kept."""
-    with contextlib.suppress(OSError):
-        write_atomic(path, data)
+    """Write a cache entry atomically; a failure only means the entry is not kept.
+
+    Unlike an output file the entry is not synced to disk first: after a crash
+    it may be missing or torn, which its reader detects (digest, checksum).
+    """
+    temporary = path.with_name(f".{path.name}.{os.urandom(8).hex()}{TEMPORARY_SUFFIX}")
+    try:
+        with open(temporary, "xb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 # --- compiled templates ---------------------------------------------------------------
