@@ -23,7 +23,12 @@ same run, in alternation, so a busy machine slows both sides alike:
   pandoc). Pandoc is fed the Markdown our ``to_markdown`` writes (YAML front
   matter + CommonMark), in a copy of the article's folder so it finds the
   images; it styles the page with its own default CSS (one column, no running
-  header, no hyphenation, untagged). Preparing the inputs is not timed.
+  header, no hyphenation, untagged). Preparing the inputs is not timed. Each
+  command's CPU time (user + system, its child processes included) is
+  reported too. Ours runs with its start-up cache warm (the steady state:
+  compiled templates, hyphenation patterns and WeasyPrint's C declarations
+  kept in ``~/.cache/messenger-content``) and, in the "cold" column, with an
+  empty cache folder each time (a machine's very first conversion).
 
 It also says whether WeasyPrint subsets fonts with HarfBuzz (fast) or fontTools.
 
@@ -36,6 +41,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -143,7 +149,11 @@ def shell(runs: int) -> None:
     print("Whole process: messenger-content convert vs two peers (median wall time, s)")
     print("  weasyprint: its command line on the HTML our exporter typesets (same page)")
     print("  pandoc: pandoc article.md --pdf-engine=weasyprint, fed our Markdown (its own page)")
-    print(f"{'article':34} {'ours':>6} {'weasyprint':>11} {'pandoc':>7} {'vs pandoc':>10}")
+    print("  cold: ours with an empty start-up cache; cpu: user + system time, children included")
+    print(
+        f"{'article':30} {'ours':>5} {'cold':>5} {'weasyprint':>10} {'pandoc':>6}"
+        f" {'vs pandoc':>9} {'cpu ours':>8} {'cpu pandoc':>10} {'ratio':>5}"
+    )
     environment = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}")
     with tempfile.TemporaryDirectory() as scratch:
         for path in EXAMPLES:
@@ -153,32 +163,45 @@ def shell(runs: int) -> None:
             (folder / "article.md").write_text(to_markdown(article), encoding="utf-8")
             html = to_html(article, media="print", base_dir=path.parent)
             (folder / "article.html").write_text(html, encoding="utf-8")
-            commands = [
-                [str(CLI), "convert", str(path), "-t", "pdf", "-o", f"{folder}/ours.pdf"],
-                [str(weasyprint_cli), "article.html", "weasyprint.pdf"],
+            ours = [str(CLI), "convert", str(path), "-t", "pdf", "-o", f"{folder}/ours.pdf"]
+
+            def run(command: list[str], cold: bool = False, folder: Path = folder) -> None:
+                env = environment
+                if cold:
+                    empty = tempfile.mkdtemp(dir=scratch)
+                    env = dict(environment, MESSENGER_CONTENT_CACHE=empty)
+                subprocess.run(command, check=True, capture_output=True, cwd=folder, env=env)
+
+            functions = [
+                partial(run, ours),
+                partial(run, ours, cold=True),
+                partial(run, [str(weasyprint_cli), "article.html", "weasyprint.pdf"]),
             ]
             if pandoc is not None:
-                commands.append(
-                    [pandoc, "article.md", "-o", "pandoc.pdf", "--pdf-engine=weasyprint"]
+                functions.append(
+                    partial(
+                        run, [pandoc, "article.md", "-o", "pandoc.pdf", "--pdf-engine=weasyprint"]
+                    )
                 )
-            functions = [
-                partial(
-                    subprocess.run,
-                    command,
-                    check=True,
-                    capture_output=True,
-                    cwd=folder,
-                    env=environment,
-                )
-                for command in commands
-            ]
-            times = rotate(functions, runs)
-            cells = [f"{times[0]:6.2f}", f"{times[1]:11.2f}"]
+            times, cpu = rotate_with_cpu(functions, runs)
+            cells = [f"{times[0]:5.2f}", f"{times[1]:5.2f}", f"{times[2]:10.2f}"]
             if pandoc is None:
-                cells += [f"{'-':>7}", f"{'(no pandoc)':>10}"]
+                cells += [
+                    f"{'-':>6}",
+                    f"{'(no pandoc)':>9}",
+                    f"{cpu[0]:8.2f}",
+                    f"{'-':>10}",
+                    "    -",
+                ]
             else:
-                cells += [f"{times[2]:7.2f}", f"{times[0] / times[2]:10.2f}"]
-            print(f"{path.parent.name:34} " + " ".join(cells))
+                cells += [
+                    f"{times[3]:6.2f}",
+                    f"{times[0] / times[3]:9.2f}",
+                    f"{cpu[0]:8.2f}",
+                    f"{cpu[3]:10.2f}",
+                    f"{cpu[0] / cpu[3]:5.2f}",
+                ]
+            print(f"{path.parent.name:30} " + " ".join(cells))
     start_up = statistics.median(
         timed(lambda: subprocess.run([str(PYTHON), "-c", "pass"])) for _ in range(5)
     )
@@ -189,6 +212,23 @@ def shell(runs: int) -> None:
         f"  for scale: python start-up {start_up:.2f} s; python + import weasyprint {imports:.2f} s"
     )
     print("  goal: faster than pandoc (ratio below 1)\n")
+
+
+def rotate_with_cpu(
+    functions: Sequence[Callable[[], object]], runs: int
+) -> tuple[list[float], list[float]]:
+    """Median wall and CPU seconds (of child processes) of each function, run in turns."""
+    for function in functions:
+        function()
+    walls: list[list[float]] = [[] for _ in functions]
+    cpus: list[list[float]] = [[] for _ in functions]
+    for _ in range(runs):
+        for function, wall, cpu in zip(functions, walls, cpus, strict=True):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall.append(timed(function))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return [statistics.median(w) for w in walls], [statistics.median(c) for c in cpus]
 
 
 def rotate(functions: Sequence[Callable[[], object]], runs: int) -> list[float]:

@@ -9,7 +9,8 @@ Two tables, on every bundled example:
   ``messenger-content convert ARTICLE -t FORMAT -o OUT`` against
   ``pandoc INPUT -s -o OUT`` for the same format. Pandoc is fed the Markdown
   our ``to_markdown`` writes (preparing it is not timed), so it does the same
-  job: one article in, one standalone document out.
+  job: one article in, one standalone document out. The two run in turns, and
+  each one's CPU time (user + system) is reported too.
 
 Run: ``.venv/bin/python benchmarks/text_formats.py [--runs N]``.
 """
@@ -17,10 +18,13 @@ Run: ``.venv/bin/python benchmarks/text_formats.py [--runs N]``.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from functools import partial
 from pathlib import Path
 
@@ -67,22 +71,44 @@ def main() -> None:
                     f" {theirs / ours[fmt]:>6.0f}x"
                 )
 
-        print("\nWhole process, per article (median wall time, shell)")
-        print(f"{'article':30} {'format':6} {'ours':>9} {'pandoc':>9} {'ours/pandoc':>12}")
+        print("\nWhole process, per article (median wall and CPU time, shell, in turns)")
+        print(
+            f"{'article':30} {'format':6} {'ours':>9} {'pandoc':>9} {'ours/pandoc':>12}"
+            f" {'cpu ours':>9} {'cpu pandoc':>10} {'cpu ratio':>9}"
+        )
         for name, path, _ in examples():
             source = work / f"{name}.md"
             for fmt, (writer, suffix) in FORMATS.items():
-                mine = wall(
-                    [str(CLI), "convert", str(path), "-t", fmt, "-o", str(work / f"o{suffix}")],
-                    cwd=path.parent,
-                    runs=args.runs,
-                )
+                mine = [str(CLI), "convert", str(path), "-t", fmt, "-o", str(work / f"o{suffix}")]
                 command = [pandoc, str(source), "-s", "-t", writer, "-o", str(work / f"p{suffix}")]
-                theirs = wall(command, cwd=path.parent, runs=args.runs)
-                print(
-                    f"{name:30} {fmt:6} {mine * 1e3:>7.0f}ms {theirs * 1e3:>7.0f}ms"
-                    f" {mine / theirs:>11.2f}x"
+                (mine_wall, mine_cpu), (theirs_wall, theirs_cpu) = wall_and_cpu(
+                    [mine, command], cwd=path.parent, runs=args.runs
                 )
+                print(
+                    f"{name:30} {fmt:6} {mine_wall * 1e3:>7.0f}ms {theirs_wall * 1e3:>7.0f}ms"
+                    f" {mine_wall / theirs_wall:>11.2f}x {mine_cpu * 1e3:>7.0f}ms"
+                    f" {theirs_cpu * 1e3:>8.0f}ms {mine_cpu / theirs_cpu:>8.2f}x"
+                )
+
+
+def wall_and_cpu(commands: list[list[str]], *, cwd: Path, runs: int) -> list[tuple[float, float]]:
+    """Median wall and CPU seconds of each command, run in turns after one warm-up run each."""
+    for command in commands:
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    walls: list[list[float]] = [[] for _ in commands]
+    cpus: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, spent, cpu in zip(commands, walls, cpus, strict=True):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+            spent.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return [
+        (statistics.median(spent), statistics.median(cpu))
+        for spent, cpu in zip(walls, cpus, strict=True)
+    ]
 
 
 if __name__ == "__main__":

@@ -42,7 +42,6 @@ from .models import (
     Strong,
     Text,
 )
-from .schema import json_schema
 
 if typing.TYPE_CHECKING:
     from .exporters.epub import to_epub
@@ -50,12 +49,16 @@ if typing.TYPE_CHECKING:
     from .exporters.markdown import to_markdown
     from .exporters.pdf import to_pdf
     from .exporters.text import to_text
+    from .schema import json_schema
 
 __version__ = "0.1.0"
 
 # Exporters are imported on first use: PDF and EPUB pull in WeasyPrint and
 # ebooklib, and a program that only loads JSON should not pay for Jinja2 either.
+# The schema is built from the models by introspection (ast, inspect), which a
+# conversion never needs.
 _LAZY = {
+    "json_schema": ".schema",
     "to_epub": ".exporters.epub",
     "to_html": ".exporters.html",
     "to_markdown": ".exporters.markdown",

@@ -11,7 +11,6 @@ leave a ``.part`` file behind, never a truncated target.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 __all__ = ["TEMPORARY_SUFFIX", "is_temporary", "write_atomic"]
@@ -39,9 +38,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    # 128 random bits: no other file can have this name, so removing it on
-    # failure never removes someone else's file.
-    temporary = folder / f".{path.name}.{secrets.token_hex(16)}{TEMPORARY_SUFFIX}"
+    # 128 random bits (what secrets.token_hex reads, without importing it): no
+    # other file can have this name, so removing it on failure never removes
+    # someone else's file.
+    temporary = folder / f".{path.name}.{os.urandom(16).hex()}{TEMPORARY_SUFFIX}"
     try:
         descriptor = os.open(temporary, _FLAGS, 0o666)
         with os.fdopen(descriptor, "wb") as stream:

@@ -32,7 +32,6 @@ import importlib
 import inspect
 import itertools
 import json
-import multiprocessing
 import os
 import signal
 import sys
@@ -41,11 +40,10 @@ import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from types import FrameType
-from typing import Any, Final, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypeVar
 
 import attrs
 from typing_extensions import ParamSpec
@@ -55,6 +53,9 @@ from .codec import loads
 from .errors import ContentError, ExportError, ValidationError
 from .exporters import FORMATS, format_for
 from .models import Article, Paragraph
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 __all__ = [
     "BatchReport",
@@ -639,10 +640,17 @@ def _preload(formats: tuple[str, ...]) -> list[str]:
         module, _, _ = FORMATS[name].entry_point.partition(":")
         modules.append(f"{__package__}.exporters{module}")
         if name == "pdf":
-            # Importing WeasyPrint looks its C libraries up (running gcc and ld
-            # several times): once here, not again in every worker.
-            modules.append("weasyprint")
+            # Importing WeasyPrint looks its C libraries up: once here, not again
+            # in every worker (and through the module that does it quickly).
+            modules.append(f"{__package__}.exporters._weasyprint")
     return modules
+
+
+def ProcessPoolExecutor(*args: Any, **kwargs: Any) -> Executor:
+    """Make a :class:`concurrent.futures.ProcessPoolExecutor` (imported, with multiprocessing)."""
+    from concurrent.futures import ProcessPoolExecutor as pool
+
+    return pool(*args, **kwargs)
 
 
 def _pool_context(formats: tuple[str, ...]) -> multiprocessing.context.BaseContext:
@@ -657,6 +665,8 @@ def _pool_context(formats: tuple[str, ...]) -> multiprocessing.context.BaseConte
       takes effect when the server starts, with a process's first pool).
     * Otherwise ``spawn``.
     """
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     modules = _preload(formats)
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
@@ -732,6 +742,8 @@ def convert_many(
         ValueError: an option is not taken by any of the formats, or is set per input.
         KeyboardInterrupt: interrupted (:class:`Interrupted` for a signal).
     """
+    from concurrent.futures.process import BrokenProcessPool  # with multiprocessing: lazily
+
     started = time.perf_counter()
     names = _check_formats(formats)
     settings = _settings(names, options)

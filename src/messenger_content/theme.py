@@ -31,14 +31,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 
 import attrs
-import jinja2
 from typing_extensions import assert_never
 
+from . import _cache
 from .errors import ExportError
 from .models import Block, Code, Emphasis, Heading, LineBreak, Link, Strong, Text
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = [
     "DEFAULT_THEME",
@@ -79,6 +82,8 @@ def _folder(template_dir: str | os.PathLike[str] | None) -> str | None:
 
 @lru_cache(maxsize=16)
 def _environment(folder: str | None) -> jinja2.Environment:
+    import jinja2  # here, so the plain-text and Markdown exporters do not load it
+
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(DEFAULT_THEME, encoding="utf-8")]
     if folder is not None:
         if not os.path.isdir(folder):
@@ -86,6 +91,8 @@ def _environment(folder: str | None) -> jinja2.Environment:
         loaders.insert(0, jinja2.FileSystemLoader(folder, encoding="utf-8"))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        # Compiled templates are kept across processes (each checked against its source).
+        bytecode_cache=_cache.template_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -48,6 +48,7 @@ from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
 
 import attrs
 
+from .. import _cache
 from .._rules import format_datetime
 from ..errors import ContentError, ExportError, ResourceError
 from ..models import Article
@@ -96,7 +97,7 @@ _SHEET_CACHE_SIZE: Final = 16
 def _weasyprint() -> Any:
     """Import WeasyPrint, turning a missing library into an :class:`ExportError`."""
     try:
-        import weasyprint
+        from ._weasyprint import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango or HarfBuzz missing
         raise ExportError(f"PDF export needs WeasyPrint and its libraries: {error}") from error
     _size_arrays_by_content()
@@ -132,11 +133,16 @@ class _OpenArrays:
 
 @functools.cache
 def _size_arrays_by_content() -> None:
-    """Give WeasyPrint's font subsetting :class:`_OpenArrays` (once; only if it still uses cffi)."""
+    """Give WeasyPrint's font subsetting :class:`_OpenArrays` (once; only if it still uses cffi).
+
+    Not needed when WeasyPrint was given a compiled FFI (see ``_weasyprint``),
+    which parses C types in C.
+    """
     cffi: Any = importlib.import_module("cffi")  # untyped
     fonts: Any = importlib.import_module("weasyprint.pdf.fonts")
-    if isinstance(getattr(fonts, "ffi", None), cffi.FFI):
-        fonts.ffi = _OpenArrays(fonts.ffi)
+    ffi = getattr(fonts, "ffi", None)
+    if isinstance(getattr(ffi, "_ffi", ffi), cffi.FFI):  # through _weasyprint._FFI, if there
+        fonts.ffi = _OpenArrays(ffi)
 
 
 def supported_variants() -> tuple[str, ...]:
@@ -375,6 +381,13 @@ def _check_stylesheet(css: str) -> None:
             )
 
 
+def _packaged_print_css() -> str:
+    """The print stylesheet the package ships (which loads nothing, as a test checks)."""
+    from .. import theme
+
+    return theme.stylesheet("print")
+
+
 @functools.cache
 def _fetcher_class() -> type:
     """Build the URL fetcher class (WeasyPrint's base class exists only once it is imported)."""
@@ -523,7 +536,8 @@ class PdfRenderer:
         key = (kind, css)
         sheet = self._sheets.get(key)
         if sheet is None:
-            _check_stylesheet(css)
+            if css != _packaged_print_css():  # the package's own is checked by a test
+                _check_stylesheet(css)
             weasyprint = _weasyprint()
             sheet = weasyprint.CSS(
                 string=css,
@@ -603,7 +617,10 @@ class PdfRenderer:
         weasyprint = _weasyprint()
         with self._lock, _time_limit(limits.seconds), _rendering(resources):
             stylesheets = [self._sheet("theme", theme_css, resources)]
-            if not _hyphenates(article.language):
+            if _hyphenates(article.language):
+                # The dictionary is parsed once per machine, not once per process.
+                _cache.load_hyphenation(article.language)
+            else:
                 stylesheets.append(self._sheet("ragged", _UNHYPHENATED_CSS, resources))
             if _PAPER_CSS[paper]:
                 stylesheets.append(self._sheet("paper", _PAPER_CSS[paper], resources))
