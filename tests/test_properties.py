@@ -32,7 +32,7 @@ differs from the text laid out: pdftotext moves marks and adds bidi controls.
 
 **An output holds a word** if the word is a token of the output read as it
 is; with its lines joined where they broke next to a wide character (CJK text
-wraps inside words) or, in plain text, after a full line (a word longer than
+wraps inside words) or after a zero-width space, or, in plain text, after a full line (a word longer than
 a line is cut); or with line-end hyphens removed (the PDF hyphenates).
 In plain text, emphasis marks (``_``, ``*``) and link numbers (``[1]``) cut
 a word that emphasis starts or ends inside, or a link ends inside: there,
@@ -292,6 +292,7 @@ def _rejoined(text: str, width: int | None = None) -> str:
     """*text* with the lines that broke inside a word joined again.
 
     That is next to a wide (CJK) character, where text wraps inside words,
+    after a zero-width space (a break opportunity that is not white space),
     and, with *width*, after a line at least ``width - 4`` cells wide (the
     newsletter box's inside): a word longer than a line is cut where the line
     is full. Indentation and the plain-text newsletter box's borders are
@@ -303,7 +304,8 @@ def _rejoined(text: str, width: int | None = None) -> str:
     for line in lines[1:]:
         cut = width is not None and cell_width(previous) >= width - 4
         wide = joined and line and (_wide(joined[-1]) or _wide(line[0]))
-        joined += ("" if wide or (cut and line) else "\n") + line
+        zero_width = joined.endswith("\u200b")  # a break opportunity inside a word
+        joined += ("" if wide or zero_width or (cut and line) else "\n") + line
         previous = line
     return joined
 
@@ -382,12 +384,13 @@ def test_html_text_and_markdown_accept_every_article_the_same_way_twice(
 
 @settings(max_examples=EXAMPLES)
 @given(readable_articles)
-# Found by the thorough profile: a word longer than the newsletter box's line, and
-# CJK text wrapped inside the box (its padding is not text).
+# Found by random draws: a word longer than the newsletter box's line, CJK text
+# wrapped inside the box (its padding is not text), a line broken at a zero-width space.
 @example(
     mc.Article(headline="*", body=[mc.Newsletter(title="www.example.comمرحبا بالعالم")])  # noqa: RUF001
 )
 @example(mc.Article(headline="*", body=[mc.Newsletter(title="***日本語の文章。")]))
+@example(mc.Article(headline="*", body=[mc.Paragraph(text="abcdefghijkl\u200bmnopqrstuvwxyz")]))
 def test_text_and_markdown_hold_every_word(article: mc.Article) -> None:
     """Plain text and Markdown hold every word of the article's text."""
     marked = article_words(article, marked=True)
