@@ -32,8 +32,9 @@ differs from the text laid out: pdftotext moves marks and adds bidi controls.
 
 **An output holds a word** if the word is a token of the output read as it
 is; with its lines joined where they broke next to a wide character (CJK text
-wraps inside words) or after a zero-width space, or, in plain text, after a full line (a word longer than
-a line is cut); or with line-end hyphens removed (the PDF hyphenates).
+wraps inside words), after a zero-width space or, in plain text, after a full
+line (a word longer than a line is cut); or with line-end hyphens removed (the
+PDF hyphenates).
 In plain text, emphasis marks (``_``, ``*``) and link numbers (``[1]``) cut
 a word that emphasis starts or ends inside, or a link ends inside: there,
 emphasis (on both sides) and links with text (after them) count as set apart
