@@ -405,6 +405,8 @@ _worker: _Worker | None = None
 _in_pool = False
 #: Whether a pool worker is converting an article (SIGTERM then unwinds cleanly first).
 _busy = False
+#: A pool worker's threads that write its files, started once.
+_pool_writers: concurrent.futures.ThreadPoolExecutor | None = None
 
 
 def _worker_for(settings: _Settings) -> _Worker:
@@ -450,8 +452,9 @@ def _watch_parent(parent: int, owner: int) -> None:
 
 def _init_worker(settings: _Settings, owner: int) -> None:
     """Pool initializer: own signal handling, exporters built and the PDF renderer warm."""
-    global _in_pool
+    global _in_pool, _pool_writers
     _in_pool = True
+    _pool_writers = _writer_threads()
     # Ctrl-C reaches the whole process group: the parent decides what stops, and
     # lets the articles in progress finish rather than leave them half-done.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -511,7 +514,9 @@ _Write: TypeAlias = tuple[str, Path, "Future[None]"]
 """A file being written: its format, its path, and the writer thread's future."""
 
 
-def _run(tasks: Sequence[_Task], worker: _Worker) -> list[Result]:
+def _run(
+    tasks: Sequence[_Task], worker: _Worker, writers: concurrent.futures.Executor
+) -> list[Result]:
     """Convert *tasks* in turn, writing each file on a thread while the next one renders.
 
     Every file is flushed to disk before it is renamed into place
@@ -522,7 +527,7 @@ def _run(tasks: Sequence[_Task], worker: _Worker) -> list[Result]:
     before this returns or raises: no temporary file is left behind.
     """
     outcomes: list[tuple[_Task, list[Failure | _Write], float]] = []
-    writers = concurrent.futures.ThreadPoolExecutor(_WRITERS, thread_name_prefix="write")
+    writes: list[Future[None]] = []
     try:
         for task in tasks:
             started = time.perf_counter()
@@ -539,7 +544,8 @@ def _run(tasks: Sequence[_Task], worker: _Worker) -> list[Result]:
                     except Exception as error:  # noqa: BLE001 - every failure goes in the report
                         steps.append(_failure(name, error))
                     else:
-                        steps.append((name, target, writers.submit(write_atomic, target, data)))
+                        writes.append(writers.submit(write_atomic, target, data))
+                        steps.append((name, target, writes[-1]))
             outcomes.append((task, steps, time.perf_counter() - started))
         results = []
         for task, steps, seconds in outcomes:
@@ -568,19 +574,21 @@ def _run(tasks: Sequence[_Task], worker: _Worker) -> list[Result]:
             )
         return results
     finally:
-        _finish_writes(writers)
+        _settle(writes)
 
 
-def _finish_writes(writers: concurrent.futures.ThreadPoolExecutor) -> None:
+def _settle(writes: Sequence[Future[None]]) -> None:
     """Drop the writes not started, and wait for those in progress (milliseconds each).
 
     A second interruption while waiting is held back until they are done: leaving
     a write half-way would leave its temporary file behind.
     """
+    for write in writes:
+        write.cancel()
     held: BaseException | None = None
     while True:
         try:
-            writers.shutdown(wait=True, cancel_futures=True)
+            concurrent.futures.wait(writes)
         except BaseException as error:  # noqa: BLE001 - raised again below
             held = held or error
         else:
@@ -589,12 +597,31 @@ def _finish_writes(writers: concurrent.futures.ThreadPoolExecutor) -> None:
         raise held
 
 
-def _work(tasks: Sequence[_Task], settings: _Settings) -> list[Result]:
-    """The work unit: convert a few inputs to every format (top-level, so it pickles)."""
+def _writer_threads() -> concurrent.futures.ThreadPoolExecutor:
+    return concurrent.futures.ThreadPoolExecutor(_WRITERS, thread_name_prefix="write")
+
+
+def _work(
+    tasks: Sequence[_Task],
+    settings: _Settings,
+    writers: concurrent.futures.Executor | None = None,
+) -> list[Result]:
+    """The work unit: convert a few inputs to every format (top-level, so it pickles).
+
+    Files are written by *writers*, else by the pool worker's writer threads,
+    else by threads that last as long as the call: a process that keeps threads
+    running cannot start its next pool by forking.
+    """
     global _busy
     _busy = True
     try:
-        return _run(tasks, _worker_for(settings))
+        worker = _worker_for(settings)
+        if writers is None:
+            writers = _pool_writers
+        if writers is not None:
+            return _run(tasks, worker, writers)
+        with _writer_threads() as own:
+            return _run(tasks, worker, own)
     except Interrupted as interrupted:
         if _in_pool:
             # The temporary files are gone (write_atomic cleaned up on the way out,
@@ -928,6 +955,8 @@ def convert_many(
         own = pool = new_pool()
     else:
         pool = executor
+    # Converting in this process: one set of writer threads for the whole batch.
+    writers = _writer_threads() if isinstance(own, _InlineExecutor) else None
     # Our own workers are replaced by fresh ones after this many articles (all of
     # them at once, after the ones in flight are done), so that an exporter whose
     # memory creeps up with every document cannot grow without bound.
@@ -1000,7 +1029,7 @@ def convert_many(
             return
         submitted += len(tasks)
         try:
-            pending[pool.submit(_work, tasks, settings)] = tasks
+            pending[pool.submit(_work, tasks, settings, writers)] = tasks
         except BrokenProcessPool as error:
             stopped = True
             for result in failed(tasks, error):
@@ -1035,6 +1064,8 @@ def convert_many(
     finally:
         if own is not None:
             own.shutdown(wait=True, cancel_futures=True)
+        if writers is not None:
+            writers.shutdown(wait=True)
     results.sort(key=lambda result: result.index)
     return BatchReport(
         results=tuple(results), seconds=time.perf_counter() - started, stopped=stopped
