@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import _thread
 import inspect
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -463,6 +465,37 @@ def test_interrupt_lets_work_in_progress_finish_and_leaves_no_partial_file(tmp_p
 
             with zipfile.ZipFile(path) as book:
                 assert book.testzip() is None
+
+
+def test_ctrl_c_mid_batch_in_this_process_leaves_only_complete_files(tmp_path: Path) -> None:
+    """Ctrl-C while files are being written on the writer threads: none is left half-done."""
+    paths = write_articles(tmp_path / "in", 400)
+    out = tmp_path / "out"
+
+    def press_ctrl_c_once_files_appear() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if out.is_dir() and len(list(out.iterdir())) >= 30:
+                break
+            time.sleep(0.001)
+        _thread.interrupt_main()  # KeyboardInterrupt in the main thread, as SIGINT does
+
+    presser = threading.Thread(target=press_ctrl_c_once_files_appear)
+    presser.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            convert_many(paths, ["html", "txt", "md"], out, jobs=0)
+    finally:
+        presser.join()
+    assert leftovers(tmp_path) == []
+    written = sorted(out.iterdir())
+    assert 30 <= len(written) < 3 * 400
+    for path in written:
+        text = path.read_text()
+        if path.suffix == ".html":
+            assert text.endswith("</html>\n")
+        else:
+            assert "Paragraph one of story" in text
 
 
 def test_write_atomic_keeps_the_old_file_when_interrupted(
