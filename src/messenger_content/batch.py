@@ -909,8 +909,9 @@ def convert_many(
         fail_fast: Stop at the first failure (the articles in progress finish).
         skip_existing: Leave outputs that exist alone (resume a stopped run).
         max_pending: Most articles read and not yet finished; default four
-            per worker, or two work units per worker once inputs are handed
-            out several at a time (see below).
+            per worker, or two work units per worker when inputs are cheap
+            enough to go to the workers several at a time (a unit holds
+            about 0.1 s of work, at most 32 inputs).
 
     Returns:
         A report with one :class:`Result` per input handled, in input order.
