@@ -352,6 +352,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="40 articles (memory: 40 and 400)")
     parser.add_argument("--articles", type=int, help="articles for the speed table (default 200)")
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS), help="formats of the speed tables (default all)"
+    )
     parser.add_argument("--no-pandoc", action="store_true", help="skip the pandoc loops")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed tables")
@@ -378,27 +381,27 @@ def main() -> None:
         print(f"{count} articles, {blocks} blocks ({blocks / count:.0f} per article on average)")
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start\n")
         rows = []
-        for fmt in () if args.no_speed else FORMATS:
+        for fmt in () if args.no_speed else args.formats.split(","):
             one = time_ours(paths, fmt, 1, work / "ours")
             two = time_ours(paths, fmt, 2, work / "ours")
             peer = None if args.no_pandoc else pandoc_loop(work / "articles", fmt, work / "pandoc")
-            rows.append((fmt, peer, one, two))
+            rows.append((fmt, peer, one, two, os.getloadavg()[0]))
             print(f"{fmt}: pandoc {peer}, -j1 {one}, -j2 {two}", file=sys.stderr, flush=True)
         if rows:
             print(f"wall-clock time (load average {os.getloadavg()[0]:.1f} at the end):\n")
-            print("| format | pandoc loop |  ours -j1 |  ours -j2 | vs pandoc | -j2/-j1 |")
-            print("|--------|------------:|----------:|----------:|----------:|--------:|")
-            for fmt, peer, one, two in rows:
+            print("| format | pandoc loop |  ours -j1 |  ours -j2 | vs pandoc | -j2/-j1 | load |")
+            print("|--------|------------:|----------:|----------:|----------:|--------:|-----:|")
+            for fmt, peer, one, two, load_after in rows:
                 shown = "-" if peer is None else f"{peer.wall:.1f}s"
                 ratio = "-" if peer is None else f"{peer.wall / two.wall:.1f}x"
                 print(
                     f"| {fmt:6} | {shown:>11} | {one.wall:>8.1f}s | {two.wall:>8.1f}s"
-                    f" | {ratio:>9} | {one.wall / two.wall:>6.2f}x |"
+                    f" | {ratio:>9} | {one.wall / two.wall:>6.2f}x | {load_after:>4.1f} |"
                 )
             print("\nCPU time, user + system, every process of the run:\n")
             print("| format | pandoc loop |  ours -j1 |  ours -j2 | vs pandoc (-j1) |")
             print("|--------|------------:|----------:|----------:|----------------:|")
-            for fmt, peer, one, two in rows:
+            for fmt, peer, one, two, _ in rows:
                 shown = "-" if peer is None else f"{peer.cpu:.1f}s"
                 ratio = "-" if peer is None else f"{peer.cpu / one.cpu:.1f}x"
                 print(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import _thread
 import inspect
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -289,6 +291,62 @@ def test_unexpected_errors_are_errors_with_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" in failure.details
 
 
+def test_a_failed_write_fails_only_that_format_and_that_input(tmp_path: Path) -> None:
+    """A file that cannot be put in place (a folder holds its name) fails that format alone."""
+    paths = write_articles(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    (out / "story-2.html").mkdir(parents=True)
+    report = convert_many(paths, ["txt", "html"], out, jobs=0)
+    assert [r.status for r in report.results] == ["converted", "failed", "converted"]
+    second = report.results[1]
+    assert second.written == (out / "story-2.txt",)
+    (failure,) = second.failures
+    assert failure.format == "html"
+    assert failure.kind == "error"
+    assert report.results[2].written == (out / "story-3.txt", out / "story-3.html")
+    assert leftovers(tmp_path) == []
+
+
+def test_many_inputs_through_the_pool_keep_order_and_reasons(tmp_path: Path) -> None:
+    """Inputs handed out several at a time: one result each, in order, failures where they were."""
+    paths = write_articles(tmp_path / "in", 120)
+    bad = [invalid_article(tmp_path / "in", f"bad-{n}.json") for n in range(3)]
+    inputs: list[Path] = [*paths[:40], bad[0], *paths[40:80], bad[1], *paths[80:], bad[2]]
+    seen: list[int] = []
+    report = convert_many(
+        iter(inputs),
+        ["txt", "md"],
+        tmp_path / "out",
+        jobs=2,
+        progress=lambda result: seen.append(result.index),
+    )
+    assert [r.index for r in report.results] == list(range(len(inputs)))
+    assert sorted(seen) == list(range(len(inputs)))
+    failed = [r.index for r in report.failed]
+    assert failed == [40, 81, 122]
+    assert len(report.converted) == 120
+    for path in paths:
+        assert (tmp_path / "out" / f"{path.stem}.txt").read_bytes() == exported(path, "txt")
+    assert leftovers(tmp_path) == []
+
+
+def test_work_units_grow_with_cheap_inputs_and_stay_bounded() -> None:
+    """One input per unit at first; then about 0.1 s of work per unit, at most the bound."""
+    from messenger_content import batch
+
+    sizes = batch._ChunkSizes(most=32)
+    assert sizes.size == 1
+    sizes.learn([Result(index=0, source="a", seconds=0.01)])
+    assert sizes.size == 10
+    for _ in range(3):  # a running average: recent units count most
+        sizes.learn([Result(index=1, source="b", seconds=0.0001)] * 4)
+    assert sizes.size == 32
+    slow = batch._ChunkSizes(most=32)
+    slow.learn([Result(index=0, source="a", seconds=0.8)])
+    assert slow.size == 1
+    assert batch._ChunkSizes(most=0).size == 1
+
+
 def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     """With fail_fast the inputs after a failure are not attempted, and the report says so."""
     good = write_articles(tmp_path / "in", 3)
@@ -407,6 +465,37 @@ def test_interrupt_lets_work_in_progress_finish_and_leaves_no_partial_file(tmp_p
 
             with zipfile.ZipFile(path) as book:
                 assert book.testzip() is None
+
+
+def test_ctrl_c_mid_batch_in_this_process_leaves_only_complete_files(tmp_path: Path) -> None:
+    """Ctrl-C while files are being written on the writer threads: none is left half-done."""
+    paths = write_articles(tmp_path / "in", 400)
+    out = tmp_path / "out"
+
+    def press_ctrl_c_once_files_appear() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if out.is_dir() and len(list(out.iterdir())) >= 30:
+                break
+            time.sleep(0.001)
+        _thread.interrupt_main()  # KeyboardInterrupt in the main thread, as SIGINT does
+
+    presser = threading.Thread(target=press_ctrl_c_once_files_appear)
+    presser.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            convert_many(paths, ["html", "txt", "md"], out, jobs=0)
+    finally:
+        presser.join()
+    assert leftovers(tmp_path) == []
+    written = sorted(out.iterdir())
+    assert 30 <= len(written) < 3 * 400
+    for path in written:
+        text = path.read_text()
+        if path.suffix == ".html":
+            assert text.endswith("</html>\n")
+        else:
+            assert "Paragraph one of story" in text
 
 
 def test_write_atomic_keeps_the_old_file_when_interrupted(

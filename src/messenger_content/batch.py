@@ -3,11 +3,17 @@
 :func:`convert_many` streams its inputs (an iterator of paths is read one at a
 time, with a bounded number of articles in flight, so an archive of 100,000
 articles is never held in memory) and converts them on a process pool, one
-worker per core by default. Each worker builds its exporters once; when PDF is
-requested it keeps one warm :class:`~messenger_content.exporters.pdf.PdfRenderer`
-(one WeasyPrint font configuration and the parsed print stylesheets) for all
-the articles it renders, and is replaced by a fresh worker after 100 of them
-(WeasyPrint's memory creeps up with every document). Workers notice when the
+worker per core by default. Inputs go to the workers a few at a time, as many
+as a worker converts in about a tenth of a second (one PDF, a dozen HTML
+pages), so that handing them out costs little next to the work; a worker
+writes its files on two threads, so that waiting for the disk (each file is
+flushed before it is renamed) overlaps the rendering of the next one. The
+theme's templates are compiled before the workers are forked. Each worker
+builds its exporters once; when PDF is requested it keeps one warm
+:class:`~messenger_content.exporters.pdf.PdfRenderer` (one WeasyPrint font
+configuration and the parsed print stylesheets) for all the articles it
+renders, and is replaced by a fresh worker after 100 of them (WeasyPrint's
+memory creeps up with every document). Workers notice when the
 process that started them is killed outright and stop, cleaning up. Any
 :class:`concurrent.futures.Executor` can replace the pool, e.g. a Dask
 cluster's (``Client(...).get_executor()``).
@@ -28,6 +34,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import functools
+import gc
 import importlib
 import inspect
 import itertools
@@ -39,7 +46,7 @@ import threading
 import time
 import traceback
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from pathlib import Path
 from types import FrameType
@@ -56,6 +63,8 @@ from .models import Article, Paragraph
 
 if TYPE_CHECKING:
     import multiprocessing.context
+
+    from .theme import Media
 
 __all__ = [
     "BatchReport",
@@ -95,6 +104,17 @@ _RESERVED: Final = frozenset(
 _ARTICLES_PER_WORKER: dict[str, int] = {"pdf": 100}
 #: How often a pool worker checks that its parent is still there.
 _PARENT_POLL_SECONDS: Final = 0.5
+#: Threads a work unit writes its files with, so that waiting for the disk (every
+#: file is flushed before it is renamed) overlaps the rendering of the next file.
+_WRITERS: Final = 2
+#: A work unit holds as many inputs as a worker converts in about this long: few
+#: enough that both workers stay busy to the end and progress is reported often,
+#: enough that handing them out (pickling, pipes, waking threads) costs little.
+_CHUNK_SECONDS: Final = 0.1
+#: Most inputs in one work unit.
+_MAX_CHUNK: Final = 32
+#: Resolved input folders a batch remembers (inputs usually share a few).
+_KNOWN_FOLDERS: Final = 256
 #: Options every exporter gets from the batch itself, never from the caller.
 _PER_INPUT_OPTIONS: Final = frozenset({"base_dir"})
 
@@ -366,13 +386,18 @@ class _Worker:
         )
         return output.encode("utf-8") if isinstance(output, str) else output
 
-    def warm_up(self) -> None:
-        """Render a tiny article as PDF so fonts and stylesheets are loaded before work arrives."""
-        if "pdf" in self.renderers:
-            warm = Article(headline="Warm-up", body=[Paragraph(text="Warm-up.")])
-            # A failure here shows again, reported, on the first real article.
-            with contextlib.suppress(Exception):
-                self.render("pdf", warm, Path.cwd())
+    def warm_up(self) -> bool:
+        """Render a tiny article as PDF so fonts and stylesheets are loaded before work arrives.
+
+        Returns whether there was anything to warm up.
+        """
+        if "pdf" not in self.renderers:
+            return False
+        warm = Article(headline="Warm-up", body=[Paragraph(text="Warm-up.")])
+        # A failure here shows again, reported, on the first real article.
+        with contextlib.suppress(Exception):
+            self.render("pdf", warm, Path.cwd())
+        return True
 
 
 _worker: _Worker | None = None
@@ -380,6 +405,8 @@ _worker: _Worker | None = None
 _in_pool = False
 #: Whether a pool worker is converting an article (SIGTERM then unwinds cleanly first).
 _busy = False
+#: A pool worker's threads that write its files, started once.
+_pool_writers: concurrent.futures.ThreadPoolExecutor | None = None
 
 
 def _worker_for(settings: _Settings) -> _Worker:
@@ -425,8 +452,9 @@ def _watch_parent(parent: int, owner: int) -> None:
 
 def _init_worker(settings: _Settings, owner: int) -> None:
     """Pool initializer: own signal handling, exporters built and the PDF renderer warm."""
-    global _in_pool
+    global _in_pool, _pool_writers
     _in_pool = True
+    _pool_writers = _writer_threads()
     # Ctrl-C reaches the whole process group: the parent decides what stops, and
     # lets the articles in progress finish rather than leave them half-done.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -434,7 +462,14 @@ def _init_worker(settings: _Settings, owner: int) -> None:
     threading.Thread(
         target=_watch_parent, args=(os.getppid(), owner), name="watch-owner", daemon=True
     ).start()
-    _worker_for(settings).warm_up()
+    worker = _worker_for(settings)
+    if worker.warm_up():
+        gc.collect()  # the warm-up's garbage, so that it is not kept forever below
+    # What exists now (modules, the warm renderers, what the parent had) lives as
+    # long as the worker: the garbage collector need not look at it again. A
+    # PDF's layout makes so many objects that full collections come often, and
+    # each went through all of WeasyPrint's (about 15% of the rendering time).
+    gc.freeze()
 
 
 # --- one input -------------------------------------------------------------------------
@@ -475,55 +510,154 @@ class _Task:
     notes: tuple[str, ...] = ()
 
 
-def _run(task: _Task, worker: _Worker) -> Result:
-    started = time.perf_counter()
-    written: list[Path] = []
-    failures: list[Failure] = []
+_Write: TypeAlias = tuple[str, Path, "Future[None]"]
+"""A file being written: its format, its path, and the writer thread's future."""
+
+
+def _run(
+    tasks: Sequence[_Task], worker: _Worker, writers: concurrent.futures.Executor
+) -> list[Result]:
+    """Convert *tasks* in turn, writing each file on a thread while the next one renders.
+
+    Every file is flushed to disk before it is renamed into place
+    (:func:`~messenger_content._files.write_atomic`), which mostly waits on the
+    disk; the writer threads let that wait overlap the rendering. A result is
+    only made once its files are in place (or failed). Whatever stops the work
+    (an interruption, a signal), the writes in progress finish or clean up
+    before this returns or raises: no temporary file is left behind.
+    """
+    outcomes: list[tuple[_Task, list[Failure | _Write], float]] = []
+    writes: list[Future[None]] = []
     try:
-        article = loads(task.data, source=task.source)
-    except Exception as error:  # noqa: BLE001 - every failure goes in the report
-        failures.append(_failure(None, error))
-    else:
-        for name, target in task.targets:
+        for task in tasks:
+            started = time.perf_counter()
+            # Per format, in order: a failure, or the write of its file.
+            steps: list[Failure | _Write] = []
             try:
-                write_atomic(target, worker.render(name, article, task.base_dir))
+                article = loads(task.data, source=task.source)
             except Exception as error:  # noqa: BLE001 - every failure goes in the report
-                failures.append(_failure(name, error))
+                steps.append(_failure(None, error))
             else:
-                written.append(target)
-    return Result(
-        index=task.index,
-        source=task.source,
-        written=tuple(written),
-        skipped=task.skipped,
-        failures=tuple(failures),
-        notes=task.notes,
-        seconds=time.perf_counter() - started,
-    )
+                for name, target in task.targets:
+                    try:
+                        data = worker.render(name, article, task.base_dir)
+                    except Exception as error:  # noqa: BLE001 - every failure goes in the report
+                        steps.append(_failure(name, error))
+                    else:
+                        writes.append(writers.submit(write_atomic, target, data))
+                        steps.append((name, target, writes[-1]))
+            outcomes.append((task, steps, time.perf_counter() - started))
+        results = []
+        for task, steps, seconds in outcomes:
+            written: list[Path] = []
+            failures: list[Failure] = []
+            for step in steps:
+                if isinstance(step, Failure):
+                    failures.append(step)
+                    continue
+                name, target, write = step
+                problem = write.exception()
+                if problem is None:
+                    written.append(target)
+                else:
+                    failures.append(_failure(name, problem))
+            results.append(
+                Result(
+                    index=task.index,
+                    source=task.source,
+                    written=tuple(written),
+                    skipped=task.skipped,
+                    failures=tuple(failures),
+                    notes=task.notes,
+                    seconds=seconds,
+                )
+            )
+        return results
+    finally:
+        _settle(writes)
 
 
-def _work(task: _Task, settings: _Settings) -> Result:
-    """The work unit: convert one input to every format (top-level, so it pickles)."""
+def _settle(writes: Sequence[Future[None]]) -> None:
+    """Drop the writes not started, and wait for those in progress (milliseconds each).
+
+    A second interruption while waiting is held back until they are done: leaving
+    a write half-way would leave its temporary file behind.
+    """
+    for write in writes:
+        write.cancel()
+    held: BaseException | None = None
+    while True:
+        try:
+            concurrent.futures.wait(writes)
+        except BaseException as error:  # noqa: BLE001 - raised again below
+            held = held or error
+        else:
+            break
+    if held is not None:
+        raise held
+
+
+def _writer_threads() -> concurrent.futures.ThreadPoolExecutor:
+    return concurrent.futures.ThreadPoolExecutor(_WRITERS, thread_name_prefix="write")
+
+
+def _work(
+    tasks: Sequence[_Task],
+    settings: _Settings,
+    writers: concurrent.futures.Executor | None = None,
+) -> list[Result]:
+    """The work unit: convert a few inputs to every format (top-level, so it pickles).
+
+    Files are written by *writers*, else by the pool worker's writer threads,
+    else by threads that last as long as the call: a process that keeps threads
+    running cannot start its next pool by forking.
+    """
     global _busy
     _busy = True
     try:
-        return _run(task, _worker_for(settings))
+        worker = _worker_for(settings)
+        if writers is None:
+            writers = _pool_writers
+        if writers is not None:
+            return _run(tasks, worker, writers)
+        with _writer_threads() as own:
+            return _run(tasks, worker, own)
     except Interrupted as interrupted:
         if _in_pool:
-            # The temporary files are gone (write_atomic cleaned up on the way out);
-            # a pool worker told to terminate now does.
+            # The temporary files are gone (write_atomic cleaned up on the way out,
+            # and the writes in progress were waited for); a pool worker told to
+            # terminate now does.
             os._exit(128 + interrupted.signum)
         raise
     finally:
         _busy = False
 
 
-def _read(item: str | os.PathLike[str] | Source) -> tuple[str, bytes, Path, str]:
+def _folder(path: Path, known: dict[Path, Path]) -> Path:
+    """The resolved folder of file *path* (of its target, for a symbolic link).
+
+    Folders resolved already are in *known* (every input of a batch usually
+    shares a few), saving the look-up of each part of the path.
+    """
+    if path.is_symlink():
+        return path.resolve().parent
+    found = known.get(path.parent)
+    if found is None:
+        if len(known) >= _KNOWN_FOLDERS:
+            known.clear()
+        found = known[path.parent] = path.parent.resolve()
+    return found
+
+
+def _read(
+    item: str | os.PathLike[str] | Source, folders: dict[Path, Path]
+) -> tuple[str, bytes, Path, str]:
     """Name, bytes, folder and fallback stem of an input (reads a file)."""
     if isinstance(item, Source):
         return item.name, item.data, item.base_dir, item.stem
     path = Path(item)
-    return os.fspath(item), path.read_bytes(), path.resolve().parent, path.stem
+    data = path.read_bytes()
+    return os.fspath(item), data, _folder(path, folders), path.stem
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -538,10 +672,11 @@ def _plan(
     item: str | os.PathLike[str] | Source,
     targets_for: Callable[[bytes, str], tuple[tuple[tuple[str, Path], ...], tuple[str, ...]]],
     skip_existing: bool,
+    folders: dict[Path, Path],
 ) -> _Task | Result:
     """Read one input and decide its targets; a :class:`Result` if nothing is left to do."""
     try:
-        name, data, base_dir, fallback = _read(item)
+        name, data, base_dir, fallback = _read(item, folders)
     except OSError as error:
         source = item.name if isinstance(item, Source) else os.fspath(item)
         return Result(
@@ -605,10 +740,11 @@ def convert(
     """
     pairs = tuple((format_for(name).name, Path(path)) for name, path in targets.items())
     settings = _settings(tuple(name for name, _ in pairs), options)
-    planned = _plan(0, source, lambda data, stem: (pairs, ()), skip_existing)
+    planned = _plan(0, source, lambda data, stem: (pairs, ()), skip_existing, {})
     if isinstance(planned, Result):
         return planned
-    return _work(planned, settings)
+    (result,) = _work((planned,), settings)
+    return result
 
 
 # --- many inputs -------------------------------------------------------------------------
@@ -653,13 +789,36 @@ def ProcessPoolExecutor(*args: Any, **kwargs: Any) -> Executor:
     return pool(*args, **kwargs)
 
 
-def _pool_context(formats: tuple[str, ...]) -> multiprocessing.context.BaseContext:
+#: The media of the theme's templates each format renders with.
+_TEMPLATE_MEDIA: Final[Mapping[str, Media]] = {"html": "screen", "pdf": "print", "epub": "epub"}
+
+
+def _warm_templates(settings: _Settings) -> None:
+    """Compile the theme's templates here, so forked workers do not each compile them.
+
+    Only templates and stylesheets, all pure Python: never WeasyPrint's fonts or
+    the EPUB cover's, whose C libraries hold files and state a forked process
+    must not share.
+    """
+    from .exporters.html import to_html
+
+    template_dir = dict(settings.options).get("template_dir")
+    warm = Article(headline="Warm-up", body=[Paragraph(text="Warm-up.")])
+    for name in settings.formats:
+        media = _TEMPLATE_MEDIA.get(name)
+        if media is not None:
+            # A failure here shows again, reported, on the first real article.
+            with contextlib.suppress(Exception):
+                to_html(warm, media=media, template_dir=template_dir)
+
+
+def _pool_context(settings: _Settings) -> multiprocessing.context.BaseContext:
     """How our pool starts its workers, with the modules they need already imported.
 
     * On Linux, when the calling process runs a single thread: ``fork``, after
-      importing those modules here, so workers start at once with them loaded
-      (forking a process that runs other threads can deadlock, hence the
-      condition).
+      importing those modules here and compiling the theme's templates, so
+      workers start at once with them loaded (forking a process that runs
+      other threads can deadlock, hence the condition).
     * Otherwise, where available: ``forkserver``, a clean single-threaded
       process that workers are forked from, told to import them first (this
       takes effect when the server starts, with a process's first pool).
@@ -668,18 +827,45 @@ def _pool_context(formats: tuple[str, ...]) -> multiprocessing.context.BaseConte
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    modules = _preload(formats)
+    modules = _preload(settings.formats)
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
         for module in modules:
             # A module that cannot be imported fails in the worker, with a report.
             with contextlib.suppress(ImportError, OSError):
                 importlib.import_module(module)
+        _warm_templates(settings)
         return multiprocessing.get_context("fork")
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(modules)
     return context
+
+
+class _ChunkSizes:
+    """How many inputs go in one work unit, learnt from how long inputs have taken so far.
+
+    The first units hold one input each; then as many as a worker converts in
+    about :data:`_CHUNK_SECONDS` (a running average), at most *most*.
+    """
+
+    def __init__(self, *, most: int) -> None:
+        self.most = max(1, most)
+        self.seconds: float | None = None
+        """Seconds per input, a running average (``None`` until a unit is done)."""
+
+    def learn(self, results: Sequence[Result]) -> None:
+        """Take in the results of one work unit."""
+        if results:
+            seconds = sum(result.seconds for result in results) / len(results)
+            self.seconds = seconds if self.seconds is None else (self.seconds + seconds) / 2
+
+    @property
+    def size(self) -> int:
+        """Inputs in the next unit."""
+        if self.seconds is None:
+            return 1
+        return max(1, min(self.most, int(_CHUNK_SECONDS / max(self.seconds, 1e-6))))
 
 
 def convert_many(
@@ -731,8 +917,10 @@ def convert_many(
             takes; ``base_dir`` is always the input's folder.
         fail_fast: Stop at the first failure (the articles in progress finish).
         skip_existing: Leave outputs that exist alone (resume a stopped run).
-        max_pending: Most articles submitted and not yet finished; default
-            four per worker.
+        max_pending: Most articles read and not yet finished; default four
+            per worker, or two work units per worker when inputs are cheap
+            enough to go to the workers several at a time (a unit holds
+            about 0.1 s of work, at most 32 inputs).
 
     Returns:
         A report with one :class:`Result` per input handled, in input order.
@@ -750,9 +938,10 @@ def convert_many(
     workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 0:
         raise ValueError(f"jobs must be 0 or more, got {jobs}")
-    limit = max_pending or 4 * max(1, workers)
+    parallel = max(1, workers)
     out = Path(out_dir)
     stems = _Names()
+    folders: dict[Path, Path] = {}
     suffixes = [(name, FORMATS[name].suffix) for name in names]
 
     def targets_for(
@@ -768,22 +957,32 @@ def convert_many(
             return _InlineExecutor()
         return ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=_pool_context(names),
+            mp_context=_pool_context(settings),
             initializer=_init_worker,
             initargs=(settings, os.getpid()),
         )
 
-    own = new_pool() if executor is None else None
-    pool = executor or own
-    assert pool is not None
+    own: Executor | None = None
+    if executor is None:
+        own = pool = new_pool()
+    else:
+        pool = executor
+    # Converting in this process: one set of writer threads for the whole batch.
+    writers = _writer_threads() if isinstance(own, _InlineExecutor) else None
     # Our own workers are replaced by fresh ones after this many articles (all of
     # them at once, after the ones in flight are done), so that an exporter whose
     # memory creeps up with every document cannot grow without bound.
     recycle = _recycle_after(names) if own is not None and workers > 0 else None
     submitted = 0
     results: list[Result] = []
-    pending: dict[Future[Result], _Task] = {}
+    pending: dict[Future[list[Result]], tuple[_Task, ...]] = {}
+    in_flight = 0  # inputs submitted, results not yet collected
+    chunk: list[_Task] = []  # inputs read, not yet submitted
+    sizes = _ChunkSizes(most=_MAX_CHUNK if max_pending is None else max_pending // (2 * parallel))
     stopped = False
+
+    def limit() -> int:
+        return max_pending or parallel * max(4, 2 * sizes.size)
 
     def record(result: Result) -> None:
         nonlocal stopped
@@ -793,61 +992,83 @@ def convert_many(
         if fail_fast and result.failures:
             stopped = True
 
-    def collect(done: Iterable[Future[Result]]) -> None:
-        nonlocal stopped
+    def failed(tasks: Iterable[_Task], error: Exception) -> list[Result]:
+        failure = _failure(None, error)
+        return [Result(index=t.index, source=t.source, failures=(failure,)) for t in tasks]
+
+    def collect(done: Iterable[Future[list[Result]]]) -> None:
+        nonlocal stopped, in_flight
         for future in done:
-            task = pending.pop(future)
+            tasks = pending.pop(future)
+            in_flight -= len(tasks)
             if future.cancelled():
                 continue
             try:
-                result = future.result()
+                finished = future.result()
             except Exception as error:  # noqa: BLE001 - a broken worker or transport
                 if isinstance(error, BrokenProcessPool):
                     stopped = True
-                result = Result(
-                    index=task.index, source=task.source, failures=(_failure(None, error),)
-                )
-            record(result)
+                finished = failed(tasks, error)
+            else:
+                sizes.learn(finished)
+            for result in finished:
+                record(result)
+
+    def wait() -> None:
+        done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
+        collect(done)
+
+    def wanted() -> int:
+        """Inputs in the next work unit: never more than a pool may take before it is replaced."""
+        if recycle is None:
+            return sizes.size
+        return max(1, min(sizes.size, recycle * workers - submitted))
+
+    def submit() -> None:
+        nonlocal own, pool, submitted, stopped, in_flight
+        tasks = tuple(chunk)
+        chunk.clear()
+        while pending and in_flight + len(tasks) > limit() and not stopped:
+            wait()
+        if recycle is not None and submitted >= recycle * workers and not stopped:
+            while pending:
+                wait()
+            assert own is not None
+            own.shutdown(wait=True)
+            own = pool = new_pool()
+            submitted = 0
+        if stopped:
+            return
+        submitted += len(tasks)
+        try:
+            pending[pool.submit(_work, tasks, settings, writers)] = tasks
+        except BrokenProcessPool as error:
+            stopped = True
+            for result in failed(tasks, error):
+                record(result)
+            return
+        in_flight += len(tasks)
+        # Report what has finished already (at once, with an inline executor).
+        collect([future for future in pending if future.done()])
 
     try:
         for index, item in enumerate(inputs):
             if stopped:
                 break
-            planned = _plan(index, item, targets_for, skip_existing)
+            planned = _plan(index, item, targets_for, skip_existing, folders)
             if isinstance(planned, Result):
                 record(planned)
                 continue
-            while len(pending) >= limit and not stopped:
-                done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
-                collect(done)
-            if stopped:
-                break
-            if recycle is not None and submitted >= recycle * workers:
-                while pending:
-                    done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
-                    collect(done)
-                assert own is not None
-                own.shutdown(wait=True)
-                own = pool = new_pool()
-                submitted = 0
-                if stopped:
-                    break
-            submitted += 1
-            try:
-                pending[pool.submit(_work, planned, settings)] = planned
-                # Report what has finished already (at once, with an inline executor).
-                collect([future for future in pending if future.done()])
-            except BrokenProcessPool as error:
-                stopped = True
-                record(
-                    Result(index=index, source=planned.source, failures=(_failure(None, error),))
-                )
+            chunk.append(planned)
+            if len(chunk) >= wanted():
+                submit()
+        if chunk and not stopped:
+            submit()
         if stopped:
             for future in pending:
                 future.cancel()
         while pending:
-            done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
-            collect(done)
+            wait()
     except BaseException:
         for future in pending:
             future.cancel()
@@ -855,6 +1076,8 @@ def convert_many(
     finally:
         if own is not None:
             own.shutdown(wait=True, cancel_futures=True)
+        if writers is not None:
+            writers.shutdown(wait=True)
     results.sort(key=lambda result: result.index)
     return BatchReport(
         results=tuple(results), seconds=time.perf_counter() - started, stopped=stopped
