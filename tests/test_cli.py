@@ -471,6 +471,11 @@ def _start(args: list[str], *, new_session: bool = False) -> subprocess.Popen[by
     )
 
 
+#: Articles in a run that a test interrupts: enough that work is left when the first
+#: outputs appear, even once the batch hands out 32 articles at a time to each worker.
+INTERRUPTED_ARTICLES = 200
+
+
 def _wait_for_outputs(out: Path, count: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
@@ -500,7 +505,7 @@ def _assert_complete(out: Path, expected_total: int) -> None:
 @pytest.mark.parametrize("jobs", ["2", "0"])
 def test_sigterm_leaves_no_partial_file(tmp_path: Path, jobs: str) -> None:
     """SIGTERM mid-run (pool or in-process): exit 143, complete files only, no temporary files."""
-    write_articles(tmp_path / "in", 60, image=True)
+    write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
     out = tmp_path / "out"
     process = _start(
         ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", jobs]
@@ -511,13 +516,13 @@ def test_sigterm_leaves_no_partial_file(tmp_path: Path, jobs: str) -> None:
     assert process.returncode == 128 + signal.SIGTERM, err
     assert b"stopped by SIGTERM" in err
     assert b"Traceback" not in err
-    _assert_complete(out, 120)
+    _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 
 
 @pytest.mark.slow
 def test_ctrl_c_to_the_process_group_leaves_no_partial_file(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the whole group, workers included): exit 130, complete files only."""
-    write_articles(tmp_path / "in", 60, image=True)
+    write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
     out = tmp_path / "out"
     process = _start(
         ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", "2"],
@@ -528,13 +533,13 @@ def test_ctrl_c_to_the_process_group_leaves_no_partial_file(tmp_path: Path) -> N
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert b"Traceback" not in err
-    _assert_complete(out, 120)
+    _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 
 
 @pytest.mark.slow
 def test_sigterm_to_everyone_leaves_no_partial_file(tmp_path: Path) -> None:
     """SIGTERM to the whole group (as a service manager sends it): no partial file anywhere."""
-    write_articles(tmp_path / "in", 60, image=True)
+    write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
     out = tmp_path / "out"
     process = _start(
         ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", "2"],
@@ -544,7 +549,7 @@ def test_sigterm_to_everyone_leaves_no_partial_file(tmp_path: Path) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     process.communicate(timeout=120)
     assert process.returncode != 0
-    _assert_complete(out, 120)
+    _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 
 
 def test_recursion_follows_a_looping_link_once(
