@@ -7,6 +7,7 @@ import inspect
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -481,12 +482,16 @@ def test_ctrl_c_mid_batch_in_this_process_leaves_only_complete_files(tmp_path: P
         _thread.interrupt_main()  # KeyboardInterrupt in the main thread, as SIGINT does
 
     presser = threading.Thread(target=press_ctrl_c_once_files_appear)
+    # Python's own Ctrl-C handler, even if this process was started with SIGINT ignored
+    # (as a shell starts background jobs): interrupt_main() does nothing then.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     presser.start()
     try:
         with pytest.raises(KeyboardInterrupt):
             convert_many(paths, ["html", "txt", "md"], out, jobs=0)
     finally:
         presser.join()
+        signal.signal(signal.SIGINT, previous)
     assert leftovers(tmp_path) == []
     written = sorted(out.iterdir())
     assert 30 <= len(written) < 3 * 400

@@ -6,9 +6,6 @@ single run; each test then looks at its own document's messages.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,11 +14,11 @@ import pytest
 
 import messenger_content as mc
 from messenger_content.exporters.html import to_html
+from tests.validators import run_vnu
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parent.parent
-VNU = ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 EXAMPLES = sorted(ROOT.glob("examples/*/article.json"))
 FIXTURES = sorted((Path(__file__).parent / "data" / "html").glob("*.json"))
 
@@ -81,31 +78,14 @@ DOCUMENTS = _documents()
 @pytest.fixture(scope="module")
 def vnu_messages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
     """Run vnu once on every document; return its messages by document name."""
-    java = shutil.which("java") or ""
-    if not java or not VNU.is_file():
-        pytest.skip("vnu needs java and .tools/node_modules/vnu-jar (scripts/setup --test)")
-    folder = tmp_path_factory.mktemp("vnu")
     files: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for name, (path, options, variant) in DOCUMENTS.items():
         suffix, render = VARIANTS[variant]
-        target = folder / f"{name}{suffix}"
-        target.write_text(render(mc.load(path), options), encoding="utf-8")
-        files[target.name] = name
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--format", "json", "--stdout", *sorted(files)],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    report = json.loads(result.stdout)
-    messages: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENTS}
-    for message in report["messages"]:
-        document = files.get(message.get("url", "").rsplit("/", 1)[-1])
-        assert document is not None, f"vnu reported on an unknown document: {message}"
-        messages[document].append(message)
-    return messages
+        files[f"{name}{suffix}"] = name
+        texts[f"{name}{suffix}"] = render(mc.load(path), options)
+    found = run_vnu(texts, tmp_path_factory.mktemp("vnu"))
+    return {files[file]: messages for file, messages in found.items()}
 
 
 def _describe(message: dict[str, Any]) -> str:
