@@ -255,8 +255,10 @@ def _install_checkpoints() -> None:
         module: Any = importlib.import_module(module_name)
         function = getattr(module, name, None)
         if function is None:
+            version = getattr(importlib.import_module("weasyprint"), "__version__", "?")
             raise ExportError(
-                f"this WeasyPrint has no {module_name}.{name}, which the PDF time limit needs"
+                f"WeasyPrint {version} has no {module_name}.{name}, which the PDF time limit"
+                " needs: install the WeasyPrint this release is tested with (70)"
             )
         setattr(module, name, _checked(function))
 
