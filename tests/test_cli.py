@@ -512,19 +512,35 @@ def _assert_complete(out: Path, expected_total: int) -> None:
             assert len(PdfReader(path).pages) >= 1
 
 
+def _interrupted(
+    tmp_path: Path, signal_number: int, *, jobs: str = "2", group: bool = False
+) -> tuple[int, bytes, Path]:
+    """Convert a folder, send *signal_number* once two PDFs exist; the exit code, stderr, output.
+
+    With *group*, the signal goes to the whole process group (workers included), as
+    Ctrl-C in a terminal or a service manager sends it.
+    """
+    write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
+    out = tmp_path / "out"
+    process = _start(
+        ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", jobs],
+        new_session=group,
+    )
+    _wait_for_outputs(out, 2, process)
+    if group:
+        os.killpg(process.pid, signal_number)
+    else:
+        process.send_signal(signal_number)
+    _, err = process.communicate(timeout=120)
+    return process.returncode, err, out
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["2", "0"])
 def test_sigterm_leaves_no_partial_file(tmp_path: Path, jobs: str) -> None:
     """SIGTERM mid-run (pool or in-process): exit 143, complete files only, no temporary files."""
-    write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
-    out = tmp_path / "out"
-    process = _start(
-        ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", jobs]
-    )
-    _wait_for_outputs(out, 2, process)
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 128 + signal.SIGTERM, err
+    code, err, out = _interrupted(tmp_path, signal.SIGTERM, jobs=jobs)
+    assert code == 128 + signal.SIGTERM, err
     assert b"stopped by SIGTERM" in err
     assert b"Traceback" not in err
     _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
@@ -533,16 +549,8 @@ def test_sigterm_leaves_no_partial_file(tmp_path: Path, jobs: str) -> None:
 @pytest.mark.slow
 def test_ctrl_c_to_the_process_group_leaves_no_partial_file(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the whole group, workers included): exit 130, complete files only."""
-    write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
-    out = tmp_path / "out"
-    process = _start(
-        ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", "2"],
-        new_session=True,
-    )
-    _wait_for_outputs(out, 2, process)
-    os.killpg(process.pid, signal.SIGINT)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 130, err
+    code, err, out = _interrupted(tmp_path, signal.SIGINT, group=True)
+    assert code == 130, err
     assert b"Traceback" not in err
     _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 
@@ -550,16 +558,8 @@ def test_ctrl_c_to_the_process_group_leaves_no_partial_file(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_sigterm_to_everyone_leaves_no_partial_file(tmp_path: Path) -> None:
     """SIGTERM to the whole group (as a service manager sends it): no partial file anywhere."""
-    write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
-    out = tmp_path / "out"
-    process = _start(
-        ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", "2"],
-        new_session=True,
-    )
-    _wait_for_outputs(out, 2, process)
-    os.killpg(process.pid, signal.SIGTERM)
-    process.communicate(timeout=120)
-    assert process.returncode != 0
+    code, _, out = _interrupted(tmp_path, signal.SIGTERM, group=True)
+    assert code != 0
     _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 
 

@@ -393,9 +393,10 @@ def _options(
         def limit(value: float | str | None, default: float | None) -> Any:
             return default if value is None else None if value == _NO_LIMIT else value
 
+        defaults = PdfLimits()
         limits = PdfLimits(
-            seconds=limit(args.pdf_timeout, PdfLimits().seconds),
-            max_characters=limit(args.pdf_max_chars, PdfLimits().max_characters),
+            seconds=limit(args.pdf_timeout, defaults.seconds),
+            max_characters=limit(args.pdf_max_chars, defaults.max_characters),
         )
         flags = "/".join(flag for flag, value in limit_flags.items() if value is not None)
         given["limits"] = (flags, limits)
