@@ -1,0 +1,143 @@
+"""The typographic cover's own PNG encoder and its unhinted fonts (``exporters/_cover.py``).
+
+The cover as a whole is tested through the books it goes into (``test_epub.py``);
+these tests hold the two shortcuts that make it cheap to their promises: the
+PNG is an ordinary one with exactly the drawn pixels, and a font without its
+hints lays text out exactly as the font itself does.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from messenger_content.exporters import _cover
+
+PALETTE = list(range(256)) * 3
+
+
+def chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """The (type, data) of every chunk, checking each one's CRC."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    found, position = [], 8
+    while position < len(png):
+        (size,) = struct.unpack_from(">I", png, position)
+        kind = png[position + 4 : position + 8]
+        data = png[position + 8 : position + 8 + size]
+        (crc,) = struct.unpack_from(">I", png, position + 8 + size)
+        assert crc == zlib.crc32(kind + data), kind
+        found.append((kind, data))
+        position += 12 + size
+    return found
+
+
+def drawn(width: int, height: int, seed: int) -> Image.Image:
+    """An 8-bit image like a cover: plain runs of rows, a band, and rows with marks on them."""
+    rng = random.Random(seed)
+    image = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, rng.randrange(height // 3 + 1)), fill=128)
+    for _ in range(rng.randrange(1, 12)):
+        x, y = rng.randrange(width), rng.randrange(height)
+        draw.rectangle(
+            (x, y, x + rng.randrange(1, 40), y + rng.randrange(1, 9)), fill=rng.randrange(256)
+        )
+    return image
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "seed"), [(1200, 1800, 1), (37, 300, 2), (1, 1, 3), (640, 3, 4)]
+)
+def test_png_holds_exactly_the_pixels(width: int, height: int, seed: int) -> None:
+    """Decoded (by Pillow, and by zlib with its checksum), the PNG gives back every pixel."""
+    image = drawn(width, height, seed)
+    png = _cover._png(image, PALETTE)
+    kinds = [kind for kind, _ in chunks(png)]
+    assert kinds == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    ihdr, _, idat, _ = (data for _, data in chunks(png))
+    assert struct.unpack(">IIBBBBB", ihdr) == (width, height, 8, 3, 0, 0, 0)
+    rows = zlib.decompress(idat)  # raises if the Adler-32 is wrong
+    assert rows == b"".join(
+        b"\0" + image.tobytes()[y * width : (y + 1) * width] for y in range(height)
+    )
+    with Image.open(io.BytesIO(png)) as decoded:
+        assert decoded.mode == "P"
+        assert decoded.tobytes() == image.tobytes()
+        assert decoded.getpalette() == PALETTE
+
+
+@pytest.mark.parametrize("value", [0, 128, 255])
+def test_png_of_a_plain_image(value: int) -> None:
+    """An image of one value throughout is written from the reused pieces alone, correctly."""
+    image = Image.new("L", (1200, 1800), value)
+    png = _cover._png(image, PALETTE)
+    (idat,) = (data for kind, data in chunks(png) if kind == b"IDAT")
+    assert zlib.decompress(idat) == (b"\0" + bytes((value,)) * 1200) * 1800
+    assert len(png) < 20_000
+
+
+def test_png_bytes_do_not_depend_on_what_was_encoded_before() -> None:
+    """The reused pieces are the same whether they come from the cache or are made anew."""
+    images = [drawn(300, 500, seed) for seed in range(6)]
+    first = [_cover._png(image, PALETTE) for image in images]
+    _cover._plain_rows.cache_clear()
+    again = [_cover._png(image, PALETTE) for image in reversed(images)]
+    assert first == list(reversed(again))
+
+
+def test_adler32_combine_matches_zlib() -> None:
+    rng = random.Random(5)
+    for _ in range(500):
+        a = rng.randbytes(rng.randrange(80))
+        b = rng.randbytes(rng.choice([0, 1, 65520, 65521, 65522, 200_000, rng.randrange(100)]))
+        combined = _cover._adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b))
+        assert combined == zlib.adler32(a + b)
+
+
+# --- fonts without hints ----------------------------------------------------------------
+
+
+def serif() -> tuple[str, int]:
+    found = _cover.font_file("Council approves night bus", "en")
+    if found is None:
+        pytest.skip("fontconfig finds no serif font")
+    return found
+
+
+@pytest.mark.parametrize("size", [48, 90, 132])
+def test_unhinted_font_lays_text_out_as_the_font_does(size: int) -> None:
+    """Same advances, same ink box (give or take a pixel), nearly the same pixels."""
+    path, index = serif()
+    unhinted = _cover._without_hinting(path, index)
+    assert unhinted is not None
+    hinted_font = ImageFont.truetype(path, size, index=index)
+    plain_font = ImageFont.truetype(io.BytesIO(unhinted), size, index=index)
+    text = "Council approves night bus pilot, 28 November 2026"
+    assert plain_font.getlength(text) == hinted_font.getlength(text)
+    hinted_box, plain_box = hinted_font.getbbox(text), plain_font.getbbox(text)
+    assert all(abs(a - b) <= 1 for a, b in zip(hinted_box, plain_box, strict=True))
+    size_box = (int(hinted_font.getlength(text)) + 20, size * 2)
+    pictures = []
+    for font in (hinted_font, plain_font):
+        picture = Image.new("L", size_box, 0)
+        ImageDraw.Draw(picture).text((10, size // 2), text, font=font, fill=255)
+        pictures.append(picture.tobytes())
+    inked = [sum(p) for p in pictures]
+    assert abs(inked[0] - inked[1]) / inked[0] < 0.02  # the same glyphs, as bold
+
+
+def test_unhinted_font_is_not_made_from_what_has_no_hints_to_drop(tmp_path: Path) -> None:
+    """CFF outlines and files that are no fonts are used as they are."""
+    cff = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+    if cff.exists():
+        assert _cover._without_hinting(str(cff), 0) is None
+    junk = tmp_path / "junk.ttf"
+    junk.write_bytes(b"\0\1\0\0" + b"\xff" * 40)
+    assert _cover._without_hinting(str(junk), 0) is None
+    assert _cover._without_hinting(str(tmp_path / "missing.ttf"), 0) is None
