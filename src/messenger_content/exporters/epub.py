@@ -473,39 +473,46 @@ def _unwrap(element: etree._Element) -> None:
     parent.remove(element)
 
 
+_NAMESPACES = {"x": _XHTML}
+_SCRIPTS = etree.XPath("//x:script", namespaces=_NAMESPACES)
+#: Links inside links: HTML forbids them, the format lets links nest.
+_NESTED_LINKS = etree.XPath("//x:a[ancestor::x:a]", namespaces=_NAMESPACES)
+_IDS = etree.XPath("//@id")
+_LANGUAGES = etree.XPath("//@lang")
+#: Event handler attributes (``onclick``, ``onLoad``, ...), in any case.
+_HANDLERS = etree.XPath("//@*[starts-with(translate(local-name(), 'ON', 'on'), 'on')]")
+_LINKS = etree.XPath("//x:a[@href]", namespaces=_NAMESPACES)
+_CITATIONS = etree.XPath("//@cite")
+
+
 def _clean(root: etree._Element, base: str | None) -> None:
     """Make the article document self-contained and script-free, in place."""
-    for script in list(root.iter(_x("script"))):
+    for script in _SCRIPTS(root):
         parent = script.getparent()
         if parent is not None:
             parent.remove(script)
-    # HTML forbids a link inside a link; the format lets links nest.
-    for anchor in list(root.iter(_x("a"))):
-        if any(ancestor.tag == _x("a") for ancestor in anchor.iterancestors()):
-            _unwrap(anchor)
-    ids = {str(value) for value in root.xpath("//@id")}
-    for element in root.iter(etree.Element):
-        lang = element.get("lang")
-        if lang is not None:
-            element.set("lang", book_language(lang))
-        for name in [name for name in element.attrib if name.lower().startswith("on")]:
-            del element.attrib[name]
-        href = element.get("href")
-        if element.tag == _x("a") and href is not None:
-            target = _resolve(href, base, ids)
-            if target is None:
-                for name in ("href", *_LINK_ONLY):
-                    element.attrib.pop(name, None)
-            else:
-                element.set("href", target)
-        cite = element.get("cite")
-        if cite is not None:
-            # Validators count a citation as a resource the book refers to: only https passes.
-            target = _resolve(cite, base, ids)
-            if target is None or not target.lower().startswith("https:"):
-                del element.attrib["cite"]
-            else:
-                element.set("cite", target)
+    for anchor in _NESTED_LINKS(root):
+        _unwrap(anchor)
+    ids = {str(value) for value in _IDS(root)}
+    for value in _LANGUAGES(root):
+        value.getparent().set("lang", book_language(str(value)))
+    for handler in _HANDLERS(root):
+        del handler.getparent().attrib[handler.attrname]
+    for element in _LINKS(root):
+        target = _resolve(element.get("href"), base, ids)
+        if target is None:
+            for name in ("href", *_LINK_ONLY):
+                element.attrib.pop(name, None)
+        else:
+            element.set("href", target)
+    for cite in _CITATIONS(root):
+        element = cite.getparent()
+        # Validators count a citation as a resource the book refers to: only https passes.
+        target = _resolve(str(cite), base, ids)
+        if target is None or not target.lower().startswith("https:"):
+            del element.attrib["cite"]
+        else:
+            element.set("cite", target)
 
 
 @attrs.frozen
