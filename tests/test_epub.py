@@ -355,6 +355,29 @@ def test_zip_layout(books: dict[str, bytes]) -> None:
             assert info.compress_type == expected, info.filename
 
 
+def test_book_without_isal_holds_the_same_files(
+    books: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ISA-L, zlib compresses the entries and the cover: the same files inside."""
+    monkeypatch.setitem(sys.modules, "isal", None)  # makes "from isal import ..." fail
+    name = "minimal"  # typographic cover: its PNG is compressed too
+    article, base = SOURCES[name]
+    book = to_epub(article, base_dir=base)
+    assert book != books[name]
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        assert archive.testzip() is None
+    slow, fast = read(book), read(books[name])
+    cover = "EPUB/images/cover.png"
+    assert {k: v for k, v in slow.items() if k != cover} == {
+        k: v for k, v in fast.items() if k != cover
+    }
+    with (
+        PILImage.open(io.BytesIO(slow[cover])) as one,
+        PILImage.open(io.BytesIO(fast[cover])) as two,
+    ):
+        assert one.tobytes() == two.tobytes()
+
+
 # --- package document -------------------------------------------------------------
 
 

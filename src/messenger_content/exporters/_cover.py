@@ -34,10 +34,11 @@ import threading
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Protocol
 
 import attrs
 from PIL import Image, ImageDraw, ImageFont, features
+
+from . import _deflate
 
 __all__ = ["COVER_SIZE", "prepare", "typographic_cover"]
 
@@ -221,7 +222,7 @@ def prepare() -> None:
     a batch calls this before starting its workers.
     """
     Image.preinit()
-    _compressor()
+    _deflate.compressor()
     for bold in (True, False):
         font_file("A", "en", bold=bold)
     _has_raqm()
@@ -559,9 +560,9 @@ def _png(canvas: Image.Image, palette: Sequence[int]) -> bytes:
     Pillow's PNG encoder takes about 5 ms for a cover before it compresses
     anything (it filters row by row, and reads an 8-bit image slowly). Here the
     canvas's first column is set to 0, the filter type "None" of every row, so
-    the canvas's bytes are the PNG's data as they are, compressed in one call:
-    by ISA-L (``isal``, about eight times as fast as zlib) when it is
-    installed, else by zlib. The canvas becomes a palette image.
+    the canvas's bytes are the PNG's data as they are, compressed by ISA-L
+    when it is installed (see :mod:`._deflate`). The canvas becomes a palette
+    image.
     """
     width, height = canvas.width - _FILTER_COLUMN, canvas.height
     canvas.paste(0, (0, 0, _FILTER_COLUMN, height))
@@ -587,23 +588,9 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 _ROWS_AT_A_TIME = 80
 
 
-class _Compressor(Protocol):
-    def compress(self, data: bytes, /) -> bytes: ...
-    def flush(self) -> bytes: ...
-
-
-def _compressor() -> _Compressor:
-    """A zlib stream compressor: ISA-L's (about eight times as fast) if it is installed."""
-    try:
-        from isal import isal_zlib
-    except ImportError:
-        return zlib.compressobj(1)
-    return isal_zlib.compressobj(2)  # type: ignore[no-any-return,unused-ignore]
-
-
 def _compress(canvas: Image.Image) -> bytes:
     """The canvas's bytes as a zlib stream."""
-    compressor = _compressor()
+    compressor = _deflate.compressor(zlib_level=1)  # zlib's 1: 5 ms; 6: over 20
     parts = []
     for top in range(0, canvas.height, _ROWS_AT_A_TIME):
         rows = canvas.crop((0, top, canvas.width, min(top + _ROWS_AT_A_TIME, canvas.height)))

@@ -47,13 +47,13 @@ What this module decides, and ebooklib does not:
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import os
 import re
+import struct
 import unicodedata
 import uuid
-import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -71,6 +71,7 @@ from ..errors import ExportError
 from ..models import Article, Heading
 from ..resources import Resource, policy_for
 from ..theme import Direction
+from . import _deflate
 from .html import to_html
 
 __all__ = ["MEDIA_TYPE", "SUFFIX", "book_identifier", "book_language", "modified_time", "to_epub"]
@@ -930,20 +931,65 @@ def _entry_order(name: str) -> tuple[int, str]:
     return (2, name)
 
 
+#: Every entry's time in the zip: 1 January 1980, 00:00, the earliest a zip can hold.
+_ZIP_TIME, _ZIP_DATE = 0, (0 << 9) | (1 << 5) | 1
+_ZIP_VERSION = 20  # 2.0: deflate; made on Unix (3), whatever machine builds the book
+_ZIP_MADE_BY = (3 << 8) | _ZIP_VERSION
+_ZIP_FILE_MODE = 0o100644 << 16
+_ZIP_LIMIT = 0xFFFFFFFF
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
-    """Zip the book's entries with fixed times and order, ``mimetype`` first and stored."""
+    """Zip the book's entries with fixed times and order, ``mimetype`` first and stored.
+
+    Written here rather than by :mod:`zipfile`, whose deflate is zlib's: with
+    ISA-L (see :mod:`._deflate`) the documents are compressed four times as
+    fast, and a book needs nothing of a zip but names, sizes and checksums.
+    """
     if entries.get("mimetype") != MEDIA_TYPE.encode("ascii"):
         raise ExportError("ebooklib wrote a book without its mimetype entry")
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as target:
-        for name in sorted(entries, key=_entry_order):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.create_system = 3  # Unix, whatever machine builds the book
-            info.external_attr = 0o100644 << 16
-            stored = name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, entries[name], compresslevel=None if stored else 9)
-    return output.getvalue()
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name in sorted(entries, key=_entry_order):
+        data = entries[name]
+        stored = name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
+        if stored:
+            method, packed = 0, data
+        else:
+            compressor = _deflate.compressor(raw=True, zlib_level=9)
+            method, packed = 8, compressor.compress(data) + compressor.flush()
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else 0x800  # bit 11: the name is UTF-8
+        if max(offset, len(data), len(packed)) >= _ZIP_LIMIT:
+            raise ExportError("the book is larger than a zip file without ZIP64 can hold (4 GB)")
+        fields = struct.pack(
+            "<HHHHIII",
+            flags,
+            method,
+            _ZIP_TIME,
+            _ZIP_DATE,
+            zlib.crc32(data),
+            len(packed),
+            len(data),
+        )
+        header = struct.pack("<IH", 0x04034B50, _ZIP_VERSION) + fields
+        local.append(header + struct.pack("<HH", len(encoded), 0) + encoded)
+        local.append(packed)
+        central.append(
+            struct.pack("<IHH", 0x02014B50, _ZIP_MADE_BY, _ZIP_VERSION)
+            + fields
+            + struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, _ZIP_FILE_MODE, offset)
+            + encoded
+        )
+        offset += len(header) + 4 + len(encoded) + len(packed)
+    directory = b"".join(central)
+    if offset + len(directory) >= _ZIP_LIMIT or len(central) > 0xFFFF:
+        raise ExportError("the book is larger than a zip file without ZIP64 can hold (4 GB)")
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0
+    )
+    return b"".join((*local, directory, end))
 
 
 # --- the entry point -------------------------------------------------------------

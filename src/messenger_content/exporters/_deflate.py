@@ -1,0 +1,43 @@
+"""Deflate, by ISA-L when it is installed (about eight times as fast as zlib), else by zlib.
+
+The EPUB exporter compresses its cover image and its zip entries with it. The
+output is an ordinary zlib stream or raw deflate data; for the same input and
+the same library version it is the same bytes.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Protocol
+
+__all__ = ["Compressor", "compressor"]
+
+
+class Compressor(Protocol):
+    """What :func:`zlib.compressobj` returns, as far as it is used here."""
+
+    def compress(self, data: bytes, /) -> bytes:
+        """Compress *data*, returning what is ready of the output."""
+        ...
+
+    def flush(self) -> bytes:
+        """Return the rest of the output, ending the stream."""
+        ...
+
+
+#: ISA-L's levels are 0 to 3; 2 packs about as tightly as zlib's 6 here, much faster.
+_ISAL_LEVEL = 2
+
+
+def compressor(*, raw: bool = False, zlib_level: int = 6) -> Compressor:
+    """A compressor of a zlib stream, or of raw deflate data (``raw=True``, as in a zip file).
+
+    *zlib_level* is the level used when ISA-L is not installed.
+    """
+    window = -zlib.MAX_WBITS if raw else zlib.MAX_WBITS
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return zlib.compressobj(zlib_level, zlib.DEFLATED, window)
+    made: Compressor = isal_zlib.compressobj(_ISAL_LEVEL, zlib.DEFLATED, window)
+    return made
