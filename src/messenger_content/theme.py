@@ -98,6 +98,9 @@ def _environment(folder: str | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The package's own templates do not change while it runs: no need to look
+        # at their files' times before every use. A theme folder may be edited.
+        auto_reload=folder is not None,
     )
 
 

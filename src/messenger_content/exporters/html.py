@@ -336,15 +336,18 @@ def render_inline(
     def inner(content: Text, *, link: bool = in_link) -> Markup:
         return render_inline(content, anchors, xhtml=xhtml, in_link=link, href=href)
 
-    parts: list[Markup] = []
+    # Plain strings joined once: Markup.format goes through string.Formatter, and
+    # this runs for every run of text in the article. What goes in is escaped
+    # here (str, a link's target, code) or is Markup already.
+    parts: list[str] = []
     for item in text:
         match item:
             case str():
                 parts.append(escape(item))
             case Emphasis():
-                parts.append(Markup("<em>{}</em>").format(inner(item.text)))
+                parts.append(f"<em>{inner(item.text)}</em>")
             case Strong():
-                parts.append(Markup("<strong>{}</strong>").format(inner(item.text)))
+                parts.append(f"<strong>{inner(item.text)}</strong>")
             case Link():
                 if item.text is not None:
                     label = inner(item.text, link=True)
@@ -356,14 +359,14 @@ def render_inline(
                 if in_link or target is None:
                     parts.append(label)
                 else:
-                    parts.append(Markup('<a href="{}">{}</a>').format(target, label))
+                    parts.append(f'<a href="{escape(target)}">{label}</a>')
             case Code():
-                parts.append(Markup("<code>{}</code>").format(item.text))
+                parts.append(f"<code>{escape(item.text)}</code>")
             case LineBreak():
-                parts.append(Markup("<br />" if xhtml else "<br>"))
+                parts.append("<br />" if xhtml else "<br>")
             case _:
                 assert_never(item)
-    return Markup("").join(parts)
+    return Markup("".join(parts))
 
 
 # --- metadata --------------------------------------------------------------------
