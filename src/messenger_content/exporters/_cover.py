@@ -111,8 +111,6 @@ def _palette() -> list[int]:
 
 
 _PALETTE = _palette()
-#: Moves the band's layer (drawn 0..127, paper to ink) into the accent ramp.
-_BAND_LUT = [_ACCENT_SOLID + value for value in range(128)] + [255] * 128
 
 
 # --- fonts ---------------------------------------------------------------------
@@ -505,8 +503,10 @@ def typographic_cover(
     canvas = Image.new("L", (_FILTER_COLUMN + width, height), 0)
     draw = ImageDraw.Draw(canvas)
 
-    # The band: text drawn on a separate layer, then moved into the accent ramp.
-    band = Image.new("L", (width, _BAND_HEIGHT), 0)
+    # The band: solid accent, and text blended from there to paper (the second ramp).
+    draw.rectangle(
+        (_FILTER_COLUMN, 0, _FILTER_COLUMN + width, _BAND_HEIGHT - 1), fill=_ACCENT_SOLID
+    )
     if publication:
         face = _Face(font_file(publication, language), language, rtl)
         size, lines = _fit(
@@ -519,17 +519,15 @@ def typographic_cover(
         )
         block = len(lines) * size * 1.2
         _draw_lines(
-            ImageDraw.Draw(band),
+            draw,
             lines,
             face,
             size,
             top=(_BAND_HEIGHT - block) / 2,
             leading=1.2,
-            fill=127,
+            fill=255,
             center=True,
-            left=0,
         )
-    canvas.paste(band.point(_BAND_LUT), (_FILTER_COLUMN, 0))
 
     face = _Face(font_file(headline, language), language, rtl)
     size, lines = _fit(
