@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
 import attrs
 from typing_extensions import assert_never
@@ -89,7 +89,7 @@ def _environment(folder: str | None) -> jinja2.Environment:
         if not os.path.isdir(folder):
             raise ExportError(f"template folder not found: {folder}")
         loaders.insert(0, jinja2.FileSystemLoader(folder, encoding="utf-8"))
-    return jinja2.Environment(
+    return _environment_class()(
         loader=jinja2.ChoiceLoader(loaders),
         # Compiled templates are kept across processes (each checked against its source).
         bytecode_cache=_cache.template_cache(),
@@ -102,6 +102,26 @@ def _environment(folder: str | None) -> jinja2.Environment:
         # at their files' times before every use. A theme folder may be edited.
         auto_reload=folder is not None,
     )
+
+
+@lru_cache(maxsize=1)
+def _environment_class() -> type[jinja2.Environment]:
+    import jinja2
+
+    class Environment(jinja2.Environment):
+        """Jinja2's environment, giving each template its globals as one plain dict.
+
+        Jinja2 gives a template a ``ChainMap`` of its own globals over the
+        environment's, and copies it into a new dict at every render: through
+        the ``ChainMap``'s Python-level iteration, a third of the time of an
+        article's markup (a template per block). Jinja2 asks that globals not
+        change once templates are loaded, and ours never do.
+        """
+
+        def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+            return {**self.globals, **(d or {})}
+
+    return Environment
 
 
 def environment(template_dir: str | os.PathLike[str] | None = None) -> jinja2.Environment:
