@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import gc
 import inspect
 import json
 import os
@@ -217,6 +218,30 @@ def test_pdf_through_the_pool_is_deterministic(tmp_path: Path) -> None:
         data = written.read_bytes()
         assert PdfReader(written).pages[0].mediabox.width == 612  # letter: 8.5in
         assert data == exported(path, "pdf", paper="letter")
+
+
+def test_the_collector_is_held_back_for_one_rendering_only() -> None:
+    """A pool worker renders a PDF without the garbage collector, which is on again after."""
+    from messenger_content import batch
+
+    seen: list[bool] = []
+
+    def failing() -> None:
+        with batch._collected_once():
+            seen.append(gc.isenabled())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failing()
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with batch._collected_once():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
 
 
 def test_options_go_only_to_exporters_that_take_them(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ import tempfile
 import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from .. import _cache
 
@@ -63,8 +63,13 @@ class _FFI:
     """What ``cffi.FFI()`` makes while WeasyPrint is imported: a cffi FFI, compiled if possible.
 
     Every attribute is the underlying FFI object's; ``cdef()``, called once,
-    chooses that object.
+    chooses that object. An attribute read once is kept on this object, so
+    that later reads skip :meth:`__getattr__`: WeasyPrint reads ``ffi.new``,
+    ``ffi.NULL``, ``ffi.gc``... some 12,000 times per PDF.
     """
+
+    #: Attributes that change after they are read (cffi's ``errno``): never kept.
+    _LIVE: Final = frozenset({"errno"})
 
     def __init__(self, real: Any, *args: Any, **kwargs: Any) -> None:
         self._real = real
@@ -89,7 +94,10 @@ class _FFI:
     def __getattr__(self, name: str) -> Any:
         if self._ffi is None:
             self._ffi = self._make()
-        return getattr(self._ffi, name)
+        value = getattr(self._ffi, name)
+        if name not in self._LIVE:
+            setattr(self, name, value)
+        return value
 
 
 def _compiled(csource: str, real: Any) -> Any:
