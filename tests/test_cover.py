@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from messenger_content.exporters import _cover
 
@@ -143,3 +143,99 @@ def test_unhinted_font_is_not_made_from_what_has_no_hints_to_drop(tmp_path: Path
     junk.write_bytes(b"\0\1\0\0" + b"\xff" * 40)
     assert _cover._without_hinting(str(junk), 0) is None
     assert _cover._without_hinting(str(tmp_path / "missing.ttf"), 0) is None
+
+
+# --- drawing glyph by glyph ---------------------------------------------------------------
+
+
+def draw_line(text: str, language: str, *, fast: bool, center: bool = False) -> Image.Image:
+    """One line of the cover's headline face at 100 px, by glyphs or by Pillow's layout."""
+    face = _cover._Face(_cover.font_file(text, language), language, rtl=False)
+    canvas = Image.new("L", (1201, 300), 0)
+    if fast:
+        done = _cover._draw_by_glyph(
+            canvas, text, face, 100, x=101, baseline=200, fill=255, center=center
+        )
+        assert done
+    else:
+        ImageDraw.Draw(canvas).text(
+            (101, 200),
+            text,
+            font=face.font(100),
+            fill=255,
+            anchor="ms" if center else "ls",
+            direction="ltr",
+            language=language,
+        )
+    return canvas
+
+
+LINES = [
+    ("en", "Official traffic AVAWAY To: “office” 12% affluent"),
+    ("ru", "Правительство утвердило бюджет"),
+    ("el", "\u039f δήμος ενέκρινε το λεωφορείο"),
+    ("de", "Größere Straßenbahnflächen"),
+    ("ro", "Ştiri şi ţări"),  # Romanian forms: a substitution by language, per glyph
+]
+
+
+@pytest.mark.parametrize(("language", "text"), LINES)
+@pytest.mark.parametrize("center", [False, True])
+def test_glyph_by_glyph_looks_like_the_line_layout(language: str, text: str, center: bool) -> None:
+    """Same glyphs (ligatures too) in the same places, give or take a pixel of rounding."""
+    serif()
+    slow = draw_line(text, language, fast=False, center=center)
+    fast = draw_line(text, language, fast=True, center=center)
+    slow_box, fast_box = slow.getbbox(), fast.getbbox()
+    assert slow_box is not None
+    assert fast_box is not None
+    assert all(abs(a - b) <= 1 for a, b in zip(slow_box, fast_box, strict=True))
+    slow_ink, fast_ink = sum(slow.tobytes()), sum(fast.tobytes())
+    assert abs(slow_ink - fast_ink) / slow_ink < 0.01
+    # Pixel by pixel, once glyphs may sit one pixel left or right of where Pillow put them.
+    nearest = ImageChops.lighter(  # the least difference over the three placements
+        ImageChops.invert(ImageChops.difference(fast, slow)),
+        ImageChops.lighter(
+            ImageChops.invert(ImageChops.difference(fast, ImageChops.offset(slow, 1, 0))),
+            ImageChops.invert(ImageChops.difference(fast, ImageChops.offset(slow, -1, 0))),
+        ),
+    )
+    off = sum(ImageChops.invert(nearest).point(lambda v: 255 if v > 48 else 0).tobytes()) // 255
+    assert off <= 0.002 * fast_box[2] * fast_box[3], off
+
+
+def test_ligatures_are_kept_as_units() -> None:
+    assert _cover._UNIT.findall("office flaffle fix") == [
+        "o",
+        "ffi",
+        "c",
+        "e",
+        " ",
+        "fl",
+        "a",
+        "ffl",
+        "e",
+        " ",
+        "fi",
+        "x",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Cafe\u0301 au lait"),  # a combining mark
+        ("en", "zero\u200bwidth"),  # a format character
+        ("ca", "Col·legi"),  # Catalan: forms depend on the letters around
+        ("ar", "مجلس المدينة"),
+        ("hy", "Գյումրի"),
+        ("ja", "夜行バス"),
+    ],
+)
+def test_text_that_needs_shaping_goes_through_pillow(language: str, text: str) -> None:
+    face = _cover._Face(_cover.font_file(text, language), language, rtl=language == "ar")
+    canvas = Image.new("L", (1201, 300), 0)
+    assert not _cover._draw_by_glyph(
+        canvas, text, face, 100, x=101, baseline=200, fill=255, center=False
+    )
+    assert canvas.getbbox() is None

@@ -27,13 +27,16 @@ import bisect
 import contextlib
 import io
 import os
+import re
 import shutil
 import struct
 import subprocess
 import threading
+import unicodedata
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TypeAlias
 
 import attrs
 from PIL import Image, ImageDraw, ImageFont, features
@@ -438,7 +441,7 @@ def _fit(
 
 
 def _draw_lines(
-    draw: ImageDraw.ImageDraw,
+    canvas: Image.Image,
     lines: Sequence[str],
     face: _Face,
     size: int,
@@ -447,12 +450,9 @@ def _draw_lines(
     leading: float,
     fill: int,
     center: bool = False,
-    left: int = _FILTER_COLUMN,
 ) -> float:
-    """Draw *lines* from *top*, aligned to the start side (or centred); return the bottom.
-
-    The cover's x = 0 is at *left* on *draw*'s image.
-    """
+    """Draw *lines* from *top*, aligned to the start side (or centred); return the bottom."""
+    draw = ImageDraw.Draw(canvas)
     font = face.font(size)
     width = COVER_SIZE[0]
     if center:
@@ -461,20 +461,145 @@ def _draw_lines(
         x, anchor = width - _MARGIN, "rs"
     else:
         x, anchor = _MARGIN, "ls"
-    x += left
+    x += _FILTER_COLUMN
     baseline = top + size * 0.9
     for line in lines:
-        draw.text(
-            (x, baseline),
-            line.strip(),
-            font=font,
-            fill=fill,
-            anchor=anchor,
-            direction=face.direction,
-            language=face.layout_language,
-        )
+        text = line.strip()
+        if not _draw_by_glyph(
+            canvas, text, face, size, x=x, baseline=baseline, fill=fill, center=center
+        ):
+            draw.text(
+                (x, baseline),
+                text,
+                font=font,
+                fill=fill,
+                anchor=anchor,
+                direction=face.direction,
+                language=face.layout_language,
+            )
         baseline += size * leading
     return baseline - size * leading + size * 0.3
+
+
+# --- drawing glyph by glyph -------------------------------------------------------------
+#
+# Pillow lays out and rasterises a whole line at every call: about 40 µs a glyph at
+# headline sizes, most of a cover's time. For text that needs no shaping beyond
+# kerning, a line is the sum of its glyphs: each one is drawn once per face and size
+# (and kept), and placed where the line's layout would put it: the sum of the
+# advances before it, each with the kerning of its pair (Noto Serif kerns by pairs
+# only, so Pillow's own layout of "ab" gives a pair's kerning exactly). Ligatures
+# (the f-ligatures are the only ones Noto Serif forms by default) are kept as units.
+
+
+#: Faces whose substitutions and positioning are known to be what the fast path
+#: reproduces: pair kerning, the f-ligatures, and single substitutions by language.
+_GLYPH_BY_GLYPH_FACES = re.compile(r"NotoSerif-(Regular|Bold)\.ttf")
+#: Languages whose forms depend on the letters around them (Catalan's l·l).
+_CONTEXTUAL_LANGUAGES = frozenset({"ca"})
+_UNIT = re.compile(r"f(?:f[il]?|[il])|.", re.DOTALL)
+_GLYPHS = threading.local()
+_GLYPHS_PER_THREAD = 2048
+
+
+@lru_cache(maxsize=4096)
+def _plain_character(char: str) -> bool:
+    """Whether *char* is drawn the same alone as next to others (no mark, control or joiner)."""
+    point = ord(char)
+    if not (
+        0x20 <= point < 0x250  # Latin
+        or 0x370 <= point < 0x530  # Greek, Cyrillic
+        or 0x2010 <= point <= 0x205E  # punctuation
+        or 0x20A0 <= point <= 0x20C0  # currency signs
+    ):
+        return False
+    return unicodedata.category(char)[0] not in "MCZ" or char == " "
+
+
+_Glyph: TypeAlias = tuple[Image.Image, tuple[int, int]] | None
+"""A unit's coverage and where its top left is from the pen on the baseline (``None``: no ink)."""
+
+
+class _GlyphCache:
+    """Advances (of units and of pairs) and drawn units, per face, size and language."""
+
+    def __init__(self) -> None:
+        self.advances: dict[tuple[object, ...], float] = {}
+        self.glyphs: dict[tuple[object, ...], _Glyph] = {}
+
+
+def _glyph_cache() -> _GlyphCache:
+    cache: _GlyphCache | None = getattr(_GLYPHS, "cache", None)
+    if cache is None or len(cache.glyphs) + len(cache.advances) >= _GLYPHS_PER_THREAD:
+        cache = _GLYPHS.cache = _GlyphCache()
+    return cache
+
+
+def _draw_by_glyph(
+    canvas: Image.Image,
+    text: str,
+    face: _Face,
+    size: int,
+    *,
+    x: float,
+    baseline: float,
+    fill: int,
+    center: bool,
+) -> bool:
+    """Draw a left-to-right line glyph by glyph if the fast path applies; whether it did."""
+    if (
+        face.rtl
+        or face.file is None
+        or not _has_raqm()
+        or _GLYPH_BY_GLYPH_FACES.search(os.path.basename(face.file[0])) is None
+        or face.language.lower().split("-")[0] in _CONTEXTUAL_LANGUAGES
+        or not all(_plain_character(char) for char in text)
+    ):
+        return False
+    font = face.font(size)
+    language = face.layout_language
+    cache = _glyph_cache()
+
+    def measure(piece: str) -> float:
+        key = (face.file, size, language, piece)
+        found = cache.advances.get(key)
+        if found is None:
+            found = float(font.getlength(piece, direction="ltr", language=language))
+            cache.advances[key] = found
+        return found
+
+    units = _UNIT.findall(text)
+    positions = []
+    pen = 0.0
+    for index, unit in enumerate(units):
+        positions.append(pen)
+        pen += measure(unit)
+        if index + 1 < len(units):  # the pair's kerning
+            after = units[index + 1]
+            pen += measure(unit + after) - measure(unit) - measure(after)
+    start = x - pen / 2 if center else x
+    for unit, position in zip(units, positions, strict=True):
+        key = (face.file, size, language, unit)
+        if key in cache.glyphs:
+            glyph = cache.glyphs[key]
+        else:
+            glyph = cache.glyphs[key] = _glyph(font, unit, language)
+        if glyph is not None:
+            mask, (left, top) = glyph
+            canvas.paste(fill, (round(start + position) + left, round(baseline) + top), mask)
+    return True
+
+
+def _glyph(font: _AnyFont, unit: str, language: str | None) -> _Glyph:
+    """Draw one unit alone."""
+    left, top, right, bottom = font.getbbox(unit, anchor="ls", direction="ltr", language=language)
+    if right <= left or bottom <= top:
+        return None
+    mask = Image.new("L", (int(right - left), int(bottom - top)), 0)
+    ImageDraw.Draw(mask).text(
+        (-left, -top), unit, font=font, fill=255, anchor="ls", direction="ltr", language=language
+    )
+    return mask, (int(left), int(top))
 
 
 def typographic_cover(
@@ -519,7 +644,7 @@ def typographic_cover(
         )
         block = len(lines) * size * 1.2
         _draw_lines(
-            draw,
+            canvas,
             lines,
             face,
             size,
@@ -538,13 +663,13 @@ def typographic_cover(
         sizes=range(132, 43, -6),
         leading=1.18,
     )
-    _draw_lines(draw, lines, face, size, top=_HEADLINE_TOP, leading=1.18, fill=_INK_RAMP)
+    _draw_lines(canvas, lines, face, size, top=_HEADLINE_TOP, leading=1.18, fill=_INK_RAMP)
 
     rule_x = _FILTER_COLUMN + (width - _MARGIN - 180 if rtl else _MARGIN)
     draw.rectangle((rule_x, _RULE_Y, rule_x + 180, _RULE_Y + 12), fill=_ACCENT_SOLID)
     if date:
         face = _Face(font_file(date, language, bold=False), language, rtl)
-        _draw_lines(draw, [date], face, 48, top=_DATE_Y, leading=1.2, fill=_INK_RAMP)
+        _draw_lines(canvas, [date], face, 48, top=_DATE_Y, leading=1.2, fill=_INK_RAMP)
 
     return _png(canvas, _PALETTE)
 
