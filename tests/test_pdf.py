@@ -575,6 +575,27 @@ def test_two_renders_are_byte_identical(path: Path, rendered: Callable[[Path], b
     assert fresh == rendered(path)
 
 
+def test_streams_are_deflated_by_isal_only_in_our_documents(
+    rendered: Callable[[Path], bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While we write a PDF, pydyf deflates with ISA-L; other streams stay zlib's level 9."""
+    import pydyf  # type: ignore[import-untyped]
+
+    path = EXAMPLES[0]
+    ours = rendered(path)
+    data = b"q 1 0 0 1 72 720 cm BT /F1 12 Tf (Hello) Tj ET Q\n" * 200
+    stream = pydyf.Stream([data], compress=True)
+    written = stream.data
+    packed = written[written.index(b"stream\n") + 7 : written.rindex(b"\nendstream")]
+    level_9 = zlib.compressobj(level=9)
+    assert packed == level_9.compress(data) + level_9.flush()
+    # Without ISA-L, our documents are zlib's again, and read the same.
+    monkeypatch.setitem(sys.modules, "isal", None)
+    plain = PdfRenderer().render(_load(path), base_dir=path.parent)
+    assert plain != ours
+    assert _pdftotext(plain) == _pdftotext(ours)
+
+
 @pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u", "pdf/x-4"])
 def test_variants_are_deterministic_too(variant: str) -> None:
     """PDF/UA, PDF/A (an MD5 file ID) and PDF/X-4 (a pinned XMP DocumentID) repeat exactly."""

@@ -637,12 +637,17 @@ class PdfRenderer:
             )
             for image in resources.images.values():
                 seed.update(hashlib.sha256(image.data).digest())
+            from ._weasyprint import fast_deflate
+
             with warnings.catch_warnings():
                 # WeasyPrint 70 opens its sRGB profile (PDF/A) and never closes it.
                 warnings.filterwarnings(
                     "ignore", r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
                 )
-                pdf: bytes = document.write_pdf(finisher=_pin_document_id(seed.digest()), **options)
+                with fast_deflate():
+                    pdf: bytes = document.write_pdf(
+                        finisher=_pin_document_id(seed.digest()), **options
+                    )
         return pdf
 
 
