@@ -499,7 +499,9 @@ _GLYPH_BY_GLYPH_FACES = re.compile(r"NotoSerif-(Regular|Bold)\.ttf")
 _CONTEXTUAL_LANGUAGES = frozenset({"ca"})
 _UNIT = re.compile(r"f(?:f[il]?|[il])|.", re.DOTALL)
 _GLYPHS = threading.local()
-_GLYPHS_PER_THREAD = 2048
+_GLYPHS_PER_THREAD = 8192
+#: The size kerning is measured at, then scaled from.
+_KERNING_SIZE = 1000
 
 
 @lru_cache(maxsize=4096)
@@ -521,16 +523,20 @@ _Glyph: TypeAlias = tuple[Image.Image, tuple[int, int]] | None
 
 
 class _GlyphCache:
-    """Advances (of units and of pairs) and drawn units, per face, size and language."""
+    """Advances and drawn units per face, size and language; kerning per face and language."""
 
     def __init__(self) -> None:
         self.advances: dict[tuple[object, ...], float] = {}
+        self.kerning: dict[tuple[object, ...], float] = {}
         self.glyphs: dict[tuple[object, ...], _Glyph] = {}
+
+    def __len__(self) -> int:
+        return len(self.advances) + len(self.kerning) + len(self.glyphs)
 
 
 def _glyph_cache() -> _GlyphCache:
     cache: _GlyphCache | None = getattr(_GLYPHS, "cache", None)
-    if cache is None or len(cache.glyphs) + len(cache.advances) >= _GLYPHS_PER_THREAD:
+    if cache is None or len(cache) >= _GLYPHS_PER_THREAD:
         cache = _GLYPHS.cache = _GlyphCache()
     return cache
 
@@ -560,23 +566,37 @@ def _draw_by_glyph(
     language = face.layout_language
     cache = _glyph_cache()
 
-    def measure(piece: str) -> float:
-        key = (face.file, size, language, piece)
+    def advance(piece: str, at: int) -> float:
+        key = (face.file, at, language, piece)
         found = cache.advances.get(key)
         if found is None:
-            found = float(font.getlength(piece, direction="ltr", language=language))
+            sized = font if at == size else face.font(at)
+            found = float(sized.getlength(piece, direction="ltr", language=language))
             cache.advances[key] = found
         return found
+
+    def kerning(first: str, second: str) -> float:
+        # Kerning values are the font's, scaled: measured once at one large size
+        # (where advances are whole pixels, so the difference is the kerning alone).
+        key = (face.file, language, first, second)
+        found = cache.kerning.get(key)
+        if found is None:
+            found = (
+                advance(first + second, _KERNING_SIZE)
+                - advance(first, _KERNING_SIZE)
+                - advance(second, _KERNING_SIZE)
+            )
+            cache.kerning[key] = found
+        return found * size / _KERNING_SIZE
 
     units = _UNIT.findall(text)
     positions = []
     pen = 0.0
     for index, unit in enumerate(units):
         positions.append(pen)
-        pen += measure(unit)
-        if index + 1 < len(units):  # the pair's kerning
-            after = units[index + 1]
-            pen += measure(unit + after) - measure(unit) - measure(after)
+        pen += advance(unit, size)
+        if index + 1 < len(units):
+            pen += kerning(unit, units[index + 1])
     start = x - pen / 2 if center else x
     for unit, position in zip(units, positions, strict=True):
         key = (face.file, size, language, unit)
