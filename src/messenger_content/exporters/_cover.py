@@ -488,8 +488,9 @@ def _draw_lines(
 # kerning, a line is the sum of its glyphs: each one is drawn once per face and size
 # (and kept), and placed where the line's layout would put it: the sum of the
 # advances before it, each with the kerning of its pair (Noto Serif kerns by pairs
-# only, so Pillow's own layout of "ab" gives a pair's kerning exactly). Ligatures
-# (the f-ligatures are the only ones Noto Serif forms by default) are kept as units.
+# only, so Pillow's own layout of "ab" against "a" and "b" gives a pair's kerning;
+# it is measured once, at a large size, and scaled). Ligatures (the f-ligatures are
+# the only ones Noto Serif forms by default) are kept as units.
 
 
 #: Faces whose substitutions and positioning are known to be what the fast path
