@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import time
@@ -50,4 +51,26 @@ def examples() -> list[tuple[str, Path, mc.Article]]:
     return [
         (path.parent.name, path, mc.load(path))
         for path in sorted(ROOT.glob("examples/*/article.json"))
+    ]
+
+
+def wall_and_cpu(
+    commands: Sequence[Sequence[str]], *, cwd: Path, runs: int
+) -> list[tuple[float, float]]:
+    """Median wall and CPU seconds of each command, run in turns after one warm-up run each."""
+    for command in commands:
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    walls: list[list[float]] = [[] for _ in commands]
+    cpus: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, spent, cpu in zip(commands, walls, cpus, strict=True):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+            spent.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return [
+        (statistics.median(spent), statistics.median(cpu))
+        for spent, cpu in zip(walls, cpus, strict=True)
     ]

@@ -36,14 +36,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -55,10 +52,8 @@ from messenger_content.resources import ResourcePolicy, policy_for
 from messenger_content.theme import text_direction
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_of_interleaved
+from _common import CLI, ROOT, best_of_interleaved, wall_and_cpu
 
-ROOT = Path(__file__).resolve().parent.parent
-CLI = ROOT / ".venv" / "bin" / "messenger-content"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
@@ -154,20 +149,6 @@ def pandoc_input(article: mc.Article, folder: Path, work: Path) -> tuple[Path, s
     return path, "HTML (to_html)"
 
 
-def run_times(command: Sequence[str], *, cwd: Path, runs: int) -> tuple[float, float]:
-    """Median wall time and median CPU time (user + system) of *command*, after a warm-up run."""
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
-
-
 def whole_process(runs: int) -> None:
     """Print the shell table."""
     pandoc = shutil.which("pandoc")
@@ -177,7 +158,7 @@ def whole_process(runs: int) -> None:
     version = subprocess.run([pandoc, "--version"], capture_output=True, text=True, check=True)
     print(f"Whole process: median of {runs} runs (s), against {version.stdout.splitlines()[0]}")
     times = {
-        name: run_times([str(PYTHON), "-c", code], cwd=ROOT, runs=runs)
+        name: wall_and_cpu([[str(PYTHON), "-c", code]], cwd=ROOT, runs=runs)[0]
         for name, code in (
             ("start-up", "pass"),
             ("package", "import messenger_content"),
@@ -196,14 +177,14 @@ def whole_process(runs: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
         for name, path, article in articles():
-            ours, ours_cpu = run_times(
-                [str(CLI), "convert", str(path), "-t", "epub", "-o", str(work / "ours.epub")],
+            ((ours, ours_cpu),) = wall_and_cpu(
+                [[str(CLI), "convert", str(path), "-t", "epub", "-o", str(work / "ours.epub")]],
                 cwd=ROOT,
                 runs=runs,
             )
             document, kind = pandoc_input(article, path.parent, work)
-            theirs, theirs_cpu = run_times(
-                [pandoc, str(document), "-o", str(work / "pandoc.epub")],
+            ((theirs, theirs_cpu),) = wall_and_cpu(
+                [[pandoc, str(document), "-o", str(work / "pandoc.epub")]],
                 cwd=path.parent,
                 runs=runs,
             )

@@ -18,20 +18,17 @@ Run: ``.venv/bin/python benchmarks/text_formats.py [--runs N]``.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from functools import partial
 from pathlib import Path
 
 import messenger_content as mc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import CLI, best_of_interleaved, examples, wall
+from _common import CLI, best_of_interleaved, examples, wall, wall_and_cpu
 
 FORMATS = {"html": ("html", ".html"), "txt": ("plain", ".txt"), "md": ("commonmark", ".md")}
 
@@ -89,26 +86,6 @@ def main() -> None:
                     f" {mine_wall / theirs_wall:>11.2f}x {mine_cpu * 1e3:>7.0f}ms"
                     f" {theirs_cpu * 1e3:>8.0f}ms {mine_cpu / theirs_cpu:>8.2f}x"
                 )
-
-
-def wall_and_cpu(commands: list[list[str]], *, cwd: Path, runs: int) -> list[tuple[float, float]]:
-    """Median wall and CPU seconds of each command, run in turns after one warm-up run each."""
-    for command in commands:
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    walls: list[list[float]] = [[] for _ in commands]
-    cpus: list[list[float]] = [[] for _ in commands]
-    for _ in range(runs):
-        for command, spent, cpu in zip(commands, walls, cpus, strict=True):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-            spent.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return [
-        (statistics.median(spent), statistics.median(cpu))
-        for spent, cpu in zip(walls, cpus, strict=True)
-    ]
 
 
 if __name__ == "__main__":
