@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from typing import Protocol
 
-__all__ = ["Compressor", "compressor"]
+__all__ = ["Compressor", "compress", "compressor"]
 
 
 class Compressor(Protocol):
@@ -41,3 +41,9 @@ def compressor(*, raw: bool = False, zlib_level: int = 6) -> Compressor:
         return zlib.compressobj(zlib_level, zlib.DEFLATED, window)
     made: Compressor = isal_zlib.compressobj(_ISAL_LEVEL, zlib.DEFLATED, window)
     return made
+
+
+def compress(data: bytes, *, raw: bool = False, zlib_level: int = 6) -> bytes:
+    """*data* compressed in one go, as :func:`compressor` would."""
+    made = compressor(raw=raw, zlib_level=zlib_level)
+    return made.compress(data) + made.flush()

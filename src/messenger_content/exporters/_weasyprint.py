@@ -270,8 +270,7 @@ class _PydyfZlib:
 
     def compress(self, data: bytes, /, level: int = -1, **kwargs: Any) -> bytes:
         if getattr(_OUR_DOCUMENT, "writing", False) and not kwargs:
-            compressor = _deflate.compressor()
-            return compressor.compress(data) + compressor.flush()
+            return _deflate.compress(data)
         return zlib.compress(data, level, **kwargs)
 
 

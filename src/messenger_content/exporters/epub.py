@@ -957,8 +957,7 @@ def _zip(entries: dict[str, bytes]) -> bytes:
         if stored:
             method, packed = 0, data
         else:
-            compressor = _deflate.compressor(raw=True, zlib_level=9)
-            method, packed = 8, compressor.compress(data) + compressor.flush()
+            method, packed = 8, _deflate.compress(data, raw=True, zlib_level=9)
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else 0x800  # bit 11: the name is UTF-8
         if max(offset, len(data), len(packed)) >= _ZIP_LIMIT:
