@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 import messenger_content as mc
+from messenger_content import _rules
 
 EXAMPLES = sorted(Path(__file__).parent.parent.glob("examples/*/article.json"))
 
@@ -437,3 +439,13 @@ def test_twenty_megabyte_paragraph_loads() -> None:
     long_text = "word " * 4_000_000
     article = mc.loads(text_of(minimal(body=[{"type": "paragraph", "text": long_text}])))
     assert article.body[0] == mc.Paragraph(text=long_text)
+
+
+def test_every_forbidden_character_is_caught_by_the_text_rule() -> None:
+    """No forbidden character passes text_problem, whose isprintable() shortcut must not see it."""
+    every_character = "".join(map(chr, range(0x110000)))
+    forbidden = re.findall(f"[{_rules.FORBIDDEN_CHARACTERS}]", every_character)
+    assert len(forbidden) > 2000
+    for char in forbidden:
+        assert not char.isprintable(), f"U+{ord(char):04X}"
+        assert _rules.text_problem(f"ok {char} ok") is not None, f"U+{ord(char):04X}"

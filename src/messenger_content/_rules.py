@@ -81,6 +81,11 @@ _SCHEME = re.compile("^([a-zA-Z][a-zA-Z0-9+.\\-]*):")
 
 def text_problem(value: str) -> str | None:
     """Say what is wrong with *value* as text, or return ``None`` if it is fine."""
+    # Every forbidden character is unprintable (Cc, Cs or Cn), and isprintable()
+    # is about twice as fast as the search: most text in an article (every
+    # string without a tab or newline) is settled here.
+    if value.isprintable():
+        return None
     found = _FORBIDDEN.search(value)
     if found is None:
         return None
