@@ -9,6 +9,7 @@ listing each problem with its JSON path.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import threading
@@ -265,6 +266,39 @@ def _checked_by_hook(kind: Any) -> bool:
     return bool(kind == Text)
 
 
+def _without_none(kind: Any) -> Any:
+    """``X | None`` as ``X``, any other type as itself.
+
+    The loader refuses ``null`` before a field's hook runs, so cattrs' hook for
+    optional types would only add a call that looks up the hook of ``X``.
+    """
+    args = get_args(kind)
+    if get_origin(kind) in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        return args[0] if args[1] is type(None) else args[1]
+    return kind
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """Set field *name* on an instance made without ``__init__`` (frozen classes refuse setattr).
+
+    A slotted class's field is a member descriptor; calling its ``__set__`` is
+    about three times as fast as ``object.__setattr__``, which looks it up on
+    every call.
+    """
+    slot = inspect.getattr_static(cls, name, None)
+    if isinstance(slot, types.MemberDescriptorType):
+        return slot.__set__
+
+    def set_attribute(instance: Any, item: Any) -> None:
+        object.__setattr__(instance, name, item)
+
+    return set_attribute
+
+
+#: Stands for "no such key" (``None`` is a value JSON can hold).
+_ABSENT: Any = object()
+
+
 def _structure_attrs(
     converter: cattrs.Converter, cls: type, *, tagged: bool = False
 ) -> Callable[[object, object], Any]:
@@ -277,33 +311,36 @@ def _structure_attrs(
     """
     attrs.resolve_types(cls)
     required = [field.name for field in attrs.fields(cls) if field.default is attrs.NOTHING]
-    defaults = {
-        field.name: field.default
-        for field in attrs.fields(cls)
-        if field.default is not attrs.NOTHING
-    }
+    required_keys = frozenset(required)
     allowed = frozenset(field.name for field in attrs.fields(cls)) | ({"type"} if tagged else set())
     article = "an" if cls.__name__[0] in "AEIOU" else "a"
     expected = f"expected {article} {cls.__name__} object"
     new = object.__new__
-    set_attribute = object.__setattr__
     # Field hooks are looked up on first use: inline nodes and inline text
     # refer to each other, so not every hook exists when this one is made.
-    fields: list[tuple[str, Any, Callable[[Any, Any], Any], Any]] = []
+    # Each field: name, type, hook, rule (None when the hook checks it all),
+    # setter, default (attrs.NOTHING when the key is required).
+    fields: list[tuple[str, Any, Callable[[Any, Any], Any], Any, Callable[[Any, Any], None], Any]]
+    fields = []
 
-    def field_hooks() -> list[tuple[str, Any, Callable[[Any, Any], Any], Any]]:
+    def field_hooks() -> list[
+        tuple[str, Any, Callable[[Any, Any], Any], Any, Callable[[Any, Any], None], Any]
+    ]:
         if not fields:
-            fields.extend(
-                (
-                    field.name,
-                    field.type,
-                    converter.get_structure_hook(field.type),
-                    None
-                    if _checked_by_hook(field.type) or not isinstance(field.validator, Rule)
-                    else field.validator.check,
+            for field in attrs.fields(cls):
+                kind = _without_none(field.type)
+                fields.append(
+                    (
+                        field.name,
+                        kind,
+                        converter.get_structure_hook(kind),
+                        None
+                        if _checked_by_hook(field.type) or not isinstance(field.validator, Rule)
+                        else field.validator.check,
+                        _setter(cls, field.name),
+                        field.default,
+                    )
                 )
-                for field in attrs.fields(cls)
-            )
         return fields
 
     def structure(value: object, _: object) -> Any:
@@ -316,26 +353,28 @@ def _structure_attrs(
                 for key in value
                 if key not in allowed
             )
-        problems.extend(
-            Problem(name, "required key is missing") for name in required if name not in value
-        )
+        if not required_keys <= value.keys():
+            problems.extend(
+                Problem(name, "required key is missing") for name in required if name not in value
+            )
         instance: Any = new(cls)
-        for name, kind, hook, rule in fields or field_hooks():
-            if name in value:
-                try:
-                    if value[name] is None:
-                        raise _fail("null is not allowed (leave the key out instead)")
-                    item = hook(value[name], kind)
-                    if rule is not None:
-                        rule("", item)
-                except Exception as error:  # noqa: BLE001 - every failure becomes a problem
-                    problems.extend(problems_of(error, name))
-                    continue
-            elif name in defaults:
-                item = defaults[name]
-            else:
+        for name, kind, hook, rule, set_field, default in fields or field_hooks():
+            item = value.get(name, _ABSENT)
+            if item is _ABSENT:
+                if default is not attrs.NOTHING:
+                    set_field(instance, default)
                 continue
-            set_attribute(instance, name, item)
+            if item is None:
+                problems.append(Problem(name, "null is not allowed (leave the key out instead)"))
+                continue
+            try:
+                item = hook(item, kind)
+                if rule is not None:
+                    rule("", item)
+            except Exception as error:  # noqa: BLE001 - every failure becomes a problem
+                problems.extend(problems_of(error, name))
+                continue
+            set_field(instance, item)
         if problems:
             raise ValidationError(problems)
         return instance
