@@ -38,7 +38,6 @@ from .models import (
     Inline,
     Rule,
     Text,
-    to_text,
 )
 
 __all__ = [
@@ -223,32 +222,54 @@ class _Dispatch:
             self.depth.value = depth
 
 
-def _structure_inline(dispatch: _Dispatch) -> Callable[[object], Inline]:
-    def structure(value: object) -> Inline:
-        if isinstance(value, str):
-            problem = _rules.text_problem(value)
-            if problem is not None:
-                raise _fail(problem)
-            return value
-        if isinstance(value, dict):
-            node: Inline = dispatch(value)
-            return node
-        raise _fail(f"expected a string or an inline object, got {_json_type(value)}")
+def _structure_text(dispatch: _Dispatch) -> Callable[[object, object], Text]:
+    """Structure inline text: a string, or an array of strings and inline objects.
 
-    return structure
+    The array is structured and normalised (as :func:`~messenger_content.models.to_text`
+    does: adjacent strings merged, empty ones dropped) in one pass, with strings
+    checked in line: they are most of an article's values, and a call per
+    string was a good part of the loader's time.
+    """
 
-
-def _structure_text(inline: Callable[[object], Inline]) -> Callable[[object, object], Text]:
-    items = _structure_tuple_of(inline)
+    def items(value: list[object]) -> Text:
+        result: list[Inline] = []
+        problems: list[Problem] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                problem = _rules.text_problem(item)
+                if problem is not None:
+                    problems.append(Problem(f"[{index}]", problem))
+                elif not item:
+                    pass
+                elif result and isinstance(result[-1], str):
+                    result[-1] += item
+                else:
+                    result.append(item)
+            elif isinstance(item, dict):
+                try:
+                    result.append(dispatch(item))
+                except Exception as error:  # noqa: BLE001 - every failure becomes a problem
+                    problems.extend(problems_of(error, f"[{index}]"))
+            else:
+                problems.append(
+                    Problem(
+                        f"[{index}]",
+                        f"expected a string or an inline object, got {_json_type(item)}",
+                    )
+                )
+        if problems:
+            raise ValidationError(problems)
+        return tuple(result)
 
     def structure(value: object, _: object) -> Text:
+        text: Text
         if isinstance(value, str):
             problem = _rules.text_problem(value)
             if problem is not None:
                 raise _fail(problem)
-            text = to_text(value)
+            text = (value,) if value else ()
         elif isinstance(value, list):
-            text = to_text(items(value, None))
+            text = items(value)
         else:
             raise _fail(f"expected a string or an array of inline content, got {_json_type(value)}")
         if not text:
@@ -457,8 +478,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(_is_literal, _structure_literal)
 
     inline_dispatch = _Dispatch(converter, INLINE_NODE_CLASSES, "inline", MAX_INLINE_DEPTH)
-    inline = _structure_inline(inline_dispatch)
-    text = _structure_text(inline)
+    text = _structure_text(inline_dispatch)
     converter.register_structure_hook_func(lambda kind: kind == Text, text)
     converter.register_structure_hook_func(
         lambda kind: kind == tuple[Text, ...], _structure_tuple_of(lambda item: text(item, None))
