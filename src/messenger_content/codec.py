@@ -332,7 +332,6 @@ def _structure_attrs(
     """
     attrs.resolve_types(cls)
     required = [field.name for field in attrs.fields(cls) if field.default is attrs.NOTHING]
-    required_keys = frozenset(required)
     allowed = frozenset(field.name for field in attrs.fields(cls)) | ({"type"} if tagged else set())
     article = "an" if cls.__name__[0] in "AEIOU" else "a"
     expected = f"expected {article} {cls.__name__} object"
@@ -364,27 +363,33 @@ def _structure_attrs(
                 )
         return fields
 
+    def key_problems(value: dict[Any, Any]) -> list[Problem]:
+        """Unknown keys (in document order), then missing required ones (in field order)."""
+        unknown = [
+            Problem(key, "unknown key (check its spelling)") for key in value if key not in allowed
+        ]
+        return unknown + [
+            Problem(name, "required key is missing") for name in required if name not in value
+        ]
+
     def structure(value: object, _: object) -> Any:
         if not isinstance(value, dict):
             raise _fail(f"{expected}, got {_json_type(value)}")
         problems: list[Problem] = []
-        if not allowed.issuperset(value):
-            problems.extend(
-                Problem(key, "unknown key (check its spelling)")
-                for key in value
-                if key not in allowed
-            )
-        if not required_keys <= value.keys():
-            problems.extend(
-                Problem(name, "required key is missing") for name in required if name not in value
-            )
         instance: Any = new(cls)
+        # Counting the fields found tells whether any key is unknown or any
+        # required one missing, without set operations on every object.
+        found = 0
+        missing = False
         for name, kind, hook, rule, set_field, default in fields or field_hooks():
             item = value.get(name, _ABSENT)
             if item is _ABSENT:
-                if default is not attrs.NOTHING:
+                if default is attrs.NOTHING:
+                    missing = True
+                else:
                     set_field(instance, default)
                 continue
+            found += 1
             if item is None:
                 problems.append(Problem(name, "null is not allowed (leave the key out instead)"))
                 continue
@@ -396,6 +401,8 @@ def _structure_attrs(
                 problems.extend(problems_of(error, name))
                 continue
             set_field(instance, item)
+        if missing or found + (tagged and "type" in value) != len(value):
+            problems = key_problems(value) + problems
         if problems:
             raise ValidationError(problems)
         return instance
