@@ -279,12 +279,31 @@ def _structure_text(dispatch: _Dispatch) -> Callable[[object, object], Text]:
     return structure
 
 
+def _structure_items(
+    text: Callable[[object, object], Text],
+) -> Callable[[object, object], tuple[Text, ...]]:
+    """Structure list items: an array of inline texts, at least one.
+
+    With the text hook checking each item, this is the whole of the list's
+    ``items`` rule, so the rule does not check every item a second time.
+    """
+    items = _structure_tuple_of(lambda item: text(item, None))
+
+    def structure(value: object, _: object) -> tuple[Text, ...]:
+        result: tuple[Text, ...] = items(value, None)
+        if not result:
+            raise _fail("a list needs at least one item")
+        return result
+
+    return structure
+
+
 def _checked_by_hook(kind: Any) -> bool:
-    """Types whose structure hook enforces the whole field rule (inline text)."""
+    """Types whose structure hook enforces the whole field rule (inline text, list items)."""
     if get_origin(kind) in (Union, types.UnionType):
         kinds = [arg for arg in get_args(kind) if arg is not type(None)]
-        return len(kinds) == 1 and kinds[0] == Text
-    return bool(kind == Text)
+        return len(kinds) == 1 and _checked_by_hook(kinds[0])
+    return bool(kind == Text or kind == tuple[Text, ...])
 
 
 def _without_none(kind: Any) -> Any:
@@ -488,7 +507,7 @@ def make_converter() -> cattrs.Converter:
     text = _structure_text(inline_dispatch)
     converter.register_structure_hook_func(lambda kind: kind == Text, text)
     converter.register_structure_hook_func(
-        lambda kind: kind == tuple[Text, ...], _structure_tuple_of(lambda item: text(item, None))
+        lambda kind: kind == tuple[Text, ...], _structure_items(text)
     )
     block_dispatch = _Dispatch(converter, BLOCK_CLASSES, "block")
     converter.register_structure_hook_func(
