@@ -373,6 +373,34 @@ def test_every_problem_is_reported_at_once() -> None:
     assert len(str(caught.value).splitlines()) == 4
 
 
+def test_problems_come_in_a_fixed_order() -> None:
+    """In each object: unknown keys as written, then missing required keys, then fields in order."""
+    document = {
+        "zz": 1,
+        "language": "??",
+        "body": [{"type": "quote", "style": "x", "url": "javascript:x", "extra": 2, "text": None}],
+        "aa": 2,
+        "id": 5,
+    }
+    with pytest.raises(mc.ValidationError) as caught:
+        mc.loads(text_of(document))
+    assert [(problem.path, problem.message) for problem in caught.value.problems] == [
+        ("zz", "unknown key (check its spelling)"),
+        ("aa", "unknown key (check its spelling)"),
+        ("headline", "required key is missing"),
+        ("id", "expected a string, got an integer"),
+        ("language", "expected a BCP 47 language tag such as 'en' or 'hy-AM', got '??'"),
+        ("body[0].extra", "unknown key (check its spelling)"),
+        ("body[0].text", "null is not allowed (leave the key out instead)"),
+        (
+            "body[0].url",
+            "javascript: links are not allowed"
+            " (use http, https, mailto, a relative URL or a #fragment)",
+        ),
+        ("body[0].style", 'expected one of "block", "pull", got "x"'),
+    ]
+
+
 def test_load_names_the_file(tmp_path: Path) -> None:
     """Errors from load() carry the file name as their source."""
     path = tmp_path / "bad.json"
