@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import threading
 import types
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -175,8 +174,9 @@ def _structure_tuple_of(item_hook: Callable[[object], Any]) -> Callable[[object,
 class _Dispatch:
     """Structures a ``{"type": ...}`` object into the class its tag names.
 
-    Inline nodes nest; ``max_depth`` bounds how deep, so no document can make
-    the loader (or an exporter after it) recurse without limit.
+    *text* makes the hook for the inline text inside these objects (see
+    :func:`_inline_text`); *too_deep*, when given, is the error for any object
+    at all here, once its tag is known: inline nodes nested past the limit.
     """
 
     def __init__(
@@ -184,17 +184,18 @@ class _Dispatch:
         converter: cattrs.Converter,
         classes: tuple[type, ...],
         what: str,
-        max_depth: int | None = None,
+        *,
+        text: Callable[[], Callable[[object, object], Text]] | None = None,
+        too_deep: str | None = None,
     ) -> None:
         self.hooks = {
-            cls.type: _structure_attrs(converter, cls, tagged=True)  # type: ignore[attr-defined]
+            cls.type: _structure_attrs(converter, cls, tagged=True, text=text)  # type: ignore[attr-defined]
             for cls in classes
         }
         self.known = ", ".join(sorted(self.hooks))
         self.what = what
         self.article = "an" if what[0] in "aeiou" else "a"
-        self.max_depth = max_depth
-        self.depth = threading.local()
+        self.too_deep = too_deep
 
     def __call__(self, value: object) -> Any:
         if not isinstance(value, dict):
@@ -208,18 +209,36 @@ class _Dispatch:
                 f"unknown {self.what} type {json.dumps(tag)[:40]} (expected one of: {self.known})",
                 "type",
             )
-        if self.max_depth is None:
-            return hook(value, None)
-        depth = getattr(self.depth, "value", 0)
-        if depth >= self.max_depth:
-            raise ParseError(
-                f"{self.what} content is nested more than {self.max_depth} levels deep"
+        if self.too_deep is not None:
+            raise ParseError(self.too_deep)
+        return hook(value, None)
+
+
+def _inline_text(converter: cattrs.Converter) -> Callable[[int], Callable[[object, object], Text]]:
+    """The hook for inline text whose nodes sit *depth* nodes deep, for each depth.
+
+    Inline nodes nest; the text inside a node is structured by the hook one
+    level deeper, made on first use, so the loader knows how deep it is without
+    counting at run time (or sharing a counter between threads). Past
+    MAX_INLINE_DEPTH every node is refused, so no document can make the loader
+    (or an exporter after it) recurse without limit.
+    """
+    levels: dict[int, Callable[[object, object], Text]] = {}
+
+    def at(depth: int) -> Callable[[object, object], Text]:
+        if depth not in levels:
+            too_deep = f"inline content is nested more than {MAX_INLINE_DEPTH} levels deep"
+            nodes = _Dispatch(
+                converter,
+                INLINE_NODE_CLASSES,
+                "inline",
+                text=lambda: at(depth + 1),
+                too_deep=too_deep if depth >= MAX_INLINE_DEPTH else None,
             )
-        self.depth.value = depth + 1
-        try:
-            return hook(value, None)
-        finally:
-            self.depth.value = depth
+            levels[depth] = _structure_text(nodes)
+        return levels[depth]
+
+    return at
 
 
 def _structure_text(dispatch: _Dispatch) -> Callable[[object, object], Text]:
@@ -335,19 +354,36 @@ def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
     return set_attribute
 
 
+#: How the attrs hook handles one field: name, type, structure hook, rule
+#: (``None`` when the hook checks it all), setter, default (``attrs.NOTHING``
+#: when the key is required).
+_Field = tuple[
+    str,
+    Any,
+    Callable[[Any, Any], Any],
+    Callable[[str, Any], None] | None,
+    Callable[[Any, Any], None],
+    Any,
+]
+
 #: Stands for "no such key" (``None`` is a value JSON can hold).
 _ABSENT: Any = object()
 
 
 def _structure_attrs(
-    converter: cattrs.Converter, cls: type, *, tagged: bool = False
+    converter: cattrs.Converter,
+    cls: type,
+    *,
+    tagged: bool = False,
+    text: Callable[[], Callable[[object, object], Text]] | None = None,
 ) -> Callable[[object, object], Any]:
     """Structure an attrs model from a JSON object, reporting every problem at once.
 
     Each field is structured by its hook and checked by its rule (the same
     :class:`~messenger_content.models.Rule` the model's validator runs), with
     the JSON path of any problem. The instance is then made without running
-    the validators a second time.
+    the validators a second time. *text* makes the hook for inline text fields
+    (an inline node's content, one level deeper); by default the converter's.
     """
     attrs.resolve_types(cls)
     required = [field.name for field in attrs.fields(cls) if field.default is attrs.NOTHING]
@@ -357,30 +393,23 @@ def _structure_attrs(
     new = object.__new__
     # Field hooks are looked up on first use: inline nodes and inline text
     # refer to each other, so not every hook exists when this one is made.
-    # Each field: name, type, hook, rule (None when the hook checks it all),
-    # setter, default (attrs.NOTHING when the key is required).
-    fields: list[tuple[str, Any, Callable[[Any, Any], Any], Any, Callable[[Any, Any], None], Any]]
-    fields = []
+    fields: list[_Field] | None = None
 
-    def field_hooks() -> list[
-        tuple[str, Any, Callable[[Any, Any], Any], Any, Callable[[Any, Any], None], Any]
-    ]:
-        if not fields:
-            for field in attrs.fields(cls):
-                kind = _without_none(field.type)
-                fields.append(
-                    (
-                        field.name,
-                        kind,
-                        converter.get_structure_hook(kind),
-                        None
-                        if _checked_by_hook(field.type) or not isinstance(field.validator, Rule)
-                        else field.validator.check,
-                        _setter(cls, field.name),
-                        field.default,
-                    )
-                )
-        return fields
+    def field_hooks() -> list[_Field]:
+        nonlocal fields
+        table: list[_Field] = []
+        for field in attrs.fields(cls):
+            kind = _without_none(field.type)
+            if text is not None and kind == Text:
+                hook = text()
+            else:
+                hook = converter.get_structure_hook(kind)
+            rule = None
+            if isinstance(field.validator, Rule) and not _checked_by_hook(field.type):
+                rule = field.validator.check
+            table.append((field.name, kind, hook, rule, _setter(cls, field.name), field.default))
+        fields = table  # whole, so that another thread never sees half a table
+        return table
 
     def key_problems(value: dict[Any, Any]) -> list[Problem]:
         """Unknown keys (in document order), then missing required ones (in field order)."""
@@ -400,7 +429,9 @@ def _structure_attrs(
         # required one missing, without set operations on every object.
         found = 0
         missing = False
-        for name, kind, hook, rule, set_field, default in fields or field_hooks():
+        for name, kind, hook, rule, set_field, default in (
+            field_hooks() if fields is None else fields
+        ):
             item = value.get(name, _ABSENT)
             if item is _ABSENT:
                 if default is attrs.NOTHING:
@@ -503,8 +534,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, _rules.format_datetime)
     converter.register_structure_hook_func(_is_literal, _structure_literal)
 
-    inline_dispatch = _Dispatch(converter, INLINE_NODE_CLASSES, "inline", MAX_INLINE_DEPTH)
-    text = _structure_text(inline_dispatch)
+    text = _inline_text(converter)(0)
     converter.register_structure_hook_func(lambda kind: kind == Text, text)
     converter.register_structure_hook_func(
         lambda kind: kind == tuple[Text, ...], _structure_items(text)
