@@ -401,6 +401,44 @@ def test_problems_come_in_a_fixed_order() -> None:
     ]
 
 
+def _nested_links(depth: int) -> Any:
+    """Inline text of *depth* links, each holding the next (the innermost holds a string)."""
+    node: Any = "x"
+    for _ in range(depth):
+        node = {"type": "link", "href": "#a", "text": [node]}
+    return node
+
+
+@pytest.mark.parametrize("where", ["paragraph", "list item", "caption"])
+def test_inline_depth_limit_holds_in_every_kind_of_text(where: str) -> None:
+    """Links nest up to MAX_INLINE_DEPTH deep in any inline text; one more is refused there."""
+    from messenger_content.codec import MAX_INLINE_DEPTH
+
+    def document(depth: int) -> str:
+        text = [_nested_links(depth)]
+        block = {
+            "paragraph": {"type": "paragraph", "text": text},
+            "list item": {"type": "list", "items": ["first", text]},
+            "caption": {"type": "image", "src": "a.png", "caption": text},
+        }[where]
+        return text_of(minimal(body=[{"type": "divider"}, block]))
+
+    mc.loads(document(MAX_INLINE_DEPTH))
+    with pytest.raises(mc.ValidationError) as caught:
+        mc.loads(document(MAX_INLINE_DEPTH + 1))
+    prefix = {
+        "paragraph": "body[1].text",
+        "list item": "body[1].items[1]",
+        "caption": "body[1].caption",
+    }
+    assert [(problem.path, problem.message) for problem in caught.value.problems] == [
+        (
+            prefix[where] + "[0].text" * MAX_INLINE_DEPTH + "[0]",
+            f"inline content is nested more than {MAX_INLINE_DEPTH} levels deep",
+        )
+    ]
+
+
 def test_load_names_the_file(tmp_path: Path) -> None:
     """Errors from load() carry the file name as their source."""
     path = tmp_path / "bad.json"
