@@ -45,6 +45,11 @@ def framed(image: Image.Image) -> Image.Image:
     return canvas
 
 
+def encoded(image: Image.Image) -> bytes:
+    """*image* as the cover's PNG, its rows read out of a canvas."""
+    return _cover._png(_cover._rows(framed(image)), image.width, image.height, PALETTE)
+
+
 def drawn(width: int, height: int, seed: int) -> Image.Image:
     """An 8-bit image like a cover: plain runs of rows, a band, and rows with marks on them."""
     rng = random.Random(seed)
@@ -65,7 +70,7 @@ def drawn(width: int, height: int, seed: int) -> Image.Image:
 def test_png_holds_exactly_the_pixels(width: int, height: int, seed: int) -> None:
     """Decoded (by Pillow, and by zlib with its checksum), the PNG gives back every pixel."""
     image = drawn(width, height, seed)
-    png = _cover._png(framed(image), PALETTE)
+    png = encoded(image)
     kinds = [kind for kind, _ in chunks(png)]
     assert kinds == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
     ihdr, _, idat, _ = (data for _, data in chunks(png))
@@ -83,7 +88,7 @@ def test_png_holds_exactly_the_pixels(width: int, height: int, seed: int) -> Non
 @pytest.mark.parametrize("value", [0, 128, 255])
 def test_png_of_a_plain_image(value: int) -> None:
     image = Image.new("L", (1200, 1800), value)
-    png = _cover._png(framed(image), PALETTE)
+    png = encoded(image)
     (idat,) = (data for kind, data in chunks(png) if kind == b"IDAT")
     assert zlib.decompress(idat) == (b"\0" + bytes((value,)) * 1200) * 1800
     assert len(png) < 20_000
@@ -93,13 +98,36 @@ def test_png_without_isal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where ISA-L is not installed, zlib writes the same pixels."""
     image = drawn(300, 500, 7)
     before = image.tobytes()
-    fast = _cover._png(framed(image), PALETTE)
+    fast = encoded(image)
     monkeypatch.setitem(sys.modules, "isal", None)  # makes "from isal import ..." fail
-    slow = _cover._png(framed(image), PALETTE)
+    slow = encoded(image)
     assert fast != slow
     for png in (fast, slow):
         with Image.open(io.BytesIO(png)) as decoded:
             assert decoded.tobytes() == before
+
+
+def test_canvas_is_drawn_in_the_png_rows() -> None:
+    """What is drawn on a new canvas lands in its buffer, which then is the PNG's row data."""
+    canvas, rows = _cover._canvas(300, 200)
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((0, 0, 300, 40), fill=128)
+    canvas.paste(77, (50, 100, 90, 120), Image.new("L", (40, 20), 200))
+    assert _cover._rows(canvas, rows) is rows
+    assert bytes(rows) == canvas.tobytes()
+    assert rows[:2] == b"\0\x80"  # the filter byte, then the band
+    assert all(rows[y * 301] == 0 for y in range(200))
+
+
+def test_rows_of_a_canvas_no_longer_drawn_in_place() -> None:
+    """Should Pillow copy the canvas away from its buffer, the rows are read from the image."""
+    rows = bytearray(301 * 200)
+    canvas = Image.frombuffer("L", (301, 200), rows, "raw", "L", 0, 1)  # read-only: copies
+    ImageDraw.Draw(canvas).rectangle((0, 0, 300, 40), fill=128)
+    found = _cover._rows(canvas, rows)
+    assert found is not rows
+    assert found == canvas.tobytes()
+    assert found[:2] == b"\0\x80"
 
 
 # --- fonts without hints ----------------------------------------------------------------

@@ -36,12 +36,15 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 from PIL import Image, ImageDraw, ImageFont, features
 
 from . import _deflate
+
+if TYPE_CHECKING:
+    from PIL._imaging import ImagingCore
 
 __all__ = ["COVER_SIZE", "prepare", "typographic_cover"]
 
@@ -370,6 +373,9 @@ class _Face:
 
     def widths(self, texts: Sequence[str], size: int) -> list[float]:
         """The advance width of each of *texts* at *size* pixels."""
+        if all(_by_glyph(self, text) for text in texts):
+            cache, scale = _glyph_cache(), size / _MEASURE_SIZE
+            return [_pen_positions(self, text, cache)[1] * scale for text in texts]
         font = self.font(size)
         direction, language = self.direction, self.layout_language
         return [float(font.getlength(t, direction=direction, language=language)) for t in texts]
@@ -488,9 +494,11 @@ def _draw_lines(
 # kerning, a line is the sum of its glyphs: each one is drawn once per face and size
 # (and kept), and placed where the line's layout would put it: the sum of the
 # advances before it, each with the kerning of its pair (Noto Serif kerns by pairs
-# only, so Pillow's own layout of "ab" against "a" and "b" gives a pair's kerning;
-# it is measured once, at a large size, and scaled). Ligatures (the f-ligatures are
-# the only ones Noto Serif forms by default) are kept as units.
+# only, so Pillow's own layout of "ab" against "a" and "b" gives a pair's kerning).
+# Advances and kerning are measured once per face, at one large size, and scaled:
+# without hinting, an advance grows linearly with the size (Raqm's layout gives the
+# scaled value to within 1/64 pixel). Ligatures (the f-ligatures are the only ones
+# Noto Serif forms by default) are kept as units.
 
 
 #: Faces whose substitutions and positioning are known to be what the fast path
@@ -501,8 +509,8 @@ _CONTEXTUAL_LANGUAGES = frozenset({"ca"})
 _UNIT = re.compile(r"f(?:f[il]?|[il])|.", re.DOTALL)
 _GLYPHS = threading.local()
 _GLYPHS_PER_THREAD = 8192
-#: The size kerning is measured at, then scaled from.
-_KERNING_SIZE = 1000
+#: The size advances and kerning are measured at, then scaled from.
+_MEASURE_SIZE = 1000
 
 
 @lru_cache(maxsize=4096)
@@ -519,12 +527,25 @@ def _plain_character(char: str) -> bool:
     return unicodedata.category(char)[0] not in "MCZ" or char == " "
 
 
-_Glyph: TypeAlias = tuple[Image.Image, tuple[int, int]] | None
-"""A unit's coverage and where its top left is from the pen on the baseline (``None``: no ink)."""
+def _by_glyph(face: _Face, text: str) -> bool:
+    """Whether *text* in *face* can be drawn (and measured) glyph by glyph."""
+    return not (
+        face.rtl
+        or face.file is None
+        or not _has_raqm()
+        or _GLYPH_BY_GLYPH_FACES.search(os.path.basename(face.file[0])) is None
+        or face.language.lower().split("-")[0] in _CONTEXTUAL_LANGUAGES
+        or not all(_plain_character(char) for char in text)
+    )
+
+
+_Glyph: TypeAlias = "tuple[ImagingCore, tuple[int, int], tuple[int, int]] | None"
+"""A unit's coverage (Pillow's core image), its size, and where its top left is from the
+pen on the baseline (``None``: no ink)."""
 
 
 class _GlyphCache:
-    """Advances and drawn units per face, size and language; kerning per face and language."""
+    """Advances and kerning per face and language; drawn units per face, size and language."""
 
     def __init__(self) -> None:
         self.advances: dict[tuple[object, ...], float] = {}
@@ -542,6 +563,44 @@ def _glyph_cache() -> _GlyphCache:
     return cache
 
 
+def _pen_positions(
+    face: _Face, text: str, cache: _GlyphCache
+) -> tuple[list[tuple[str, float]], float]:
+    """The units of *text*, each with where the pen stands before it, and the line's advance.
+
+    In pixels at :data:`_MEASURE_SIZE`: multiply by ``size / _MEASURE_SIZE``.
+    """
+    language = face.layout_language
+    font = face.font(_MEASURE_SIZE)
+
+    def advance(piece: str) -> float:
+        key = (face.file, language, piece)
+        found = cache.advances.get(key)
+        if found is None:
+            found = float(font.getlength(piece, direction="ltr", language=language))
+            cache.advances[key] = found
+        return found
+
+    def kerning(first: str, second: str) -> float:
+        # At this size advances are whole pixels, so the difference is the kerning alone.
+        key = (face.file, language, first, second)
+        found = cache.kerning.get(key)
+        if found is None:
+            found = advance(first + second) - advance(first) - advance(second)
+            cache.kerning[key] = found
+        return found
+
+    units = _UNIT.findall(text)
+    placed = []
+    pen = 0.0
+    for index, unit in enumerate(units):
+        placed.append((unit, pen))
+        pen += advance(unit)
+        if index + 1 < len(units):
+            pen += kerning(unit, units[index + 1])
+    return placed, pen
+
+
 def _draw_by_glyph(
     canvas: Image.Image,
     text: str,
@@ -554,73 +613,40 @@ def _draw_by_glyph(
     center: bool,
 ) -> bool:
     """Draw a left-to-right line glyph by glyph if the fast path applies; whether it did."""
-    if (
-        face.rtl
-        or face.file is None
-        or not _has_raqm()
-        or _GLYPH_BY_GLYPH_FACES.search(os.path.basename(face.file[0])) is None
-        or face.language.lower().split("-")[0] in _CONTEXTUAL_LANGUAGES
-        or not all(_plain_character(char) for char in text)
-    ):
+    if not _by_glyph(face, text):
         return False
     font = face.font(size)
-    language = face.layout_language
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        return False
     cache = _glyph_cache()
-
-    def advance(piece: str, at: int) -> float:
-        key = (face.file, at, language, piece)
-        found = cache.advances.get(key)
-        if found is None:
-            sized = font if at == size else face.font(at)
-            found = float(sized.getlength(piece, direction="ltr", language=language))
-            cache.advances[key] = found
-        return found
-
-    def kerning(first: str, second: str) -> float:
-        # Kerning values are the font's, scaled: measured once at one large size
-        # (where advances are whole pixels, so the difference is the kerning alone).
-        key = (face.file, language, first, second)
-        found = cache.kerning.get(key)
-        if found is None:
-            found = (
-                advance(first + second, _KERNING_SIZE)
-                - advance(first, _KERNING_SIZE)
-                - advance(second, _KERNING_SIZE)
-            )
-            cache.kerning[key] = found
-        return found * size / _KERNING_SIZE
-
-    units = _UNIT.findall(text)
-    positions = []
-    pen = 0.0
-    for index, unit in enumerate(units):
-        positions.append(pen)
-        pen += advance(unit, size)
-        if index + 1 < len(units):
-            pen += kerning(unit, units[index + 1])
-    start = x - pen / 2 if center else x
-    for unit, position in zip(units, positions, strict=True):
+    placed, advance = _pen_positions(face, text, cache)
+    scale = size / _MEASURE_SIZE
+    start = x - advance * scale / 2 if center else x
+    language = face.layout_language
+    line = round(baseline)
+    for unit, position in placed:
         key = (face.file, size, language, unit)
         if key in cache.glyphs:
             glyph = cache.glyphs[key]
         else:
             glyph = cache.glyphs[key] = _glyph(font, unit, language)
         if glyph is not None:
-            mask, (left, top) = glyph
-            canvas.paste(fill, (round(start + position) + left, round(baseline) + top), mask)
+            mask, (width, height), (left, top) = glyph
+            left += round(start + position * scale)
+            top += line
+            # Pillow's core paste (what Image.paste calls, after checks that cost as
+            # much as the paste itself); it clips to the canvas.
+            canvas.im.paste(fill, (left, top, left + width, top + height), mask)
     return True
 
 
-def _glyph(font: _AnyFont, unit: str, language: str | None) -> _Glyph:
-    """Draw one unit alone."""
-    left, top, right, bottom = font.getbbox(unit, anchor="ls", direction="ltr", language=language)
-    if right <= left or bottom <= top:
+def _glyph(font: ImageFont.FreeTypeFont, unit: str, language: str | None) -> _Glyph:
+    """Draw one unit alone (as ``ImageDraw.text`` would at a whole-pixel position)."""
+    mask, offset = font.getmask2(unit, mode="L", anchor="ls", direction="ltr", language=language)
+    width, height = mask.size
+    if width <= 0 or height <= 0:
         return None
-    mask = Image.new("L", (int(right - left), int(bottom - top)), 0)
-    ImageDraw.Draw(mask).text(
-        (-left, -top), unit, font=font, fill=255, anchor="ls", direction="ltr", language=language
-    )
-    return mask, (int(left), int(top))
+    return mask, (width, height), offset
 
 
 def typographic_cover(
@@ -646,7 +672,7 @@ def typographic_cover(
     width = COVER_SIZE[0]
     text_width = width - 2 * _MARGIN
     height = COVER_SIZE[1]
-    canvas = Image.new("L", (_FILTER_COLUMN + width, height), 0)
+    canvas, rows = _canvas(width, height)
     draw = ImageDraw.Draw(canvas)
 
     # The band: solid accent, and text blended from there to paper (the second ramp).
@@ -692,32 +718,59 @@ def typographic_cover(
         face = _Face(font_file(date, language, bold=False), language, rtl)
         _draw_lines(canvas, [date], face, 48, top=_DATE_Y, leading=1.2, fill=_INK_RAMP)
 
-    return _png(canvas, _PALETTE)
+    return _png(_rows(canvas, rows), width, height, _PALETTE)
 
 
 # --- PNG -----------------------------------------------------------------------
+#
+# Pillow's PNG encoder takes about 5 ms for a cover before it compresses anything
+# (it filters row by row, and reads an 8-bit image slowly), and even reading the
+# image's bytes out (``tobytes``) takes 3 ms. So the cover is drawn straight into
+# the PNG's row data: a buffer Pillow draws in, one column wider than the cover,
+# that column being the filter type ("None", 0) that starts each row.
 
 
-def _png(canvas: Image.Image, palette: Sequence[int]) -> bytes:
-    """Encode an 8-bit canvas, its first column left out, as a palette PNG.
+def _canvas(width: int, height: int) -> tuple[Image.Image, bytearray]:
+    """A blank 8-bit canvas for a *width* by *height* PNG, and the buffer it is drawn in."""
+    rows = bytearray((_FILTER_COLUMN + width) * height)
+    canvas = Image.frombuffer("L", (_FILTER_COLUMN + width, height), rows, "raw", "L", 0, 1)
+    # An image made by frombuffer shares the buffer's memory, but is marked read-only
+    # so that a change would first copy it: marked writable, it is drawn in place.
+    # (_rows checks that this held.)
+    canvas.readonly = 0
+    return canvas, rows
 
-    Pillow's PNG encoder takes about 5 ms for a cover before it compresses
-    anything (it filters row by row, and reads an 8-bit image slowly). Here the
-    canvas's first column is set to 0, the filter type "None" of every row, so
-    the canvas's bytes are the PNG's data as they are, compressed by ISA-L
-    when it is installed (see :mod:`._deflate`). The canvas becomes a palette
-    image.
+
+def _rows(canvas: Image.Image, rows: bytearray | None = None) -> bytes | bytearray:
+    """The canvas's bytes, each row's first one set to 0: the PNG's rows, filtered with "None".
+
+    *rows* is the buffer :func:`_canvas` made the canvas on: when the canvas is
+    still drawn in it, it is the answer as it is; otherwise (and for any other
+    canvas) the bytes are read out of the image.
     """
-    width, height = canvas.width - _FILTER_COLUMN, canvas.height
-    canvas.paste(0, (0, 0, _FILTER_COLUMN, height))
-    canvas.putpalette(palette)  # a palette image: Pillow hands its bytes over fastest
+    canvas.paste(0, (0, 0, _FILTER_COLUMN, canvas.height))
+    if rows is not None:
+        canvas.paste(1, (0, 0, 1, 1))
+        shared = rows[0] == 1
+        canvas.paste(0, (0, 0, 1, 1))
+        if shared:
+            return rows
+    return canvas.tobytes()
+
+
+def _png(rows: bytes | bytearray, width: int, height: int, palette: Sequence[int]) -> bytes:
+    """A palette PNG of *width* by *height* pixels from its rows' data (see :func:`_rows`).
+
+    Compressed by ISA-L when it is installed (see :mod:`._deflate`): about 1 ms
+    for a cover, where zlib's level 1 takes 5 and its level 6 over 20.
+    """
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit palette, no interlace
     return b"".join(
         (
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", header),
             _chunk(b"PLTE", bytes(palette)),
-            _chunk(b"IDAT", _compress(canvas)),
+            _chunk(b"IDAT", _deflate.compress(rows, zlib_level=1)),
             _chunk(b"IEND", b""),
         )
     )
@@ -725,19 +778,3 @@ def _png(canvas: Image.Image, palette: Sequence[int]) -> bytes:
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-#: Rows of the canvas read at a time: about 100 KB, under the size from which
-#: the C library maps fresh pages for every allocation (and the kernel zeroes them).
-_ROWS_AT_A_TIME = 80
-
-
-def _compress(canvas: Image.Image) -> bytes:
-    """The canvas's bytes as a zlib stream."""
-    compressor = _deflate.compressor(zlib_level=1)  # zlib's 1: 5 ms; 6: over 20
-    parts = []
-    for top in range(0, canvas.height, _ROWS_AT_A_TIME):
-        rows = canvas.crop((0, top, canvas.width, min(top + _ROWS_AT_A_TIME, canvas.height)))
-        parts.append(compressor.compress(rows.tobytes()))
-    parts.append(compressor.flush())
-    return b"".join(parts)

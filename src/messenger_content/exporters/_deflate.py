@@ -16,7 +16,7 @@ __all__ = ["Compressor", "compress", "compressor"]
 class Compressor(Protocol):
     """What :func:`zlib.compressobj` returns, as far as it is used here."""
 
-    def compress(self, data: bytes, /) -> bytes:
+    def compress(self, data: bytes | bytearray, /) -> bytes:
         """Compress *data*, returning what is ready of the output."""
         ...
 
@@ -43,7 +43,7 @@ def compressor(*, raw: bool = False, zlib_level: int = 6) -> Compressor:
     return made
 
 
-def compress(data: bytes, *, raw: bool = False, zlib_level: int = 6) -> bytes:
+def compress(data: bytes | bytearray, *, raw: bool = False, zlib_level: int = 6) -> bytes:
     """*data* compressed in one go, as :func:`compressor` would."""
     made = compressor(raw=raw, zlib_level=zlib_level)
     return made.compress(data) + made.flush()
