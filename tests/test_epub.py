@@ -842,6 +842,32 @@ def test_broken_theme_markup_is_an_export_error(tmp_path: Path) -> None:
         to_epub(minimal(), template_dir=tmp_path)
 
 
+def test_theme_scripts_handlers_and_nested_links_are_cleaned(tmp_path: Path) -> None:
+    """A theme's scripts, on* attributes (any case or namespace) and links in links are removed."""
+    (tmp_path / "blocks").mkdir()
+    (tmp_path / "blocks" / "paragraph.html").write_text(
+        '<p id="p" class="c" data-on="kept" onClick="a()" ONLOAD="b()" oNx="c" one="d"'
+        ' xmlns:h="urn:h" h:onfoo="e" h:lang="kept" lang="EN-a-bb-a-cc">'
+        "<script>bad()</script>{{ block.text }}"
+        '<a href="#p" onmouseover="f()">outer <a href="https://b.example/">inner</a></a></p>\n',
+        encoding="utf-8",
+    )
+    root = xml(to_epub(minimal(), template_dir=tmp_path), "EPUB/article.xhtml")
+    paragraph = next(root.iter(f"{{{XHTML}}}p"))
+    assert dict(paragraph.attrib) == {
+        "id": "p",
+        "class": "c",
+        "data-on": "kept",
+        "{urn:h}lang": "kept",
+        "lang": "EN-a-bb",
+    }
+    assert not list(root.iter(f"{{{XHTML}}}script"))
+    links = list(paragraph.iter(f"{{{XHTML}}}a"))
+    assert [(dict(a.attrib), "".join(a.itertext())) for a in links] == [
+        ({"href": "#p"}, "outer inner")
+    ]
+
+
 def test_ebooklib_is_not_imported_by_the_package() -> None:
     """Importing the package (and the HTML exporter) leaves ebooklib and lxml unloaded."""
     code = (
