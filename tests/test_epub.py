@@ -20,7 +20,8 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from PIL import Image as PILImage
 
@@ -564,6 +565,34 @@ def test_relative_links_are_resolved_or_dropped(books: dict[str, bytes]) -> None
     assert anchors["Ada Lovelace"].get("href") is None
     assert anchors["Ada Lovelace"].get("rel") is None
     assert anchors["web link"].get("href") == "https://example.org/a?b=1&c=2"
+
+
+_URL_STARTS = ["", "http://", "https://", "HTTPS://", "https://example.org", "http://a_b.example"]
+_URL_HOSTS = ["", "example.org", "a.example:80", "127.0.0.1", "[::1]", "u:p@a.example:80"]
+_URL_PIECES = [*"/?#%:@[]-._~'( \u00e9\ufdd0", "%41", "%zz", "a", "80", "//"]
+
+
+@given(
+    st.tuples(
+        st.sampled_from(_URL_STARTS),
+        st.sampled_from(_URL_HOSTS),
+        st.lists(st.sampled_from(_URL_PIECES), max_size=10).map("".join),
+    ).map("".join)
+)
+@example("https://example.org/a b?c d#e f")
+@example("https://example.org/%41%zz?%4#%")
+@example("https://example.org/%4")
+@example("https://example.org/p?q?r#s?t#u")
+@example("https://example.org:80/")
+@example("https://u@example.org/")
+@example("https://a_b.example/")
+@example("HTTPS://example.org/")
+@example("https://xn--bcher-kva.example/\u00e9")
+@settings(max_examples=300)  # the 50 of the "ci" profile miss broken shortcuts
+def test_url_shortcuts_agree_with_the_full_parse(url: str) -> None:
+    """The shortcuts for plain links give what splitting and escaping each character gives."""
+    assert epub_module._escape(url) == epub_module._escape_each(url, "")
+    assert epub_module._http_url(url) == epub_module._parsed_http_url(url)
 
 
 def toc_entries(root: etree._Element, *, nav: bool) -> list[tuple[int, str, str]]:

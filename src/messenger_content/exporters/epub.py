@@ -319,8 +319,19 @@ def _url_code_point(char: str) -> bool:
     return point >= 0xA0
 
 
+#: Text :func:`_escape` leaves as it is: ASCII URL code points and valid ``%XX`` escapes.
+_UNESCAPED = re.compile(r"(?:[A-Za-z0-9!$&'()*+,\-./:;=?@_~]|%[0-9A-Fa-f]{2})*")
+
+
 def _escape(text: str, keep: str = "") -> str:
     """Percent-encode what may not appear in a URL, keeping valid ``%XX`` escapes."""
+    if _UNESCAPED.fullmatch(text):  # most links: one match instead of a step per character
+        return text
+    return _escape_each(text, keep)
+
+
+def _escape_each(text: str, keep: str) -> str:
+    """:func:`_escape`, a character at a time."""
     out: list[str] = []
     index = 0
     while index < len(text):
@@ -399,8 +410,27 @@ def _valid_host(host: str) -> bool:
     return all(_bidi_label(label, bidi_domain=bidi_domain) for label in labels)
 
 
+#: An http(s) URL that :func:`_http_url` gives back as it is when its host is valid: a
+#: lower-case scheme, a host of letters, digits, dots and hyphens (no user name, no
+#: port), and a path, query and fragment with nothing to percent-encode.
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://(?P<host>[A-Za-z0-9.\-]+)"
+    r"(?:/(?:[A-Za-z0-9!$&'()*+,\-./:;=@_~]|%[0-9A-Fa-f]{2})*)?"
+    r"(?:\?(?:[A-Za-z0-9!$&'()*+,\-./:;=?@_~]|%[0-9A-Fa-f]{2})*)?"
+    r"(?:#(?:[A-Za-z0-9!$&'()*+,\-./:;=?@_~]|%[0-9A-Fa-f]{2})*)?"
+)
+
+
 def _http_url(url: str) -> str | None:
     """*url* as a valid absolute http(s) URL, or ``None`` if it cannot be one."""
+    plain = _PLAIN_HTTP_URL.fullmatch(url)
+    if plain is not None:  # most links: one match instead of splitting and re-escaping
+        return url if _valid_host(plain.group("host")) else None
+    return _parsed_http_url(url)
+
+
+def _parsed_http_url(url: str) -> str | None:
+    """:func:`_http_url`, splitting the URL and escaping each part."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
