@@ -237,6 +237,49 @@ def test_symlinked_article_folder_works(article: Path) -> None:
     assert ResourcePolicy(base_dir=alias).fetch("photo.png").width == 3
 
 
+def test_repointed_folder_symlink_is_followed(article: Path) -> None:
+    """A symlink to the folder, re-pointed between two reads, is followed to its new target."""
+    _write(article.parent / "other", "photo.png", _image(size=(5, 1)))
+    alias = article.parent / "alias"
+    alias.symlink_to(article)
+    policy = ResourcePolicy(base_dir=alias)
+    assert policy.fetch("photo.png").width == 3
+    alias.unlink()
+    alias.symlink_to(article.parent / "other")
+    assert policy.fetch("photo.png").width == 5
+
+
+def test_replaced_folder_is_read_anew(article: Path) -> None:
+    """A folder moved away and replaced by another of the same name is read from the new one."""
+    policy = ResourcePolicy(base_dir=article)
+    assert policy.fetch("photo.png").width == 3
+    article.rename(article.parent / "moved")
+    _write(article, "photo.png", _image(size=(5, 1)))
+    assert policy.fetch("photo.png").width == 5
+
+
+def test_moved_folder_is_read_where_its_symlink_now_leads(article: Path) -> None:
+    """A folder moved, its symlink re-pointed and its old place refilled, is read where it went."""
+    alias = article.parent / "alias"
+    alias.symlink_to(article)
+    policy = ResourcePolicy(base_dir=alias)
+    assert policy.fetch("photo.png").width == 3
+    article.rename(article.parent / "moved")
+    alias.unlink()
+    alias.symlink_to(article.parent / "moved")
+    _write(article, "photo.png", _image(size=(5, 1)))
+    assert policy.fetch("photo.png").width == 3
+
+
+def test_file_replaced_by_a_symlink_out_is_refused(article: Path) -> None:
+    """A file read once, then replaced by a symlink out of the folder, is refused."""
+    policy = ResourcePolicy(base_dir=article)
+    assert policy.fetch("photo.png").width == 3
+    (article / "photo.png").unlink()
+    (article / "photo.png").symlink_to(article.parent / "outside.png")
+    assert "outside" in _refusal(policy, "photo.png")
+
+
 @pytest.mark.parametrize(
     ("src", "expected"),
     [

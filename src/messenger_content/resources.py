@@ -62,6 +62,12 @@ shows the same logo in every article decodes it once. Only the verdict
 "decodes cleanly, is this format and size" is kept: the byte and pixel limits
 are checked on every fetch, and refusals are not remembered.
 
+A folder's real path is remembered too, and used only while the folder as named
+and the remembered path still lead to the same directory (device and inode); a
+source below it that is a plain path (no symlink, ``.`` or ``..`` on the way)
+is then checked with one ``lstat`` per component. Anything else, and anything
+that changed, is resolved in full as above.
+
 Known limits:
 
 * Name resolution uses the system resolver and cannot be interrupted: its own
@@ -354,6 +360,57 @@ def _to_path(value: str | os.PathLike[str]) -> Path:
     return Path(value)
 
 
+# --- real paths --------------------------------------------------------------------
+
+
+class _RealFolders:
+    """The real path of each article folder resolved so far, and the folder it names.
+
+    :func:`os.path.realpath` looks at every component of a path with an ``lstat``
+    from Python: resolving the folder and then the file, as every image check did,
+    takes 0.037 ms four levels down. A remembered real path is used only while the
+    folder as named and the remembered path both lead to the directory it was
+    resolved to (same device and inode: a ``stat`` of each, one in all when the
+    folder is named by its real path), so it names that same directory now; a
+    folder, or a symlink on the way to it, that is moved or re-pointed is resolved
+    again. Safe to share between threads (a lost update costs a second resolution).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: dict[str, tuple[str, int, int]] = {}
+
+    def get(self, folder: str) -> str | None:
+        """The real path of *folder*, or ``None`` if it cannot be had without a race."""
+        try:
+            named = os.stat(folder)
+            identity = (named.st_dev, named.st_ino)
+            known = self._entries.get(folder)
+            if known is not None and known[1:] == identity:
+                real = known[0]
+                if real == folder or _identity(os.stat(real)) == identity:
+                    return real
+            real = os.path.realpath(folder)
+            if _identity(os.stat(real)) != identity:
+                return None  # it changed while being resolved
+        except (OSError, ValueError):
+            return None
+        if len(self._entries) >= self._size:
+            self._entries.clear()
+        self._entries[folder] = (real, *identity)
+        return real
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _identity(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
+
+
+_REAL_FOLDERS: Final = _RealFolders(256)
+
+
 # --- the policy ----------------------------------------------------------------
 
 
@@ -473,6 +530,9 @@ class ResourcePolicy:
 
     def _resolve_local(self, src: str, source: _LocalSource) -> str:
         """Return the real path of a local source, refusing anything outside the folder."""
+        target = self._plain_path(source.path)
+        if target is not None:
+            return target
         try:
             base = os.path.realpath(self.base_dir)
             target = os.path.realpath(os.path.join(base, source.path))
@@ -483,6 +543,29 @@ class ResourcePolicy:
             raise ResourceError(src, "the path leads outside the article's folder")
         if target == base:
             raise ResourceError(src, "the path names the article's folder, not a file")
+        return target
+
+    def _plain_path(self, path: str) -> str | None:
+        """The real path of *path* if no symlink, ``.`` or ``..`` is on its way, else ``None``.
+
+        Such a path cannot leave the folder (each component is an entry of the one
+        before), and it is its own real path below the folder's: an ``lstat`` per
+        component instead of two :func:`os.path.realpath` calls. ``None`` leaves
+        the full resolution, and its refusals, to the caller.
+        """
+        parts = path.split("/")
+        if os.name != "posix" or "" in parts or "." in parts or ".." in parts:
+            return None
+        target = _REAL_FOLDERS.get(os.fspath(self.base_dir))
+        if target is None:
+            return None
+        for part in parts:
+            target = os.path.join(target, part)
+            try:
+                if stat.S_ISLNK(os.lstat(target).st_mode):
+                    return None
+            except (OSError, ValueError):
+                return None
         return target
 
     def _read_local(self, src: str, target: str) -> bytes:
