@@ -56,7 +56,7 @@ import uuid
 import zlib
 from collections.abc import Container, Iterable, Sequence
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -69,7 +69,7 @@ from .. import theme
 from ..codec import dumps
 from ..errors import ExportError
 from ..models import Article, Heading
-from ..resources import Resource, policy_for
+from ..resources import Resource, ResourcePolicy, policy_for
 from ..theme import Direction
 from . import _deflate
 from .html import to_html
@@ -708,11 +708,15 @@ class _Builder:
 
     # images
 
+    @cached_property
+    def policy(self) -> ResourcePolicy:
+        return policy_for(self.base_dir, self.allow_remote)
+
     def image_href(self, src: str) -> str:
         """Store the image *src* in the book (once) and return its path from a document."""
         asset = self.images.get(src)
         if asset is None:
-            resource: Resource = policy_for(self.base_dir, self.allow_remote).fetch(src)
+            resource: Resource = self.policy.fetch(src)
             number = len(self.images) + 1
             asset = _Asset(
                 id=f"image-{number}",
