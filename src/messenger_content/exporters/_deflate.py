@@ -2,15 +2,19 @@
 
 The EPUB exporter compresses its cover image and its zip entries with it. The
 output is an ordinary zlib stream or raw deflate data; for the same input and
-the same library version it is the same bytes.
+the same library version it is the same bytes. :func:`crc32`, the checksum of
+every zip entry, is ISA-L's too when it is installed (the same number, about
+four times as fast).
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
+from functools import cache
 from typing import Protocol
 
-__all__ = ["Compressor", "compress", "compressor"]
+__all__ = ["Compressor", "compress", "compressor", "crc32"]
 
 
 class Compressor(Protocol):
@@ -47,3 +51,18 @@ def compress(data: bytes | bytearray, *, raw: bool = False, zlib_level: int = 6)
     """*data* compressed in one go, as :func:`compressor` would."""
     made = compressor(raw=raw, zlib_level=zlib_level)
     return made.compress(data) + made.flush()
+
+
+def crc32(data: bytes) -> int:
+    """The CRC-32 of *data*, as :func:`zlib.crc32` gives it."""
+    return _crc32()(data)
+
+
+@cache
+def _crc32() -> Callable[[bytes], int]:
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return zlib.crc32
+    checksum: Callable[[bytes], int] = isal_zlib.crc32
+    return checksum

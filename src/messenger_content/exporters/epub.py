@@ -53,7 +53,6 @@ import re
 import struct
 import unicodedata
 import uuid
-import zlib
 from collections.abc import Container, Iterable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
@@ -100,6 +99,9 @@ _NAMESPACE = uuid.UUID("8a1e51f4-0d53-5c5e-9a59-4f2b7e3c6d10")
 
 _STORED_SUFFIXES = (".jpg", ".png", ".gif", ".webp")
 """Entries already compressed: deflating them again costs time and saves nothing."""
+
+_SHARED_ENTRIES = frozenset({"META-INF/container.xml", "EPUB/" + _STYLE_HREF})
+"""Entries every book of a batch has the same (the theme's stylesheet, unless CSS is added)."""
 
 #: "Contents", the table of contents' heading, for languages the exporter knows.
 _CONTENTS: dict[str, str] = {
@@ -1028,6 +1030,12 @@ _ZIP_FILE_MODE = 0o100644 << 16
 _ZIP_LIMIT = 0xFFFFFFFF
 
 
+@lru_cache(maxsize=16)
+def _deflated(data: bytes) -> tuple[bytes, int]:
+    """*data* deflated, and its CRC-32: once per content, for the entries books share."""
+    return _deflate.compress(data, raw=True, zlib_level=9), _deflate.crc32(data)
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     """Zip the book's entries with fixed times and order, ``mimetype`` first and stored.
 
@@ -1044,9 +1052,12 @@ def _zip(entries: dict[str, bytes]) -> bytes:
         data = entries[name]
         stored = name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
         if stored:
-            method, packed = 0, data
+            method, packed, checksum = 0, data, _deflate.crc32(data)
+        elif name in _SHARED_ENTRIES:
+            method, (packed, checksum) = 8, _deflated(data)
         else:
             method, packed = 8, _deflate.compress(data, raw=True, zlib_level=9)
+            checksum = _deflate.crc32(data)
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else 0x800  # bit 11: the name is UTF-8
         if max(offset, len(data), len(packed)) >= _ZIP_LIMIT:
@@ -1057,7 +1068,7 @@ def _zip(entries: dict[str, bytes]) -> bytes:
             method,
             _ZIP_TIME,
             _ZIP_DATE,
-            zlib.crc32(data),
+            checksum,
             len(packed),
             len(data),
         )
