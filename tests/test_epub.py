@@ -897,6 +897,15 @@ def test_theme_scripts_handlers_and_nested_links_are_cleaned(tmp_path: Path) -> 
     ]
 
 
+def test_ncx_template_writes_what_ebooklibs_own_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The NCX template given to ebooklib gives the same book as ebooklib's own template."""
+    ours = to_epub(every_block(), base_dir=FIXTURES)
+    from ebooklib import epub as ebooklib_epub
+
+    monkeypatch.setattr(epub_module, "_NCX_TEMPLATE", ebooklib_epub.NCX_XML)
+    assert to_epub(every_block(), base_dir=FIXTURES) == ours
+
+
 def test_ebooklib_is_not_imported_by_the_package() -> None:
     """Importing the package (and the HTML exporter) leaves ebooklib and lxml unloaded."""
     code = (

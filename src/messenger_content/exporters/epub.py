@@ -846,6 +846,7 @@ class _Builder:
         images = [asset for asset in self.images.values() if asset is not cover_image]
         package = _package(
             self.article,
+            language=self.language,
             direction=self.direction,
             cover_document=cover_bytes,
             article_document=article_bytes,
@@ -877,6 +878,7 @@ def _accessibility_summary(described: bool) -> str:
 def _package(
     article: Article,
     *,
+    language: str,
     direction: Direction,
     cover_document: bytes,
     article_document: bytes,
@@ -896,9 +898,10 @@ def _package(
 
     book = epub.EpubBook()
     book.metadata = {}  # drop ebooklib's random identifier and generator line
+    book.set_template("ncx", _NCX_TEMPLATE)
     book.set_identifier(book_identifier(article))
     book.set_title(article.headline)
-    book.set_language(book_language(article.language))
+    book.set_language(language)
     if direction == "rtl":
         book.set_direction("rtl")
     for number, author in enumerate(article.authors, start=1):
@@ -980,6 +983,12 @@ def _package(
     except Exception as error:
         raise ExportError(f"ebooklib could not write the book: {error}") from error
     return writer.out.files
+
+
+#: ebooklib's NCX template (``epub.NCX_XML``) without its DOCTYPE, which ebooklib parses
+#: and then leaves out (it writes the root element), as text, which ebooklib parses
+#: without first failing to encode it: 8 of the 22 us the template took.
+_NCX_TEMPLATE = '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1" />'
 
 
 class _Entries:
