@@ -529,13 +529,21 @@ def _plain_character(char: str) -> bool:
 
 def _by_glyph(face: _Face, text: str) -> bool:
     """Whether *text* in *face* can be drawn (and measured) glyph by glyph."""
+    return _glyph_by_glyph_face(face) and all(_plain_character(char) for char in text)
+
+
+@lru_cache(maxsize=64)
+def _glyph_by_glyph_face(face: _Face) -> bool:
+    """Whether *face* (font, language, direction) is one the glyph-by-glyph path reproduces.
+
+    Asked for every word a cover fits and every line it draws: answered once per face.
+    """
     return not (
         face.rtl
         or face.file is None
         or not _has_raqm()
         or _GLYPH_BY_GLYPH_FACES.search(os.path.basename(face.file[0])) is None
         or face.language.lower().split("-")[0] in _CONTEXTUAL_LANGUAGES
-        or not all(_plain_character(char) for char in text)
     )
 
 
