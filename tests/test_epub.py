@@ -26,6 +26,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from PIL import Image as PILImage
 
 import messenger_content as mc
+from messenger_content import urls
 from messenger_content.exporters import epub as epub_module
 from messenger_content.exporters.epub import book_identifier, book_language, to_epub
 from messenger_content.theme import plain_text, text_direction
@@ -591,8 +592,8 @@ _URL_PIECES = [*"/?#%:@[]-._~'( \u00e9\ufdd0", "%41", "%zz", "a", "80", "//"]
 @settings(max_examples=300)  # the 50 of the "ci" profile miss broken shortcuts
 def test_url_shortcuts_agree_with_the_full_parse(url: str) -> None:
     """The shortcuts for plain links give what splitting and escaping each character gives."""
-    assert epub_module._escape(url) == epub_module._escape_each(url, "")
-    assert epub_module._http_url(url) == epub_module._parsed_http_url(url)
+    assert urls.escape(url) == urls._escape_each(url, "")
+    assert urls.http_url(url) == urls._parsed_http_url(url)
 
 
 def toc_entries(root: etree._Element, *, nav: bool) -> list[tuple[int, str, str]]:

@@ -47,18 +47,16 @@ What this module decides, and ebooklib does not:
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import struct
-import unicodedata
 import uuid
 from collections.abc import Container, Iterable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from html import escape
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import attrs
 from ebooklib import epub
@@ -70,6 +68,7 @@ from ..errors import ExportError
 from ..models import Article, Heading
 from ..resources import Resource, ResourcePolicy, policy_for
 from ..theme import Direction
+from ..urls import http_url, mailto_url
 from . import _deflate
 from .html import to_html
 
@@ -311,168 +310,12 @@ def _x(name: str) -> str:
 # IP address, a relative link in an article without a URL.
 
 
-def _url_code_point(char: str) -> bool:
-    """Whether *char* may appear unescaped in a URL (WHATWG "URL code points")."""
-    point = ord(char)
-    if point < 0x80:
-        return char.isalnum() or char in "!$&'()*+,-./:;=?@_~"
-    if 0xD800 <= point <= 0xDFFF or 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE:
-        return False
-    return point >= 0xA0
-
-
-#: Text :func:`_escape` leaves as it is: ASCII URL code points and valid ``%XX`` escapes.
-_UNESCAPED = re.compile(r"(?:[A-Za-z0-9!$&'()*+,\-./:;=?@_~]|%[0-9A-Fa-f]{2})*")
-
-
-def _escape(text: str, keep: str = "") -> str:
-    """Percent-encode what may not appear in a URL, keeping valid ``%XX`` escapes."""
-    if _UNESCAPED.fullmatch(text):  # most links: one match instead of a step per character
-        return text
-    return _escape_each(text, keep)
-
-
-def _escape_each(text: str, keep: str) -> str:
-    """:func:`_escape`, a character at a time."""
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "%" and re.fullmatch("[0-9A-Fa-f]{2}", text[index + 1 : index + 3]):
-            out.append(text[index : index + 3])
-            index += 3
-            continue
-        if _url_code_point(char) or char in keep:
-            out.append(char)
-        else:
-            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
-        index += 1
-    return "".join(out)
-
-
-_LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE | re.ASCII)
-_RTL_CLASSES = frozenset({"R", "AL", "AN"})
-
-
-def _valid_label(label: str) -> bool:
-    if not label or not all(
-        char == "-" or unicodedata.category(char)[0] in "LM" or unicodedata.category(char) == "Nd"
-        for char in label
-    ):
-        return False
-    try:
-        ascii_label = label.encode("idna").decode("ascii")
-    except UnicodeError:
-        return False
-    return _LDH.fullmatch(ascii_label) is not None
-
-
-def _bidi_label(label: str, *, bidi_domain: bool) -> bool:
-    """RFC 5893's Bidi rule, which IDNA validators apply to domains with right-to-left labels."""
-    classes = [unicodedata.bidirectional(char) for char in label]
-    core = classes
-    while core and core[-1] == "NSM":
-        core = core[:-1]
-    if not core:
-        return False
-    if classes[0] in ("R", "AL"):
-        allowed = {"R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"}
-        return (
-            set(classes) <= allowed
-            and core[-1] in ("R", "AL", "EN", "AN")
-            and not ({"EN", "AN"} <= set(classes))
-        )
-    if not bidi_domain:
-        return not (set(classes) & _RTL_CLASSES)
-    allowed = {"L", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"}
-    return classes[0] == "L" and set(classes) <= allowed and core[-1] in ("L", "EN")
-
-
-@lru_cache(maxsize=256)
-def _valid_host(host: str) -> bool:
-    """Whether *host* is an IP address or a domain name an IDNA (UTS 46) validator accepts."""
-    if host.startswith("[") and host.endswith("]"):
-        try:
-            ipaddress.IPv6Address(host[1:-1])
-        except ValueError:
-            return False
-        return True
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        pass
-    else:
-        return True
-    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
-    if not all(_valid_label(label) for label in labels):
-        return False
-    bidi_domain = any(
-        unicodedata.bidirectional(char) in _RTL_CLASSES for label in labels for char in label
-    )
-    return all(_bidi_label(label, bidi_domain=bidi_domain) for label in labels)
-
-
-#: An http(s) URL that :func:`_http_url` gives back as it is when its host is valid: a
-#: lower-case scheme, a host of letters, digits, dots and hyphens (no user name, no
-#: port), and a path, query and fragment with nothing to percent-encode.
-_PLAIN_HTTP_URL = re.compile(
-    r"https?://(?P<host>[A-Za-z0-9.\-]+)"
-    r"(?:/(?:[A-Za-z0-9!$&'()*+,\-./:;=@_~]|%[0-9A-Fa-f]{2})*)?"
-    r"(?:\?(?:[A-Za-z0-9!$&'()*+,\-./:;=?@_~]|%[0-9A-Fa-f]{2})*)?"
-    r"(?:#(?:[A-Za-z0-9!$&'()*+,\-./:;=?@_~]|%[0-9A-Fa-f]{2})*)?"
-)
-
-
-def _http_url(url: str) -> str | None:
-    """*url* as a valid absolute http(s) URL, or ``None`` if it cannot be one."""
-    plain = _PLAIN_HTTP_URL.fullmatch(url)
-    if plain is not None:  # most links: one match instead of splitting and re-escaping
-        return url if _valid_host(plain.group("host")) else None
-    return _parsed_http_url(url)
-
-
-def _parsed_http_url(url: str) -> str | None:
-    """:func:`_http_url`, splitting the URL and escaping each part."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https"):
-        return None
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    host = hostport
-    if not host.endswith("]") and ":" in host:
-        host = host.rsplit(":", 1)[0]
-    if not host or not _valid_host(host):
-        return None
-    netloc = f"{_escape(userinfo, keep=':')}@{hostport}" if userinfo else hostport
-    rest = _escape(parts.path)
-    if parts.query or url.split("#", 1)[0].endswith("?"):
-        rest += "?" + _escape(parts.query)
-    if parts.fragment or url.endswith("#"):
-        rest += "#" + _escape(parts.fragment)
-    return f"{parts.scheme}://{netloc}{rest}"
-
-
-def _mailto(url: str) -> str | None:
-    """*url* as a valid ``mailto:`` URL, or ``None`` unless it names e-mail addresses."""
-    body, hash_mark, fragment = url[7:].partition("#")
-    addresses, question_mark, query = body.partition("?")
-    for address in unquote(addresses).split(","):
-        local, at, domain = address.strip().rpartition("@")
-        if not (local and at and _valid_host(domain)):
-            return None
-    escaped = f"{_escape(addresses)}{question_mark}{_escape(query)}"
-    return f"{url[:7]}{escaped}{hash_mark}{_escape(fragment)}"
-
-
 def _resolve(url: str, base: str | None, ids: Container[str]) -> str | None:
     """Where a link or citation in the book should point, or ``None`` to drop it."""
     if url.startswith("#"):
         return url if url[1:] in ids else None
     if url[:7].lower() == "mailto:":
-        return _mailto(url)
+        return mailto_url(url)
     if _SCHEME.match(url) is None:
         if base is None:
             return None
@@ -480,7 +323,7 @@ def _resolve(url: str, base: str | None, ids: Container[str]) -> str | None:
             url = urljoin(base, url)
         except ValueError:  # a base URL Python cannot parse (a stray "[" in its host)
             return None
-    return _http_url(url)
+    return http_url(url)
 
 
 def _unwrap(element: etree._Element) -> None:
