@@ -187,9 +187,14 @@ def resolve(dotted: str) -> object | None:
     return target
 
 
+def prose(text: str) -> str:
+    """A Markdown text without its fenced blocks."""
+    return FENCE.sub(lambda match: (match["before"] or "") + "\n", text)
+
+
 def code_spans(text: str) -> Iterator[str]:
     """The inline code spans of a Markdown text, fenced blocks left out, white space collapsed."""
-    for span in SPAN.findall(FENCE.sub("", text)):
+    for span in SPAN.findall(prose(text)):
         yield " ".join(span.split())
 
 
@@ -197,7 +202,7 @@ def table_signatures(text: str) -> list[str]:
     """The code spans opening the rows of the tables of a Markdown text."""
     return [
         " ".join(match.split())
-        for match in re.findall(r"^\| `([^`]+)` \|", FENCE.sub("", text), flags=re.M)
+        for match in re.findall(r"^\| `([^`]+)` \|", prose(text), flags=re.M)
     ]
 
 
@@ -349,7 +354,7 @@ def test_calls_in_docs_fit(path: Path) -> None:
 
 def test_api_names_exist() -> None:
     """Every ``mc.name`` docs/api.md mentions is part of the public API."""
-    names = set(re.findall(r"\bmc\.(\w+)", FENCE.sub("", API)))
+    names = set(re.findall(r"\bmc\.(\w+)", prose(API)))
     assert names
     assert names - set(mc.__all__) == set()
 
