@@ -7,8 +7,10 @@
   function, of the same kind and with the same default; every call written in a
   code span fits the real signature.
 - Every ```python block of README.md and docs/*.md runs (see
-  :func:`test_python_blocks_run`), and every ``messenger-content`` command in a
-  shell block uses sub-commands and options that its ``--help`` lists.
+  :func:`test_python_blocks_run`), except a block deliberately not runnable,
+  which says so with ``<!-- not-run: REASON -->`` on the line before its fence.
+- Every ``messenger-content`` command in a shell block uses sub-commands and
+  options that its ``--help`` lists.
 - The example scripts need nothing beyond the base install.
 """
 
