@@ -386,6 +386,16 @@ def blocks(path: Path, *languages: str) -> list[tuple[str, str | None]]:
     return found
 
 
+def test_not_run_marker_is_read(tmp_path: Path) -> None:
+    """A block with the not-run marker before it carries its reason; the others carry none."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Text.\n\n```python\nx = 1\n```\n\n<!-- not-run: needs a cluster -->\n"
+        "```python\nconnect()\n```\n\n```sh\nls\n```\n"
+    )
+    assert blocks(page, "python") == [("x = 1\n", None), ("connect()\n", "needs a cluster")]
+
+
 PYTHON_PAGES = [path for path in DOCS if blocks(path, "python")]
 
 
