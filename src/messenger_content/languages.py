@@ -39,8 +39,9 @@ LANGUAGE_PATTERN: Final = (
 )
 
 _WELL_FORMED = re.compile(LANGUAGE_PATTERN)
-#: The same grammar, naming the variants and extensions so repeats can be found.
-_PARTS = re.compile(
+#: The same grammar, naming the variants and extensions so repeats can be found
+#: (compiled when an EPUB first needs it).
+_PARTS = (
     "(?:[a-zA-Z]{2,3}(?:-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})"
     "(?:-[a-zA-Z]{4})?"
     "(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?"
@@ -57,7 +58,7 @@ def is_well_formed(tag: str) -> bool:
 
 def _repeats(tag: str) -> bool:
     """Whether a well-formed *tag* repeats a variant or an extension singleton (any case)."""
-    found = _PARTS.fullmatch(tag)
+    found = re.fullmatch(_PARTS, tag)
     if found is None:  # private use only ("x-..."): nothing can repeat
         return False
     variants = found.group("variants").lower().split("-")[1:]

@@ -32,8 +32,6 @@ import urllib.parse
 from functools import lru_cache
 from typing import Final, TypeAlias
 
-import idna
-
 __all__ = [
     "HREF_PATTERN",
     "HTTP_URL_PATTERN",
@@ -106,6 +104,9 @@ def ascii_host(host: str) -> str | None:
         The lower-case ASCII name (a trailing dot kept), or ``None`` if *host*
         is not a domain name.
     """
+    # idna's tables are loaded when a host is first checked, not with the package.
+    import idna
+
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
