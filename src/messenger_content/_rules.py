@@ -74,7 +74,7 @@ _DATETIME_PARTS = re.compile(
 def text_problem(value: str) -> str | None:
     """Say what is wrong with *value* as text, or return ``None`` if it is fine."""
     # Every forbidden character is unprintable (Cc, Cs or Cn), and isprintable()
-    # is about twice as fast as the search: most text in an article (every
+    # is cheaper than the search: most text in an article (every
     # string without a tab or newline) is settled here.
     if value.isprintable():
         return None

@@ -247,8 +247,8 @@ class _RealFolders:
     """The real path of each article folder resolved so far, and the folder it names.
 
     :func:`os.path.realpath` looks at every component of a path with an ``lstat``
-    from Python: resolving the folder and then the file, as every image check did,
-    takes 0.037 ms four levels down. A remembered real path is used only while the
+    from Python, so resolving the folder again for every image costs a call per
+    level of the folder's path. A remembered real path is used only while the
     folder as named and the remembered path both lead to the directory it was
     resolved to (same device and inode: a ``stat`` of each, one in all when the
     folder is named by its real path), so it names that same directory now; a
@@ -688,7 +688,7 @@ def policy_for(
     """
     folder = os.getcwd() if base_dir is None else os.path.abspath(os.fspath(base_dir))
     # Keyed by the folder's text and a shared default: building a Path and a Limits
-    # to look the policy up cost more than the lookup (0.015 ms, several times a book).
+    # just to look the policy up would cost more than the lookup itself.
     return _cached_policy(folder, allow_remote, _DEFAULT_LIMITS if limits is None else limits)
 
 
