@@ -30,8 +30,10 @@ from typing_extensions import assert_never
 from .. import urls
 from ..errors import ResourceError
 from ..urls import IPAddress
-from . import images, transport
+from . import images
 from .images import MediaType, Suffix
+from .transport import Redirect, Request, Transport, TransportError
+from .transport import get as _pinned_get
 
 __all__ = [
     "IPAddress",
@@ -312,8 +314,8 @@ class ResourcePolicy:
     """Whether remote fetches may connect to an address. Widen it only for tests or intranets."""
     resolver: Callable[[str, int], Sequence[str]] = attrs.field(default=resolve_host, repr=False)
     """Resolves a host and port to addresses (text); replaced only in tests."""
-    transport: transport.Transport = attrs.field(default=transport.get, repr=False)
-    """Sends one GET to checked addresses (:func:`.transport.get`); replaced only in tests."""
+    transport: Transport = attrs.field(default=_pinned_get, repr=False)
+    """Sends a GET to checked addresses (:func:`.transport.get`); replaceable like the resolver."""
 
     def check(self, src: str) -> None:
         """Check *src* against the policy without reading the image.
@@ -513,7 +515,7 @@ class ResourcePolicy:
         for hop in range(self.limits.max_redirects + 1):
             where = "" if hop == 0 else f"redirect {hop} to {_short(current)!r}: "
             checked = self._hop(src, current, where)
-            request = transport.Request(
+            request = Request(
                 host=checked.host,
                 port=checked.port,
                 tls=checked.tls,
@@ -524,13 +526,13 @@ class ResourcePolicy:
             )
             try:
                 answer = self.transport(request)
-            except transport.TransportError as error:
+            except TransportError as error:
                 reason = f"timed out after {self.limits.timeout:g} s" if error.timed_out else error
                 raise ResourceError(src, f"{where}{reason}") from None
             match answer:
                 case bytes():
                     return answer
-                case transport.Redirect():
+                case Redirect():
                     current = urllib.parse.urljoin(checked.url, answer.location)
                 case _:
                     assert_never(answer)
