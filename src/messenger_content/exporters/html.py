@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -31,7 +30,7 @@ import jinja2
 from markupsafe import Markup, escape
 from typing_extensions import assert_never
 
-from .. import theme
+from .. import theme, urls
 from .._rules import format_datetime
 from ..errors import ExportError
 from ..models import (
@@ -308,7 +307,7 @@ class DocumentView:
 
 
 def _link_label(href: str) -> str:
-    return href[len("mailto:") :] if href[:7].lower() == "mailto:" else href
+    return href[len("mailto:") :] if urls.scheme(href) == "mailto" else href
 
 
 def render_inline(
@@ -372,12 +371,9 @@ def render_inline(
 # --- metadata --------------------------------------------------------------------
 
 
-_SCHEME = re.compile("[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
 def _joins(base: str | None, url: str) -> bool:
     """Whether ``urljoin`` can resolve *url* against *base*, as WeasyPrint does for links."""
-    if base is None or _SCHEME.match(url):
+    if base is None or urls.scheme(url) is not None:
         return True  # WeasyPrint joins nothing then (it does join a #fragment)
     try:
         urllib.parse.urljoin(base, url)
@@ -387,7 +383,7 @@ def _joins(base: str | None, url: str) -> bool:
 
 
 def _is_absolute(url: str | None) -> bool:
-    return url is not None and url[:8].lower().startswith(("http://", "https://"))
+    return url is not None and urls.scheme(url) in ("http", "https")
 
 
 def _script_json(value: Any) -> Markup:
@@ -601,7 +597,7 @@ class _Renderer:
             return self.policy.data_uri(src)
         if self.image_src is not None:
             return self.image_src(src)
-        if src[:5].lower() == "data:":
+        if urls.scheme(src) == "data":
             # The image is in the article: it goes into the page only once the policy
             # has read it as an image (no SVG, no decompression bomb), re-encoded.
             return self.policy.data_uri(src)
