@@ -96,14 +96,18 @@ def ascii_host(host: str) -> str | None:
 
     UTS 46 maps the name (case, full-width forms, ``ß`` kept as IDNA 2008 says);
     IDNA 2008 then refuses what no domain name may hold: code points it
-    disallows, ``_``, hyphens at either end or in the 3rd and 4th places of a
-    label that is not an A-label, joiners out of context, labels that break the
+    disallows, ``_``, hyphens at either end of a label, joiners out of context, labels that break the
     bidi rule (RFC 5893), empty labels and labels over 63 octets.
 
     Returns:
         The lower-case ASCII name (a trailing dot kept), or ``None`` if *host*
         is not a domain name.
     """
+    if _PLAIN_NAME.fullmatch(host) and "xn--" not in host.lower():
+        # IDNA 2008 reserves "--" in the 3rd and 4th places for A-labels; browsers
+        # (WHATWG URL, CheckHyphens=false) accept it in plain ASCII names, and real
+        # hosts use it (r4---sn-abc.googlevideo.com).
+        return host.lower()
     # idna's tables are loaded when a host is first checked, not with the package.
     import idna
 
@@ -113,6 +117,11 @@ def ascii_host(host: str) -> str | None:
         return None
 
 
+#: A host name of ASCII letters, digits and inner hyphens, labels of 1-63 characters.
+_PLAIN_NAME = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?"
+)
 _IPV4_NUMBER = re.compile("0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
 _ENDS_IN_NUMBER = re.compile("[0-9]+|0[xX][0-9a-fA-F]*")
 
