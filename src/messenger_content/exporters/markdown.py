@@ -15,7 +15,7 @@ Layout, blocks separated by one blank line::
     *The subheadline*
 
     By [Jane Doe](https://…) (Senior Reporter)\
-    Published July 28, 2023, 10:05 AM -04:00
+    Published July 28, 2023, 10:05 AM GMT-04:00
 
     ![Alt text](lead.jpg)                 the lead image, as an image block
 
@@ -25,6 +25,11 @@ Layout, blocks separated by one blank line::
     … the body …
 
     Copyright line
+
+The words the exporter adds (byline, dates, ``Credit:``, ``**Related:**``,
+``**Newsletter:**``) are the English phrases of :mod:`messenger_content.i18n`,
+shown here; an article in another language gets that language's, and
+``labels=`` replaces them.
 
 Blocks:
 

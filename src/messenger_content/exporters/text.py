@@ -15,8 +15,8 @@ separated by one blank line, in this order::
     The subheadline, wrapped.
 
     By Jane Doe (Senior Reporter) and John Roe            byline, then the dates in
-    Published July 28, 2023, 10:05 AM -04:00              their own offset ("UTC"
-    Updated July 28, 2023, 11:30 AM -04:00                for Z); never the locale
+    Published July 28, 2023, 10:05 AM GMT-04:00           their own offset ("UTC"
+    Updated July 28, 2023, 11:30 AM GMT-04:00             for Z)
 
     [Image: alt text]                                     the lead image, as an
     Caption                                               image block
@@ -29,6 +29,11 @@ separated by one blank line, in this order::
     Links                                                 every link target, by
     -----                                                 number
     [1] https://example.com/report
+
+The words the exporter adds ("By", "Published", "Credit:", "Links", ...) are
+phrases of :mod:`messenger_content.i18n` in the article's language, and can be
+replaced with ``labels=``; dates, and the list of authors, are written as CLDR
+says for that language (through Babel). The English phrases are shown here.
 
 Blocks:
 

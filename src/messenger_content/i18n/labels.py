@@ -14,6 +14,8 @@ and :meth:`Labels.lang` says so, so a document can mark them ``lang="en"``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import string
 from collections.abc import Mapping
 from functools import lru_cache
@@ -22,6 +24,7 @@ from typing import Final, TypeVar
 
 import attrs
 
+from .. import _cache
 from ._locales import ENGLISH, fallback_chain
 
 __all__ = ["LABEL_KEYS", "LOCALES", "Labels", "catalog_language", "labels_for"]
@@ -150,9 +153,12 @@ def _parse(template: str) -> tuple[str | _Field, ...]:
     Raises:
         ValueError: the phrase is malformed, or a placeholder is not a plain name.
     """
-    pieces: list[str | _Field] = []
+    pieces: list[str | _Field] = [""]
     for literal, name, spec, conversion in string.Formatter().parse(template):
-        pieces.append(literal)
+        if isinstance(pieces[-1], str):
+            pieces[-1] += literal  # "{{" ends a literal of its own
+        else:
+            pieces.append(literal)
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:
@@ -170,7 +176,7 @@ def _problem(key: str, phrase: str) -> str | None:
     try:
         found = _placeholders(phrase)
     except ValueError as error:
-        return str(error)
+        return f"label {key!r}: {error}"
     wanted = _placeholders(_MESSAGES[key])
     if found != wanted:
         expected = ", ".join(f"{{{name}}}" for name in sorted(wanted)) or "no placeholder"
@@ -207,14 +213,13 @@ def catalog_language(language: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=64)
-def _catalog(tag: str) -> Labels:
-    """Read one catalog; untranslated, fuzzy or broken entries keep the English phrase."""
+def _read_po(source: bytes) -> dict[str, str]:
+    """The usable translations of a catalog: untranslated, fuzzy or broken entries are left out."""
+    from io import BytesIO
+
     from babel.messages.pofile import read_po
 
-    path = LOCALES / _folder_name(tag) / "LC_MESSAGES" / f"{_DOMAIN}.po"
-    with path.open("rb") as file:
-        catalog = read_po(file, domain=_DOMAIN)
+    catalog = read_po(BytesIO(source), domain=_DOMAIN)
     phrases: dict[str, str] = {}
     for key, msgid in _MESSAGES.items():
         message = catalog.get(msgid, context=key)
@@ -222,6 +227,47 @@ def _catalog(tag: str) -> Labels:
             continue
         if message.string and _problem(key, message.string) is None:
             phrases[key] = message.string
+    return phrases
+
+
+def _cached(entry: Path) -> dict[str, str] | None:
+    """A catalog's translations as a cache entry holds them, or ``None`` if it holds none."""
+    try:
+        stored = json.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict):
+        return None
+    for key, phrase in stored.items():
+        if key not in _MESSAGES or not isinstance(phrase, str) or _problem(key, phrase):
+            return None
+    return stored
+
+
+def _translations(path: Path) -> dict[str, str]:
+    """The usable translations of the catalog at *path*, through the cache when there is one.
+
+    Parsing a ``.po`` file with Babel (and importing its catalog machinery)
+    is most of what a first plain-text export in a language costs; the result,
+    a few dozen phrases, is kept as JSON named by a digest of the file.
+    """
+    source = path.read_bytes()
+    root = _cache.folder()
+    if root is None:
+        return _read_po(source)
+    key = hashlib.sha256(b"labels-1\0" + source).hexdigest()[:32]
+    entry = root / f"labels-{key}.json"
+    phrases = _cached(entry)
+    if phrases is None:
+        phrases = _read_po(source)
+        _cache.write(entry, json.dumps(phrases, ensure_ascii=False).encode("utf-8"))
+    return phrases
+
+
+@lru_cache(maxsize=64)
+def _catalog(tag: str) -> Labels:
+    """Read one catalog; untranslated, fuzzy or broken entries keep the English phrase."""
+    phrases = _translations(LOCALES / _folder_name(tag) / "LC_MESSAGES" / f"{_DOMAIN}.po")
     missing = frozenset(_MESSAGES) - frozenset(phrases)
     english = frozenset() if tag == ENGLISH else missing
     return attrs.evolve(_ENGLISH, language=tag, english=english, **phrases)
