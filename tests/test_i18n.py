@@ -169,6 +169,13 @@ def test_overrides_replace_phrases() -> None:
     assert labels.published == "Publié le {date}"
 
 
+def test_overriding_by_covers_several_authors() -> None:
+    """Overriding "by" alone also changes the byline of several authors; by_many may differ."""
+    assert labels_for("ru", {"by": "Текст: {authors}"}).by_many == "Текст: {authors}"
+    both = labels_for("ru", {"by": "Текст: {authors}", "by_many": "Тексты: {authors}"})
+    assert both.by_many == "Тексты: {authors}"
+
+
 def test_overridden_phrase_is_in_the_document_language() -> None:
     """An overridden phrase of a language without catalog is no longer marked English."""
     labels = labels_for("nl", {"by": "Door {authors}"})

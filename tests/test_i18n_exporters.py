@@ -242,6 +242,6 @@ def test_unknown_label_is_an_error(render: object) -> None:
 def test_export_passes_labels_on() -> None:
     """export() hands labels= to the text and Markdown exporters."""
     for name in ("txt", "md"):
-        output = export(article("en", "Ani"), name, labels={"by": "Words: {authors}"})
+        output = export(article("en"), name, labels={"by": "Words: {authors}"})
         assert isinstance(output, bytes)
-        assert "Words: Ani" in output.decode("utf-8")
+        assert "Words: Ani, Lilit, and Aram" in output.decode("utf-8")

@@ -287,7 +287,8 @@ def labels_for(language: str, overrides: Mapping[str, str] | None = None) -> Lab
     The catalog is found along :func:`~messenger_content.i18n.fallback_chain`
     (``zh-Hant-TW`` → ``zh-Hant`` → ``zh-TW`` → ``en``). An overriding phrase
     is taken to be in the document's language and must hold the same
-    placeholders as the English one (``{authors}`` for ``by``).
+    placeholders as the English one (``{authors}`` for ``by``). Overriding
+    ``by`` alone overrides ``by_many`` too.
 
     Args:
         language: The document's language.
@@ -309,4 +310,7 @@ def labels_for(language: str, overrides: Mapping[str, str] | None = None) -> Lab
         if problem is not None:
             raise ValueError(problem)
         changes[key] = phrase
+    if "by" in changes and "by_many" not in overrides:
+        # One wording for the byline is what a caller who names only "by" means.
+        changes["by_many"] = changes["by"]
     return attrs.evolve(labels, **changes, english=labels.english - frozenset(changes))
