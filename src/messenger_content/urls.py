@@ -96,8 +96,10 @@ def ascii_host(host: str) -> str | None:
 
     UTS 46 maps the name (case, full-width forms, ``ß`` kept as IDNA 2008 says);
     IDNA 2008 then refuses what no domain name may hold: code points it
-    disallows, ``_``, hyphens at either end of a label, joiners out of context, labels that break the
-    bidi rule (RFC 5893), empty labels and labels over 63 octets.
+    disallows, ``_``, hyphens at either end of a label, joiners out of
+    context, labels that break the bidi rule (RFC 5893), empty labels and
+    labels over 63 octets. Plain ASCII names skip IDNA's rule against ``--`` in
+    the 3rd and 4th places.
 
     Returns:
         The lower-case ASCII name (a trailing dot kept), or ``None`` if *host*
