@@ -363,11 +363,11 @@ def test_api_names_exist() -> None:
 
 def test_signature_check_catches_a_missing_parameter() -> None:
     """The checks report a dropped keyword, a wrong default, a wrong kind and an unknown option."""
-    assert signature_problems("mc.to_text(article, *, width=72)") == []
+    assert signature_problems("mc.to_text(article, *, width=72, labels=None)") == []
     assert signature_problems("mc.loads(text, *, source=None)") == []
-    assert signature_problems("mc.to_text(article)")
-    assert signature_problems("mc.to_text(article, *, width=80)")
-    assert signature_problems("mc.to_text(article, width=72)")
+    assert signature_problems("mc.to_text(article, *, labels=None)")
+    assert signature_problems("mc.to_text(article, *, width=80, labels=None)")
+    assert signature_problems("mc.to_text(article, width=72, labels=None)")
     assert signature_problems("mc.no_such(article)")
     assert call_problems("mc.to_html(article, labels=None)") == []
     assert call_problems("mc.to_html(article, colour=None)")
