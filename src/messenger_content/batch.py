@@ -69,10 +69,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BatchReport",
+    "Check",
     "Failure",
     "FailureKind",
     "Interrupted",
-    "Check",
     "Result",
     "Source",
     "Status",

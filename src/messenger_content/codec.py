@@ -428,11 +428,9 @@ def _structure_attrs(
         fields = table  # whole, so that another thread never sees half a table
         return table
 
-    def key_problems(value: dict[Any, Any]) -> list[Problem]:
+    def key_problems(value: dict[str, Any]) -> list[Problem]:
         """Unknown keys (in document order), then missing required ones (in field order)."""
-        unknown = [
-            Problem(str(key), _unknown_key(str(key), allowed)) for key in value if key not in allowed
-        ]
+        unknown = [Problem(key, _unknown_key(key, allowed)) for key in value if key not in allowed]
         return unknown + [
             Problem(name, "required key is missing") for name in required if name not in value
         ]
