@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -570,7 +571,11 @@ def test_sigterm_leaves_no_partial_file(tmp_path: Path, jobs: str) -> None:
     """SIGTERM mid-run (pool or in-process): exit 143, complete files only, no temporary files."""
     code, err, out = _interrupted(tmp_path, signal.SIGTERM, jobs=jobs)
     assert code == 128 + signal.SIGTERM, err
-    assert b"stopped by SIGTERM" in err
+    assert re.search(
+        rb"stopped by SIGTERM after \d+ of 60 articles; no partial file was left;"
+        rb" rerun with --skip-existing to finish",
+        err,
+    ), err
     assert b"Traceback" not in err
     _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 
@@ -580,6 +585,11 @@ def test_ctrl_c_to_the_process_group_leaves_no_partial_file(tmp_path: Path) -> N
     """Ctrl-C (SIGINT to the whole group, workers included): exit 130, complete files only."""
     code, err, out = _interrupted(tmp_path, signal.SIGINT, group=True)
     assert code == 130, err
+    found = re.search(
+        rb"interrupted after (\d+) of 60 articles; .* rerun with --skip-existing", err
+    )
+    assert found is not None, err
+    assert int(found.group(1)) < INTERRUPTED_ARTICLES
     assert b"Traceback" not in err
     _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 

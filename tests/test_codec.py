@@ -525,7 +525,11 @@ def test_every_forbidden_character_is_caught_by_the_text_rule() -> None:
     ("document", "path", "message"),
     [
         (minimal(headlne="typo"), "headlne", "unknown key 'headlne' (did you mean 'headline'?)"),
-        (minimal(leadImage={}), "leadImage", "unknown key 'leadImage' (did you mean 'lead_image'?)"),
+        (
+            minimal(leadImage={}),
+            "leadImage",
+            "unknown key 'leadImage' (did you mean 'lead_image'?)",
+        ),
         (
             minimal(body=[{"type": "paragraph", "txt": "a", "text": "a"}]),
             "body[0].txt",
