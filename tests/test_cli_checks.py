@@ -158,14 +158,18 @@ def test_convert_to_text_does_not_read_images(tmp_path: Path) -> None:
     assert main(["convert", str(article), "-o", str(tmp_path / "a.txt")]) == 0
 
 
-def test_image_problems_read_each_source_once(tmp_path: Path) -> None:
-    """The same missing source named twice is reported at both places."""
+def test_a_source_named_twice_is_reported_once(tmp_path: Path) -> None:
+    """The same missing source in two places: one problem at the first, naming the other."""
     document = article_json(1)
     document["lead_image"] = {"src": "gone.png"}
     document["body"].append({"type": "image", "src": "gone.png"})
+    document["body"].append({"type": "image", "src": "other.png"})
     article = mc.loads(json.dumps(document))
     problems = image_problems(article, tmp_path)
-    assert [problem.path for problem in problems] == ["lead_image.src", "body[3].src"]
+    assert [(problem.path, problem.message[-29:]) for problem in problems] == [
+        ("lead_image.src", f"{tmp_path} (also at body[3].src)"[-29:]),
+        ("body[4].src", f"image 'other.png' not found in {tmp_path}"[-29:]),
+    ]
 
 
 # --- folders -------------------------------------------------------------------------------------

@@ -125,8 +125,8 @@ def image_problems(
 
     Each problem's path is that of the ``src`` (``body[6].src``), and its
     message names the image and the folder, e.g. ``image 'harbor.jpg' not
-    found in examples/ferry``. An image named twice is read once (and reported
-    at each place).
+    found in examples/ferry``. A source named in several places is read once
+    and reported once, at the first, with the others listed.
 
     Args:
         article: The article.
@@ -139,19 +139,18 @@ def image_problems(
     folder = Path.cwd() if base_dir is None else Path(base_dir)
     policy = policy_for(folder, allow_remote, limits)
     shown = _shown(folder)
-    verdicts: dict[str, str | None] = {}
-    problems: list[Problem] = []
+    places: dict[str, list[str]] = {}
     for path, image in images(article):
-        if image.src not in verdicts:
-            try:
-                policy.fetch(image.src)
-            except ResourceError as error:
-                verdicts[image.src] = _image_message(error, shown)
-            else:
-                verdicts[image.src] = None
-        message = verdicts[image.src]
-        if message is not None:
-            problems.append(Problem(f"{path}.src", message))
+        places.setdefault(image.src, []).append(f"{path}.src")
+    problems: list[Problem] = []
+    for src, paths in places.items():
+        try:
+            policy.fetch(src)
+        except ResourceError as error:
+            message = _image_message(error, shown)
+            if len(paths) > 1:
+                message += f" (also at {', '.join(paths[1:])})"
+            problems.append(Problem(paths[0], message))
     return tuple(problems)
 
 
