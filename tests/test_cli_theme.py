@@ -65,3 +65,12 @@ def test_export_refuses_to_overwrite_unless_forced(
     assert main(["theme", "export", str(folder), "--force", "-q"]) == 0
     assert (folder / "screen.css").read_bytes() == (theme.DEFAULT_THEME / "screen.css").read_bytes()
     assert (folder / "print.css").exists()
+
+
+def test_export_into_a_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A DIR that is a file: exit 2, one line, the file left alone."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("mine")
+    assert main(["theme", "export", str(blocker)]) == 2
+    assert f"{blocker}: not a folder" in capsys.readouterr().err
+    assert blocker.read_text() == "mine"

@@ -190,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="article JSON files, folders (every *.json inside), or - for standard input",
+        help="article JSON files, folders (the files --glob matches), or - for standard input",
     )
     convert_.add_argument(
         "-t",
@@ -276,7 +276,10 @@ def _parser() -> argparse.ArgumentParser:
         "host names (warnings do not change the exit code unless --strict).",
     )
     validate.add_argument(
-        "files", nargs="+", metavar="FILE", help="article JSON files, folders, or - for stdin"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="article JSON files, folders (the files --glob matches), or - for standard input",
     )
     _add_input_options(validate)
     validate.add_argument(
@@ -988,6 +991,8 @@ def _theme_export(args: argparse.Namespace, stderr: TextIO) -> int:
         written = export(args.folder, force=args.force)
     except FileExistsError as error:
         raise UsageError(f"{args.folder}: {error}; --force replaces them") from None
+    except NotADirectoryError:
+        raise UsageError(f"{args.folder}: not a folder") from None
     if not args.quiet:
         print(
             f"{args.folder}: wrote {len(written)} theme files;"

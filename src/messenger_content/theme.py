@@ -209,8 +209,11 @@ def export(folder: str | os.PathLike[str], *, force: bool = False) -> list[Path]
     Raises:
         FileExistsError: A file to write exists and *force* is not set (nothing
             was written).
+        NotADirectoryError: *folder* exists and is not a folder.
     """
     target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(f"{target} is not a folder")
     names = theme_files()
     if not force:
         existing = [target / name for name in names if (target / name).exists()]
