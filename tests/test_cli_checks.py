@@ -335,3 +335,23 @@ def test_relative_messages_name_folders_relative_to_the_current_one(
     assert capsys.readouterr().err == (
         "examples/ferry/article.json: body[3].src: image 'harbor.jpg' not found in examples/ferry\n"
     )
+
+
+def test_the_batch_runs_the_check_once_per_article(tmp_path: Path) -> None:
+    """convert_many(check=ArticleCheck()): one failure without a format, warnings in the result."""
+    from messenger_content.batch import convert_many
+    from messenger_content.checks import ArticleCheck
+
+    broken = with_image(tmp_path / "broken", "harbor.jpg")
+    linked = with_link(tmp_path / "linked", "www.example.com")
+    out = tmp_path / "out"
+    report = convert_many(
+        [broken, linked], ["html", "epub"], out, jobs=0, check=ArticleCheck(), skip_existing=False
+    )
+    first, second = report.results
+    (failure,) = first.failures
+    assert (failure.format, failure.kind) == (None, "invalid")
+    assert failure.messages == (f"body[3].src: image 'harbor.jpg' not found in {broken.parent}",)
+    assert first.written == ()
+    assert [problem.path for problem in second.warnings] == ["body[0].text[1].href"]
+    assert len(second.written) == 2
