@@ -984,7 +984,7 @@ def _print_checks(
 # --- theme -------------------------------------------------------------------------------
 
 
-def _theme_export(args: argparse.Namespace, stderr: TextIO) -> int:
+def _theme_export(args: argparse.Namespace, stderr: TextIO) -> None:
     from .theme import export
 
     try:
@@ -999,7 +999,6 @@ def _theme_export(args: argparse.Namespace, stderr: TextIO) -> int:
             f" use them with --template-dir {args.folder}",
             file=stderr,
         )
-    return EXIT_OK
 
 
 # --- main --------------------------------------------------------------------------------
@@ -1052,7 +1051,8 @@ def _run(
         )
         return EXIT_OK if all(c.valid for c in checked) else EXIT_INVALID
     if args.command == "theme":
-        return _theme_export(args, stderr)
+        _theme_export(args, stderr)
+        return EXIT_OK
     json.dump(_schema(), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return EXIT_OK
