@@ -57,17 +57,19 @@ from typing_extensions import ParamSpec
 
 from ._files import write_atomic
 from .codec import loads
-from .errors import ContentError, ExportError, ValidationError
+from .errors import ContentError, ExportError, Problem, ValidationError
 from .exporters import FORMATS, format_for
 from .models import Article, Paragraph
 
 if TYPE_CHECKING:
     import multiprocessing.context
 
+    from .checks import Findings
     from .theme import Media
 
 __all__ = [
     "BatchReport",
+    "Check",
     "Failure",
     "FailureKind",
     "Interrupted",
@@ -85,6 +87,10 @@ an unreadable input file); ``"error"``: anything else (a bug, a full disk, a dea
 
 Status: TypeAlias = Literal["converted", "skipped", "failed"]
 """What happened to one input, as a whole."""
+
+Check: TypeAlias = "Callable[[Article, Path], Findings]"
+"""Checks a loaded article (with its folder) before any format is rendered, e.g.
+:class:`~messenger_content.checks.ArticleCheck`; picklable to reach pool workers."""
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -179,6 +185,9 @@ class Result:
     """What went wrong, if anything."""
     notes: tuple[str, ...] = ()
     """Things worth knowing that are not failures (e.g. a name taken by an earlier input)."""
+    warnings: tuple[Problem, ...] = ()
+    """Likely mistakes the batch's check found in the article (e.g. a link that looks
+    like a host name), each with its JSON path."""
     seconds: float = 0.0
     """Time spent converting this input (in the worker)."""
 
@@ -340,9 +349,12 @@ class _Settings:
 
     formats: tuple[str, ...]
     options: tuple[tuple[str, Any], ...]
+    check: Check | None = None
 
 
-def _settings(formats: tuple[str, ...], options: Mapping[str, Any] | None) -> _Settings:
+def _settings(
+    formats: tuple[str, ...], options: Mapping[str, Any] | None, check: Check | None = None
+) -> _Settings:
     """Check *options* against the exporters' signatures and freeze them."""
     given = dict(options or {})
     reserved = _PER_INPUT_OPTIONS.intersection(given)
@@ -354,7 +366,7 @@ def _settings(formats: tuple[str, ...], options: Mapping[str, Any] | None) -> _S
         raise ValueError(
             f"option {unknown[0]!r} is not taken by any of the formats {', '.join(formats)}"
         )
-    return _Settings(formats, tuple(sorted(given.items())))
+    return _Settings(formats, tuple(sorted(given.items())), check)
 
 
 class _Worker:
@@ -581,15 +593,23 @@ def _run(
     (an interruption, a signal), the writes in progress finish or clean up
     before this returns or raises: no temporary file is left behind.
     """
-    outcomes: list[tuple[_Task, list[Failure | _Write], float]] = []
+    outcomes: list[tuple[_Task, list[Failure | _Write], tuple[Problem, ...], float]] = []
     writes: list[Future[None]] = []
+    check = worker.settings.check
     try:
         for task in tasks:
             started = time.perf_counter()
             # Per format, in order: a failure, or the write of its file.
             steps: list[Failure | _Write] = []
+            warnings: tuple[Problem, ...] = ()
             try:
                 article = loads(task.data, source=task.source)
+                if check is not None:
+                    # Once per article, before any format: an error is reported once.
+                    findings = check(article, task.base_dir)
+                    warnings = findings.warnings
+                    if findings.errors:
+                        raise ValidationError(findings.errors)
             except Exception as error:  # noqa: BLE001 - every failure goes in the report
                 steps.append(_failure(None, error))
             else:
@@ -601,9 +621,9 @@ def _run(
                     else:
                         writes.append(writers.submit(write_atomic, target, data))
                         steps.append((name, target, writes[-1]))
-            outcomes.append((task, steps, time.perf_counter() - started))
+            outcomes.append((task, steps, warnings, time.perf_counter() - started))
         results = []
-        for task, steps, seconds in outcomes:
+        for task, steps, warnings, seconds in outcomes:
             written: list[Path] = []
             failures: list[Failure] = []
             for step in steps:
@@ -624,6 +644,7 @@ def _run(
                     skipped=task.skipped,
                     failures=tuple(failures),
                     notes=task.notes,
+                    warnings=warnings,
                     seconds=seconds,
                 )
             )
@@ -777,6 +798,7 @@ def convert(
     *,
     options: Mapping[str, Any] | None = None,
     skip_existing: bool = False,
+    check: Check | None = None,
 ) -> Result:
     """Convert one input to explicit files, in the calling process.
 
@@ -785,6 +807,7 @@ def convert(
         targets: Output path by format name, e.g. ``{"pdf": "out/a.pdf"}``.
         options: Exporter options (see :func:`convert_many`).
         skip_existing: Leave targets that exist alone.
+        check: Run on the loaded article before any format (see :func:`convert_many`).
 
     Returns:
         What happened; failures are reported in it, not raised.
@@ -794,7 +817,7 @@ def convert(
         ValueError: an option is not taken by any of the formats.
     """
     pairs = tuple((format_for(name).name, Path(path)) for name, path in targets.items())
-    settings = _settings(tuple(name for name, _ in pairs), options)
+    settings = _settings(tuple(name for name, _ in pairs), options, check)
     planned = _plan(0, source, lambda data, stem: (pairs, ()), skip_existing, {})
     if isinstance(planned, Result):
         return planned
@@ -942,6 +965,7 @@ def convert_many(
     fail_fast: bool = False,
     skip_existing: bool = False,
     max_pending: int | None = None,
+    check: Check | None = None,
 ) -> BatchReport:
     """Convert many articles to one or more formats, in parallel.
 
@@ -983,6 +1007,10 @@ def convert_many(
             per worker, or two work units per worker when inputs are cheap
             enough to go to the workers several at a time (a unit holds
             about 0.1 s of work, at most 32 inputs).
+        check: Called with each loaded article and its folder before any
+            format is rendered (e.g. :class:`~messenger_content.checks.ArticleCheck`):
+            its errors fail the article once, with no file written; its
+            warnings go in :attr:`Result.warnings`. Picklable, for the workers.
 
     Returns:
         A report with one :class:`Result` per input handled, in input order.
@@ -996,7 +1024,7 @@ def convert_many(
 
     started = time.perf_counter()
     names = _check_formats(formats)
-    settings = _settings(names, options)
+    settings = _settings(names, options, check)
     workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 0:
         raise ValueError(f"jobs must be 0 or more, got {jobs}")
