@@ -25,6 +25,7 @@ import messenger_content as mc
 from messenger_content._files import TEMPORARY_SUFFIX, is_temporary, write_atomic
 from messenger_content.batch import (
     BatchReport,
+    Interrupted,
     Result,
     Source,
     convert,
@@ -202,9 +203,16 @@ def test_pool_output_equals_the_exporters(tmp_path: Path) -> None:
     assert len(report.converted) == 6
     assert report.files_written == 18
     assert [r.index for r in report.results] == list(range(6))
+    expected = tmp_path / "expected"
     for path, result in zip(paths, report.results, strict=True):
-        for written, name in zip(result.written, ["html", "txt", "epub"], strict=True):
-            assert written.read_bytes() == exported(path, name)
+        html, txt, epub = result.written
+        # HTML with its image copied beside it, as export() writes it.
+        page = mc.export(mc.load(path), expected / html.name, base_dir=path.parent)
+        assert html.read_bytes() == page.read_bytes()
+        assert txt.read_bytes() == exported(path, "txt")
+        assert epub.read_bytes() == exported(path, "epub")
+    (copied,) = (tmp_path / "out" / "story-1_files").iterdir()
+    assert copied.read_bytes() == PHOTO.read_bytes()
 
 
 @pytest.mark.slow
@@ -259,6 +267,8 @@ def test_unknown_and_reserved_options_are_refused(tmp_path: Path) -> None:
         convert_many([], ["txt"], tmp_path, options={"widht": 30})
     with pytest.raises(ValueError, match="base_dir"):
         convert_many([], ["html"], tmp_path, options={"base_dir": "."})
+    with pytest.raises(ValueError, match="'embed_images' is chosen with images="):
+        convert_many([], ["html"], tmp_path, options={"embed_images": True})
 
 
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
@@ -285,24 +295,23 @@ def test_failures_are_reported_and_the_rest_converted(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["story-1.html", "story-2.html"]
 
 
-def test_a_refused_image_fails_only_that_format(tmp_path: Path) -> None:
-    """An image outside the article's folder fails HTML embedding; the text is still written."""
+def test_a_refused_image_fails_the_whole_article(tmp_path: Path) -> None:
+    """An image outside the article's folder fails HTML; the text is not written either."""
     folder = tmp_path / "in"
     folder.mkdir()
     document = article_json(1)
     document["body"].append({"type": "image", "src": "../secret.png", "alt": "x"})
     path = folder / "a.json"
     path.write_text(json.dumps(document))
-    report = convert_many(
-        [path], ["txt", "html"], tmp_path / "out", jobs=0, options={"embed_images": True}
-    )
+    report = convert_many([path], ["txt", "html"], tmp_path / "out", jobs=0, images="embed")
     (result,) = report.results
-    assert result.written == (tmp_path / "out" / "story-1.txt",)
+    assert result.written == ()
     (failure,) = result.failures
     assert failure.format == "html"
     assert failure.kind == "invalid"
     assert "../secret.png" in failure.messages[0]
-    assert not (tmp_path / "out" / "story-1.html").exists()
+    assert result.notes == ("not written either, as html failed: story-1.txt",)
+    assert not (tmp_path / "out").exists()
 
 
 def test_unexpected_errors_are_errors_with_a_traceback(tmp_path: Path) -> None:
@@ -317,15 +326,18 @@ def test_unexpected_errors_are_errors_with_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" in failure.details
 
 
-def test_a_failed_write_fails_only_that_format_and_that_input(tmp_path: Path) -> None:
-    """A file that cannot be put in place (a folder holds its name) fails that format alone."""
+def test_a_failed_write_fails_that_input_alone_and_writes_none_of_its_files(
+    tmp_path: Path,
+) -> None:
+    """A file that cannot be put in place (a folder holds its name) fails its input, all formats."""
     paths = write_articles(tmp_path / "in", 3)
     out = tmp_path / "out"
     (out / "story-2.html").mkdir(parents=True)
     report = convert_many(paths, ["txt", "html"], out, jobs=0)
     assert [r.status for r in report.results] == ["converted", "failed", "converted"]
     second = report.results[1]
-    assert second.written == (out / "story-2.txt",)
+    assert second.written == ()
+    assert not (out / "story-2.txt").exists()
     (failure,) = second.failures
     assert failure.format == "html"
     assert failure.kind == "error"
@@ -431,9 +443,7 @@ def test_source_in_memory(tmp_path: Path) -> None:
     shutil.copy(PHOTO, folder / "photo.jpg")
     data = json.dumps(article_json(7, article_id=None, image=True)).encode()
     source = Source(name="<stdin>", data=data, base_dir=folder, stem="stdin")
-    report = convert_many(
-        [source], ["html"], tmp_path / "out", jobs=0, options={"embed_images": True}
-    )
+    report = convert_many([source], ["html"], tmp_path / "out", jobs=0, images="embed")
     assert report.ok
     assert "data:image/jpeg;base64," in (tmp_path / "out" / "stdin.html").read_text()
 
@@ -477,14 +487,21 @@ def test_interrupt_lets_work_in_progress_finish_and_leaves_no_partial_file(tmp_p
     def progress(result: Result) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted) as caught:
         convert_many(paths, ["html", "epub"], out, jobs=2, progress=progress)
+    assert caught.value.signum == signal.SIGINT
+    assert caught.value.total == 40
+    assert caught.value.failed == 0
+    assert caught.value.not_started is not None
+    assert 1 <= caught.value.done < 40
+    assert caught.value.done + caught.value.not_started == 40
     assert leftovers(tmp_path) == []
-    written = sorted(out.iterdir())
-    assert 0 < len(written) < 80
+    written = sorted(path for path in out.iterdir() if path.is_file())
+    assert len(written) == 2 * caught.value.done
     for path in written:
         if path.suffix == ".html":
             assert path.read_text().endswith("</html>\n")
+            assert (out / f"{path.stem}_files").is_dir()
         else:
             assert path.read_bytes()[:2] == b"PK"
             import zipfile

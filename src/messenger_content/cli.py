@@ -34,6 +34,7 @@ import attrs
 
 from . import __version__
 from .batch import (
+    DEFAULT_PDF_TIMEOUT,
     BatchReport,
     Failure,
     Interrupted,
@@ -45,6 +46,7 @@ from .batch import (
 from .codec import loads
 from .errors import ContentError, Problem, ValidationError
 from .exporters import FORMATS, format_for
+from .exporters._images import REFERRING_FORMATS
 from .models import Article, Image
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "main", "publisher_warnings"]
@@ -204,10 +206,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="refuse a PDF of an article whose print markup is longer (default 500000; 'none')",
     )
-    rendering.add_argument(
+    images = rendering.add_mutually_exclusive_group()
+    images.add_argument(
         "--embed-images",
         action="store_true",
-        help="put images inside the HTML file as data: URIs (one self-contained file)",
+        help="put images inside HTML and Markdown files as data: URIs (one self-contained file);"
+        " by default they are copied beside each file, into <stem>_files/",
+    )
+    images.add_argument(
+        "--image-base",
+        metavar="URL",
+        help="refer to images as URL/<source>, for a site that serves the article's images",
     )
     rendering.add_argument(
         "--allow-remote",
@@ -386,26 +395,13 @@ def _options(
         given["paper"] = ("--paper", args.paper)
     if args.pdf_variant is not None:
         given["pdf_variant"] = ("--pdf-variant", args.pdf_variant)
-    limit_flags = {"--pdf-timeout": args.pdf_timeout, "--pdf-max-chars": args.pdf_max_chars}
-    if any(value is not None for value in limit_flags.values()):
+    if args.pdf_max_chars is not None:
         from .exporters.pdf import PdfLimits
 
-        def limit(value: float | str | None, default: float | None) -> Any:
-            return default if value is None else None if value == _NO_LIMIT else value
-
-        defaults = PdfLimits()
-        limits = PdfLimits(
-            seconds=limit(args.pdf_timeout, defaults.seconds),
-            max_characters=limit(args.pdf_max_chars, defaults.max_characters),
-        )
-        flags = "/".join(flag for flag, value in limit_flags.items() if value is not None)
-        given["limits"] = (flags, limits)
-    if args.embed_images:
-        given["embed_images"] = ("--embed-images", True)
+        limit = None if args.pdf_max_chars == _NO_LIMIT else args.pdf_max_chars
+        given["limits"] = ("--pdf-max-chars", PdfLimits(max_characters=limit))
     if args.allow_remote:
         given["allow_remote"] = ("--allow-remote", True)
-    if not given:
-        return {}, ()
     import inspect
 
     accepted: set[str] = set()
@@ -417,6 +413,17 @@ def _options(
         accepted.update(inspect.signature(exporter).parameters)
     options = {key: value for key, (_, value) in given.items() if key in accepted}
     ignored = tuple(flag for key, (flag, _) in given.items() if key not in accepted)
+    if args.pdf_timeout is not None and "pdf" not in formats:
+        ignored += ("--pdf-timeout",)
+    if not REFERRING_FORMATS.intersection(formats):
+        ignored += tuple(
+            flag
+            for flag, value in (
+                ("--embed-images", args.embed_images),
+                ("--image-base", args.image_base),
+            )
+            if value
+        )
     if "pdf_variant" in options:
         from .exporters.pdf import supported_variants
 
@@ -526,6 +533,18 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
     if plan.ignored and not args.quiet:
         flags = ", ".join(plan.ignored)
         reporter.line(f"{_PROG}: warning: {flags} has no effect on {', '.join(plan.formats)}")
+    pdf_timeout = (
+        DEFAULT_PDF_TIMEOUT
+        if args.pdf_timeout is None
+        else None
+        if args.pdf_timeout == _NO_LIMIT
+        else args.pdf_timeout
+    )
+    images: dict[str, Any] = {"pdf_timeout": pdf_timeout}
+    if args.embed_images:
+        images["images"] = "embed"
+    if args.image_base is not None:
+        images["image_base"] = args.image_base
     if plan.single_file:
         started = time.perf_counter()
         result = convert(
@@ -533,6 +552,7 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
             {plan.formats[0]: plan.output},
             options=plan.options,
             skip_existing=args.skip_existing,
+            **images,
         )
         reporter(result)
         return BatchReport(results=(result,), seconds=time.perf_counter() - started)
@@ -551,6 +571,7 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
             options=plan.options,
             fail_fast=args.fail_fast,
             skip_existing=args.skip_existing,
+            **images,
         )
 
 

@@ -76,12 +76,14 @@ which GitHub (not GFM) replaces.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
+import os
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final, TypeAlias
 
 import attrs
@@ -107,6 +109,7 @@ from ..models import (
     Strong,
     Text,
 )
+from . import _images
 from .text import byline
 
 __all__ = ["escape", "to_markdown"]
@@ -596,8 +599,10 @@ def _front_matter(article: Article) -> str:
 class _Writer:
     """Writes the blocks of one article, remembering the previous list's markers."""
 
-    def __init__(self) -> None:
+    def __init__(self, image_url: Callable[[str], str] | None = None) -> None:
         self.previous_list: tuple[bool, str] | None = None
+        self.image_url = image_url
+        """Maps an image source to the destination written (``None``: as given)."""
 
     def block(self, block: Block) -> str:
         """Write one body block."""
@@ -653,11 +658,11 @@ class _Writer:
             paragraphs.append(_inline(("— ", *names)))
         return _block_quote(paragraphs)
 
-    @staticmethod
-    def image(image: Image) -> str:
+    def image(self, image: Image) -> str:
         """The image alone in a paragraph, then caption and credit."""
         alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
-        parts = [f"![{alt}]({_destination(image.src)})"]
+        src = image.src if self.image_url is None else self.image_url(image.src)
+        parts = [f"![{alt}]({_destination(src)})"]
         caption: list[_Piece] = []
         if image.caption is not None:
             # Pieces, not an Emphasis node: the caption may be nested as deep as allowed.
@@ -697,22 +702,59 @@ class _Writer:
         return _block_quote(paragraphs)
 
 
-def to_markdown(article: Article) -> str:
+def to_markdown(
+    article: Article,
+    *,
+    embed_images: bool = False,
+    image_src: Callable[[str], str] | None = None,
+    image_base: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+) -> str:
     """Render *article* as CommonMark with YAML front matter.
+
+    Image destinations are the sources as given, unless one of *embed_images*,
+    *image_src* or *image_base* is set; then every source goes through the
+    resource policy of *base_dir* first, as in :func:`~messenger_content.to_html`.
+    To write a file whose images resolve wherever it is saved, use
+    :func:`messenger_content.export`, which copies them beside the file.
 
     Args:
         article: The article to render.
+        embed_images: Write every image as a ``data:`` URI.
+        image_src: Maps each image's source to the destination written.
+        image_base: Join each relative image source to this URL.
+        base_dir: The article's folder, which relative image sources are
+            resolved against and may not leave (``None``: the current folder).
+        allow_remote: Let http(s) images through the resource policy (and be
+            fetched when embedding).
 
     Returns:
         The Markdown text, ending with exactly one newline.
+
+    Raises:
+        ResourceError: an image was refused by the resource policy or unreadable.
+        ValueError: more than one of *embed_images*, *image_src* and *image_base*.
     """
+    _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
+    image_url: Callable[[str], str] | None = None
+    if embed_images or image_src is not None or image_base is not None:
+        from ..resources import policy_for
+
+        image_url = functools.partial(
+            _images.reference,
+            policy_for(base_dir, allow_remote),
+            embed=embed_images,
+            image_src=image_src,
+            image_base=image_base,
+        )
     parts = [_front_matter(article), "# " + _inline((article.headline,), single_line=True)]
     if article.subheadline is not None:
         parts.append(_inline((Emphasis(text=article.subheadline),)))
     credits = byline(article, links=True)
     if credits:
         parts.append(_inline(credits))
-    writer = _Writer()
+    writer = _Writer(image_url)
     if article.lead_image is not None:
         parts.append(writer.image(article.lead_image))
     parts += [writer.block(block) for block in article.body]
