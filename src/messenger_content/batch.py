@@ -1226,7 +1226,8 @@ class _Batch:
         self.chunk: list[_Task] = []  # inputs read, not yet submitted
         self.retry: list[_Task] = []  # inputs of a pool broken by a time-out, to do again
         self.timed_out: set[int] = set()  # inputs whose PDF was stopped
-        self.broken = False  # the current pool lost a worker to a time-out
+        self.killed = False  # a worker of the current pool was killed on time-out
+        self.broken = False  # ... and the pool is broken for it
         self.stopped = False
 
     # the pool
@@ -1251,7 +1252,7 @@ class _Batch:
         self.own.shutdown(wait=True)
         self.own = self.pool = self._new_pool()
         self.submitted = 0
-        self.broken = False
+        self.killed = self.broken = False
 
     # results
 
@@ -1294,7 +1295,7 @@ class _Batch:
             try:
                 finished = future.result()
             except BrokenProcessPool as error:
-                if self.timed_out:
+                if self.killed:
                     self.broken = True
                     finished = self._lost(tasks)
                 else:  # a worker died on its own: nothing says the next one would not
@@ -1315,7 +1316,9 @@ class _Batch:
             self.pending, timeout=timeout, return_when="FIRST_COMPLETED"
         )
         if self.clock is not None and self.pdf_timeout is not None:
-            self.timed_out |= self.clock.stop_overdue(self.pdf_timeout)
+            stopped = self.clock.stop_overdue(self.pdf_timeout)
+            self.timed_out |= stopped
+            self.killed = self.killed or bool(stopped)
         self._collect(done)
 
     # submitting
@@ -1523,8 +1526,11 @@ def convert_many(
         raise ValueError(
             "a caller's executor cannot stop a PDF over its time limit: give pdf_timeout=None"
         )
+    # Stopping a PDF on time takes a process of its own; one that converts the few
+    # inputs meant for this process need not warm up for a long run.
+    warm = not (workers == 0 and timed)
     if workers == 0 and timed:
-        workers = 1  # stopping a PDF on time takes a process of its own
+        workers = 1
     run = _Batch(
         settings,
         workers=workers,
@@ -1534,6 +1540,7 @@ def convert_many(
         fail_fast=fail_fast,
         max_pending=max_pending,
         pdf_timeout=pdf_timeout,
+        warm=warm,
     )
     out = Path(out_dir)
     stems = _Names()
