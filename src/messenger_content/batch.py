@@ -23,10 +23,19 @@ Output files are named after the article's ``id``, made safe as a file name
 input order, so two inputs that want the same name get ``name`` and
 ``name-2`` the same way on every run (and ``skip_existing`` resumes a run
 reliably); an input never overwrites another input's output of the same run.
-Every file is written atomically (:func:`~messenger_content._files.write_atomic`).
+One article's files are rendered in memory and written together, all or none
+(:func:`~messenger_content._files.write_all_atomic`): when one format fails,
+the others are not written either. HTML and Markdown get their images copied
+beside them into ``<stem>_files/`` (or embedded, or linked at a base URL:
+:mod:`messenger_content.exporters._images`).
+
+A PDF has a time limit (60 s unless told otherwise). WeasyPrint cannot be
+interrupted from outside its code, so the limit is kept by killing the worker
+process of a PDF over its time (:class:`_Clock`): that input fails, the
+broken pool is replaced and the inputs it had not finished go to the new one.
 
 :func:`convert` does the same for one input and explicit target paths, in the
-calling process.
+calling process (a PDF under a time limit in one worker process).
 """
 
 from __future__ import annotations
@@ -1330,20 +1339,30 @@ class _Batch:
         return max(1, min(self.sizes.size, self.recycle * self.workers - self.submitted))
 
     def _submit(self, tasks: tuple[_Task, ...]) -> None:
-        from concurrent.futures.process import BrokenProcessPool
-
+        """Send *tasks* as one work unit once there is room, to a fresh pool if one is due."""
         while self.pending and self.in_flight + len(tasks) > self.limit() and not self.stopped:
             self._wait()
         recycle = self.recycle is not None and self.submitted >= self.recycle * self.workers
         if (self.broken or recycle) and not self.stopped:
             self._replace_pool()
-            tasks = (*self._take_retry(), *tasks)
-        if self.stopped:
-            return
+            retry, self.retry = self.retry, []
+            size = max(1, self.sizes.size)
+            for start in range(0, len(retry), size):
+                self._send(tuple(retry[start : start + size]))
+        if tasks and not self.stopped:
+            self._send(tasks)
+
+    def _send(self, tasks: tuple[_Task, ...]) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         self.submitted += len(tasks)
         try:
             future = self.pool.submit(_work, tasks, self.settings, self.writers)
         except BrokenProcessPool as error:
+            if self.killed:  # by us, on time-out: these go to the next pool
+                self.broken = True
+                self.retry.extend(tasks)
+                return
             self.stopped = True
             for result in self._failed(tasks, error):
                 self._record(result)
@@ -1352,10 +1371,6 @@ class _Batch:
         self.in_flight += len(tasks)
         # Report what has finished already (at once, with an inline executor).
         self._collect([future for future in self.pending if future.done()])
-
-    def _take_retry(self) -> list[_Task]:
-        tasks, self.retry = self.retry, []
-        return tasks
 
     def _add(self, planned: _Planned) -> None:
         if isinstance(planned, Result):
