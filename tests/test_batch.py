@@ -828,6 +828,20 @@ def test_html_and_markdown_share_one_copy_of_each_image(tmp_path: Path) -> None:
         reference = f"{stem}_files/{copied.name}"
         assert f'src="{reference}"' in (out / f"{stem}.html").read_text()
         assert f"]({reference})" in (out / f"{stem}.md").read_text()
+    # The second article's copy is the first one's file, linked rather than written again.
+    first, second = ((out / f"story-{n}_files").iterdir() for n in (1, 2))
+    assert next(first).stat().st_ino == next(second).stat().st_ino
+
+
+def test_a_copied_image_changed_since_is_not_linked_to(tmp_path: Path) -> None:
+    """An image this process copied, then changed by someone else, is written afresh."""
+    (path,) = write_articles(tmp_path / "in", 1, image=True)
+    assert convert_many([path], ["html"], tmp_path / "one", jobs=0).ok
+    (first,) = (tmp_path / "one" / "story-1_files").iterdir()
+    first.write_bytes(b"changed")
+    assert convert_many([path], ["html"], tmp_path / "two", jobs=0).ok
+    (second,) = (tmp_path / "two" / "story-1_files").iterdir()
+    assert second.read_bytes() == PHOTO.read_bytes()
 
 
 def test_images_can_be_linked_at_a_base_url_or_embedded(tmp_path: Path) -> None:

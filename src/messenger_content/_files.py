@@ -9,6 +9,7 @@ leave a ``.part`` file behind, never a truncated target.
 
 :func:`write_all_atomic` does the same for a set of files that belong together
 (one article's formats): all of them are put in place, or none.
+:func:`link_atomic` puts a hard link to an existing file in place the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["TEMPORARY_SUFFIX", "is_temporary", "write_all_atomic", "write_atomic"]
+__all__ = [
+    "TEMPORARY_SUFFIX",
+    "is_temporary",
+    "link_atomic",
+    "write_all_atomic",
+    "write_atomic",
+]
 
 #: Suffix of the temporary files :func:`write_atomic` writes before renaming them.
 TEMPORARY_SUFFIX = ".part"
@@ -30,15 +37,20 @@ def is_temporary(path: Path) -> bool:
     return path.name.startswith(".") and path.name.endswith(TEMPORARY_SUFFIX)
 
 
-def _write_temporary(path: Path, data: bytes) -> Path:
-    """Write *data* to a new temporary file beside *path*, flushed to disk; return its path."""
+def _temporary_for(path: Path) -> Path:
+    """A new temporary name beside *path* (its folder created)."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     # 128 random bits (what secrets.token_hex reads, without importing it): no
     # other file can have this name, so removing it on failure never removes
     # someone else's file. The name is chosen before the file is created, so an
     # interruption at any point still finds it.
-    temporary = folder / f".{path.name}.{os.urandom(16).hex()}{TEMPORARY_SUFFIX}"
+    return folder / f".{path.name}.{os.urandom(16).hex()}{TEMPORARY_SUFFIX}"
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """Write *data* to a new temporary file beside *path*, flushed to disk; return its path."""
+    temporary = _temporary_for(path)
     try:
         descriptor = os.open(temporary, _FLAGS, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
@@ -87,4 +99,19 @@ def write_all_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
             temporary.unlink(missing_ok=True)
         for path in renamed:
             path.unlink(missing_ok=True)
+        raise
+
+
+def link_atomic(source: Path, path: Path) -> None:
+    """Make *path* a hard link to the file *source*, replacing what *path* was, atomically.
+
+    Raises:
+        OSError: the link could not be made (another file system, no hard links).
+    """
+    temporary = _temporary_for(path)
+    try:
+        os.link(source, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise

@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypeVar
 import attrs
 from typing_extensions import ParamSpec
 
-from ._files import is_temporary, write_all_atomic
+from ._files import is_temporary, link_atomic, write_all_atomic, write_atomic
 from .codec import loads
 from .errors import ContentError, ExportError, ValidationError
 from .exporters import FORMATS, format_for
@@ -421,6 +421,8 @@ class _Worker:
         self.settings = settings
         options = dict(settings.options)
         self.allow_remote = bool(options.get("allow_remote", False))
+        self.copied = _SharedImages()
+        """The images this worker has copied (shared by its writer threads)."""
         if settings.images == "embed":
             options["embed_images"] = True
         elif settings.image_base is not None:
@@ -730,8 +732,10 @@ class _Rendered:
     """One input rendered in memory: every file it needs, or why it failed."""
 
     task: _Task
+    images: tuple[tuple[Path, bytes], ...] = ()
+    """Copied images not on disk yet."""
     files: tuple[tuple[Path, bytes], ...] = ()
-    """Copied images first, then the formats' files, in the order of the formats."""
+    """The formats' files, in the order of the formats."""
     failure: Failure | None = None
     seconds: float = 0.0
 
@@ -775,8 +779,69 @@ def _render_task(
                 task=task, failure=_failure(name, error), seconds=time.perf_counter() - started
             )
         files.append((target, data))
-    images = tuple(files_to_write(folders.values()).items())
-    return _Rendered(task=task, files=(*images, *files), seconds=time.perf_counter() - started)
+    return _Rendered(
+        task=task,
+        images=tuple(files_to_write(folders.values()).items()),
+        files=tuple(files),
+        seconds=time.perf_counter() - started,
+    )
+
+
+class _SharedImages:
+    """The images this process has copied, so that the next article showing one links to it.
+
+    Articles of a batch often show the same image (a logo, an agency photo),
+    each in its own ``<stem>_files/`` folder. The first copy is written (and
+    flushed to disk); the others are hard links to it, which cost no data
+    write. A link is made only while the first copy is still the file this
+    process wrote (same device, inode, size and modification time); else, or
+    where links are not possible, the image is written again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._written: dict[str, tuple[Path, tuple[int, int, int, int]]] = {}
+
+    @staticmethod
+    def _identity(path: Path) -> tuple[int, int, int, int]:
+        info = path.stat()
+        return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def put(self, path: Path, data: bytes) -> None:
+        """Put image *path* in place (named by its content *data*): a link, or a new file."""
+        with self._lock:
+            known = self._written.get(path.name)
+        if known is not None and self._link(*known, path):
+            return
+        write_atomic(path, data)
+        with self._lock:
+            self._written.setdefault(path.name, (path, self._identity(path)))
+
+    def _link(self, source: Path, identity: tuple[int, int, int, int], path: Path) -> bool:
+        try:
+            if self._identity(source) != identity:
+                return False
+            link_atomic(source, path)
+        except OSError:
+            return False
+        return True
+
+
+def _commit(rendered: _Rendered, images: _SharedImages) -> None:
+    """Write one input's files, all or none; its copied images first, removed again on failure."""
+    created: list[Path] = []
+    try:
+        for path, data in rendered.images:
+            images.put(path, data)
+            created.append(path)
+        write_all_atomic(rendered.files)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        for folder in {path.parent for path in created}:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
+        raise
 
 
 def _format_of(error: OSError, targets: Sequence[tuple[str, Path]]) -> str | None:
@@ -847,7 +912,7 @@ def _run(
             rendered = _render_task(task, worker, wait_for_writes)
             write = None
             if rendered.failure is None:
-                write = writers.submit(write_all_atomic, rendered.files)
+                write = writers.submit(_commit, rendered, worker.copied)
                 writes.append(write)
             outcomes.append((rendered, write))
         return [_result(rendered, write) for rendered, write in outcomes]

@@ -8,7 +8,8 @@ the file is written. Three ways to make it so (:data:`ImageMode`):
   digits of its SHA-256 and the suffix of its type, e.g.
   ``3f96dee570885a48.jpg``), and the reference becomes
   ``<stem>_files/<name>``. The HTML and Markdown of one article share the
-  folder, and an image is written once however many references it has.
+  folder, and an image is written once however many references it has (a
+  batch links other articles' copies to it: :mod:`messenger_content.batch`).
 * ``"embed"``: every image becomes a ``data:`` URI inside the file.
 * ``"link"``: a relative source is written as given, or joined to a base URL
   (``image_base``) that serves the article's images by the same relative paths.
