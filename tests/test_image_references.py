@@ -131,3 +131,20 @@ def test_one_way_of_placing_images_at_a_time() -> None:
         mc.to_html(article, embed_images=True, image_base="https://cdn.example/")
     with pytest.raises(ValueError, match="choose one of image_src and image_base"):
         mc.to_markdown(article, image_src=str, image_base="https://cdn.example/")
+
+
+def test_command_line_embeds_or_links_images_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--embed-images puts data: URIs in Markdown too; --image-base links at the site."""
+    embedded = tmp_path / "embedded.md"
+    assert main(["convert", str(ARTICLE), "-o", str(embedded), "--embed-images"]) == 0
+    (destination,) = MARKDOWN_IMAGE.findall(embedded.read_text(encoding="utf-8"))
+    assert destination.startswith("data:image/jpeg;base64,")
+    linked = tmp_path / "linked.html"
+    argv = ["convert", str(ARTICLE), "-o", str(linked), "--image-base", "https://cdn.example/a"]
+    assert main(argv) == 0
+    assert img_sources(linked.read_text(encoding="utf-8")) == ["https://cdn.example/a/photo.jpg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embedded.md", "linked.html"]
+    assert main(["convert", str(ARTICLE), "-o", str(tmp_path / "a.txt"), "--image-base", "x"]) == 0
+    assert "--image-base has no effect on txt" in capsys.readouterr().err

@@ -402,6 +402,14 @@ def _options(
         given["limits"] = ("--pdf-max-chars", PdfLimits(max_characters=limit))
     if args.allow_remote:
         given["allow_remote"] = ("--allow-remote", True)
+    ignored: tuple[str, ...] = ()
+    if args.pdf_timeout is not None and "pdf" not in formats:
+        ignored += ("--pdf-timeout",)
+    if not REFERRING_FORMATS.intersection(formats):
+        image_flags = (("--embed-images", args.embed_images), ("--image-base", args.image_base))
+        ignored += tuple(flag for flag, value in image_flags if value)
+    if not given:
+        return {}, ignored
     import inspect
 
     accepted: set[str] = set()
@@ -412,18 +420,7 @@ def _options(
             raise UsageError(f"format {name} is not available: {error}") from None
         accepted.update(inspect.signature(exporter).parameters)
     options = {key: value for key, (_, value) in given.items() if key in accepted}
-    ignored = tuple(flag for key, (flag, _) in given.items() if key not in accepted)
-    if args.pdf_timeout is not None and "pdf" not in formats:
-        ignored += ("--pdf-timeout",)
-    if not REFERRING_FORMATS.intersection(formats):
-        ignored += tuple(
-            flag
-            for flag, value in (
-                ("--embed-images", args.embed_images),
-                ("--image-base", args.image_base),
-            )
-            if value
-        )
+    ignored += tuple(flag for key, (flag, _) in given.items() if key not in accepted)
     if "pdf_variant" in options:
         from .exporters.pdf import supported_variants
 
@@ -533,18 +530,14 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
     if plan.ignored and not args.quiet:
         flags = ", ".join(plan.ignored)
         reporter.line(f"{_PROG}: warning: {flags} has no effect on {', '.join(plan.formats)}")
-    pdf_timeout = (
-        DEFAULT_PDF_TIMEOUT
-        if args.pdf_timeout is None
-        else None
-        if args.pdf_timeout == _NO_LIMIT
-        else args.pdf_timeout
-    )
-    images: dict[str, Any] = {"pdf_timeout": pdf_timeout}
+    # How the batch runs, beside the exporters' options: the PDF time limit and images.
+    running: dict[str, Any] = {"pdf_timeout": DEFAULT_PDF_TIMEOUT}
+    if args.pdf_timeout is not None:
+        running["pdf_timeout"] = None if args.pdf_timeout == _NO_LIMIT else args.pdf_timeout
     if args.embed_images:
-        images["images"] = "embed"
+        running["images"] = "embed"
     if args.image_base is not None:
-        images["image_base"] = args.image_base
+        running["image_base"] = args.image_base
     if plan.single_file:
         started = time.perf_counter()
         result = convert(
@@ -552,7 +545,7 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
             {plan.formats[0]: plan.output},
             options=plan.options,
             skip_existing=args.skip_existing,
-            **images,
+            **running,
         )
         reporter(result)
         return BatchReport(results=(result,), seconds=time.perf_counter() - started)
@@ -571,7 +564,7 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
             options=plan.options,
             fail_fast=args.fail_fast,
             skip_existing=args.skip_existing,
-            **images,
+            **running,
         )
 
 
