@@ -753,7 +753,8 @@ def _render_task(
     try:
         article = loads(task.data, source=task.source)
     except Exception as error:  # noqa: BLE001 - every failure goes in the report
-        return _Rendered(task=task, failure=_failure(None, error), seconds=0.0)
+        failure = _failure(None, error)
+        return _Rendered(task=task, failure=failure, seconds=time.perf_counter() - started)
     folders: dict[Path, ImageFolder] = {}
     files: list[tuple[Path, bytes]] = []
     for name, target in task.targets:
