@@ -500,6 +500,8 @@ def test_interrupt_lets_work_in_progress_finish_and_leaves_no_partial_file(tmp_p
     assert caught.value.not_started is not None
     assert 1 <= caught.value.done < 40
     assert caught.value.done + caught.value.not_started == 40
+    assert caught.value.report is not None
+    assert caught.value.report.stopped
     assert leftovers(tmp_path) == []
     written = sorted(path for path in out.iterdir() if path.is_file())
     assert len(written) == 2 * caught.value.done

@@ -1484,6 +1484,7 @@ class _Batch:
                 future.cancel()
             self._close()
             self._keep_finished()
+            self.stopped = True
             signum = interrupt.signum if isinstance(interrupt, Interrupted) else signal.SIGINT
             raise Interrupted(signum, report=self._report(started), total=total) from interrupt
         except BaseException:
