@@ -115,11 +115,12 @@ def test_convert_folder_recursive_all_formats(
     """A folder with -r finds every article; -t all writes each format, named by id."""
     out = tmp_path / "out"
     assert main(["convert", str(ROOT / "examples"), "-r", "-t", "all", "-o", f"{out}/", "-q"]) == 0
-    names = sorted(path.name for path in out.iterdir())
+    names = sorted(path.name for path in out.iterdir() if path.is_file())
     stems = [
         "harbourton-night-bus-pilot",
         "kim-kardashian-urges-biden-to-stop-another-armenian-genocide",
     ]
+    assert all((out / f"{stem}_files").is_dir() for stem in stems)  # the copied images
     assert names == sorted(
         f"{stem}{suffix}" for stem in stems for suffix in (".epub", ".html", ".md", ".pdf", ".txt")
     )
@@ -435,7 +436,7 @@ def test_console_script_convert_and_invalid(tmp_path: Path) -> None:
     """The installed `messenger-content` converts, and exits 2 on invalid input."""
     result = run("convert", str(EXAMPLE), "-t", "md,txt", "-o", f"{tmp_path / 'out'}/")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == [
         "harbourton-night-bus-pilot.md",
         "harbourton-night-bus-pilot.txt",
     ]
@@ -530,7 +531,7 @@ def _wait_for_outputs(out: Path, count: int, process: subprocess.Popen[bytes]) -
 def _assert_complete(out: Path, expected_total: int) -> None:
     """Every file in *out* is complete, there is no temporary file, and the run was cut short."""
     assert leftovers(out) == []
-    files = sorted(out.iterdir())
+    files = sorted(path for path in out.iterdir() if path.is_file())  # not the image folders
     assert all(not path.name.startswith(".") for path in files)
     assert 0 < len(files) < expected_total
     for path in files:

@@ -65,11 +65,12 @@ def test_dash_o_is_stdout_not_a_folder(tmp_path: Path) -> None:
 
 
 def test_stdout_is_the_same_bytes_as_the_file(tmp_path: Path) -> None:
-    """What goes to standard output is what -o FILE writes."""
+    """What goes to standard output is what -o FILE writes (images embedded in both)."""
     out = tmp_path / "a.md"
-    assert main(["convert", str(EXAMPLE), "-o", str(out)]) == 0
-    result = run("convert", str(EXAMPLE), "-t", "md")
+    assert main(["convert", str(EXAMPLE), "-o", str(out), "--embed-images"]) == 0
+    result = run("convert", str(EXAMPLE), "-t", "md", "--embed-images")
     assert result.stdout == out.read_bytes()
+    assert b"](data:image/" in result.stdout
 
 
 def test_binary_format_goes_to_a_pipe(tmp_path: Path) -> None:

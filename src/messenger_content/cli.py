@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from types import FrameType
 from typing import Any, BinaryIO, Final, TextIO
@@ -37,6 +37,7 @@ import attrs
 
 from . import __version__
 from .batch import (
+    DEFAULT_PDF_TIMEOUT,
     BatchReport,
     Failure,
     Interrupted,
@@ -49,6 +50,7 @@ from .checks import ArticleCheck, image_problems, link_hints, publisher_warnings
 from .codec import loads
 from .errors import ContentError, Problem, ValidationError
 from .exporters import FORMATS, format_for, render
+from .exporters._images import REFERRING_FORMATS
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "main", "publisher_warnings"]
 
@@ -240,10 +242,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="refuse a PDF of an article whose print markup is longer (default 500000; 'none')",
     )
-    rendering.add_argument(
+    images = rendering.add_mutually_exclusive_group()
+    images.add_argument(
         "--embed-images",
         action="store_true",
-        help="put images inside the HTML file as data: URIs (one self-contained file)",
+        help="put images inside HTML and Markdown files as data: URIs (one self-contained file);"
+        " by default they are copied beside each file, into <stem>_files/",
+    )
+    images.add_argument(
+        "--image-base",
+        metavar="URL",
+        help="refer to images as URL/<source>, for a site that serves the article's images",
     )
     rendering.add_argument(
         "--allow-remote",
@@ -601,26 +610,21 @@ def _options(
         given["paper"] = ("--paper", args.paper)
     if args.pdf_variant is not None:
         given["pdf_variant"] = ("--pdf-variant", args.pdf_variant)
-    limit_flags = {"--pdf-timeout": args.pdf_timeout, "--pdf-max-chars": args.pdf_max_chars}
-    if any(value is not None for value in limit_flags.values()):
+    if args.pdf_max_chars is not None:
         from .exporters.pdf import PdfLimits
 
-        def limit(value: float | str | None, default: float | None) -> Any:
-            return default if value is None else None if value == _NO_LIMIT else value
-
-        defaults = PdfLimits()
-        limits = PdfLimits(
-            seconds=limit(args.pdf_timeout, defaults.seconds),
-            max_characters=limit(args.pdf_max_chars, defaults.max_characters),
-        )
-        flags = "/".join(flag for flag, value in limit_flags.items() if value is not None)
-        given["limits"] = (flags, limits)
-    if args.embed_images:
-        given["embed_images"] = ("--embed-images", True)
+        limit = None if args.pdf_max_chars == _NO_LIMIT else args.pdf_max_chars
+        given["limits"] = ("--pdf-max-chars", PdfLimits(max_characters=limit))
     if args.allow_remote:
         given["allow_remote"] = ("--allow-remote", True)
+    ignored: tuple[str, ...] = ()
+    if args.pdf_timeout is not None and "pdf" not in formats:
+        ignored += ("--pdf-timeout",)
+    if not REFERRING_FORMATS.intersection(formats):
+        image_flags = (("--embed-images", args.embed_images), ("--image-base", args.image_base))
+        ignored += tuple(flag for flag, value in image_flags if value)
     if not given:
-        return {}, ()
+        return {}, ignored
     import inspect
 
     accepted: set[str] = set()
@@ -631,7 +635,7 @@ def _options(
             raise UsageError(f"format {name} is not available: {error}") from None
         accepted.update(inspect.signature(exporter).parameters)
     options = {key: value for key, value in given.items() if key in accepted}
-    ignored = tuple(flag for key, (flag, _) in given.items() if key not in accepted)
+    ignored += tuple(flag for key, (flag, _) in given.items() if key not in accepted)
     if "pdf_variant" in options:
         from .exporters.pdf import supported_variants
 
@@ -777,11 +781,25 @@ def _message_lines(error: Exception) -> tuple[str, ...]:
     return (" ".join(Exception.__str__(error).split()) or type(error).__name__,)
 
 
-def _to_stdout(plan: _Plan, stdout: TextIO) -> Result:
+def _running(args: argparse.Namespace) -> dict[str, Any]:
+    """How the batch runs, beside the exporters' options: the PDF time limit and images."""
+    running: dict[str, Any] = {"pdf_timeout": DEFAULT_PDF_TIMEOUT}
+    if args.pdf_timeout is not None:
+        running["pdf_timeout"] = None if args.pdf_timeout == _NO_LIMIT else args.pdf_timeout
+    if args.embed_images:
+        running["images"] = "embed"
+    if args.image_base is not None:
+        running["image_base"] = args.image_base
+    return running
+
+
+def _to_stdout(plan: _Plan, stdout: TextIO, running: Mapping[str, Any]) -> Result:
     """Convert the one input to the one format on *stdout*; failures in the result.
 
     Nothing is written unless the whole output was made. Image sources stay as
-    the article gives them (relative to its folder), unless ``--embed-images``.
+    the article gives them (relative to its folder), unless ``--embed-images``
+    or ``--image-base``: no folder of images can go with standard output. The
+    PDF time limit does not apply here (the render runs in this process).
     """
     (item,) = plan.inputs
     (name,) = plan.formats
@@ -800,7 +818,13 @@ def _to_stdout(plan: _Plan, stdout: TextIO) -> Result:
         failure = Failure(format=None, kind="invalid", messages=_message_lines(error))
         return Result(index=0, source=source, failures=(failure,))
     try:
-        output = render(article, name, base_dir=base_dir, **plan.options)
+        images: dict[str, Any] = {}
+        if name in REFERRING_FORMATS:
+            if running.get("images") == "embed":
+                images["embed_images"] = True
+            if "image_base" in running:
+                images["image_base"] = running["image_base"]
+        output = render(article, name, base_dir=base_dir, **plan.options, **images)
     except ContentError as error:
         failure = Failure(format=name, kind="invalid", messages=_message_lines(error))
         return Result(index=0, source=source, failures=(failure,), warnings=findings.warnings)
@@ -825,9 +849,10 @@ def _convert(
         if plan.ignored:
             flags = ", ".join(plan.ignored)
             reporter.line(f"{_PROG}: warning: {flags} has no effect on {', '.join(plan.formats)}")
+    running = _running(args)
     started = time.perf_counter()
     if plan.destination == _STDOUT:
-        result = _to_stdout(plan, stdout)
+        result = _to_stdout(plan, stdout, running)
         reporter(result)
         return BatchReport(results=(result,), seconds=time.perf_counter() - started)
     assert plan.output is not None
@@ -841,6 +866,7 @@ def _convert(
             options=plan.options,
             skip_existing=args.skip_existing,
             check=plan.check,
+            **running,
         )
         reporter(result)
         return BatchReport(results=(result,), seconds=time.perf_counter() - started)
@@ -860,6 +886,7 @@ def _convert(
             fail_fast=args.fail_fast,
             skip_existing=args.skip_existing,
             check=plan.check,
+            **running,
         )
 
 
@@ -1021,12 +1048,19 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _progress_note(reporter: _Reporter | None) -> str:
-    """How far an interrupted run got, and how to finish it."""
-    if reporter is None or reporter.total is None:
+def _progress_note(reporter: _Reporter | None, interrupted: Interrupted | None = None) -> str:
+    """How far an interrupted run got, and how to finish it.
+
+    The batch's own counts (on *interrupted*) come first; else what the reporter saw.
+    """
+    if interrupted is not None and interrupted.total is not None:
+        finished, total = interrupted.done + interrupted.failed, interrupted.total
+    elif reporter is not None and reporter.total is not None:
+        finished, total = reporter.finished, reporter.total
+    else:
         return "; no partial file was left"
     return (
-        f" after {reporter.finished} of {reporter.total} articles; no partial file was left;"
+        f" after {finished} of {total} articles; no partial file was left;"
         " rerun with --skip-existing to finish"
     )
 
@@ -1080,8 +1114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{_PROG}: error: {' '.join(str(error).split())}", file=stderr)
         return EXIT_INVALID
     except Interrupted as interrupted:
-        name = signal.Signals(interrupted.signum).name
-        print(f"{_PROG}: stopped by {name}{_progress_note(reporter)}", file=stderr)
+        note = _progress_note(reporter, interrupted)
+        if interrupted.signum == signal.SIGINT:
+            print(f"{_PROG}: interrupted{note}", file=stderr)
+        else:
+            name = signal.Signals(interrupted.signum).name
+            print(f"{_PROG}: stopped by {name}{note}", file=stderr)
         return 128 + interrupted.signum
     except KeyboardInterrupt:
         print(f"{_PROG}: interrupted{_progress_note(reporter)}", file=stderr)

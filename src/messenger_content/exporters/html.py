@@ -54,6 +54,7 @@ from ..models import (
 )
 from ..resources import ResourcePolicy, policy_for
 from ..theme import Direction, Labels, Media
+from . import _images
 
 __all__ = [
     "ArticleView",
@@ -560,6 +561,7 @@ class _Renderer:
         base_dir: str | os.PathLike[str] | None,
         allow_remote: bool,
         image_src: Callable[[str], str] | None,
+        image_base: str | None,
         ids: theme.IdRegistry,
     ) -> None:
         self.environment = environment
@@ -569,6 +571,7 @@ class _Renderer:
         self.base_dir = base_dir
         self.allow_remote = allow_remote
         self.image_src = image_src
+        self.image_base = image_base
         self.ids = ids
         self.anchors: dict[str, Markup] = {}
         self.base_url: str | None = None
@@ -592,16 +595,13 @@ class _Renderer:
     # images
 
     def image_url(self, src: str) -> str:
-        self.policy.check(src)
-        if self.embed_images:
-            return self.policy.data_uri(src)
-        if self.image_src is not None:
-            return self.image_src(src)
-        if urls.scheme(src) == "data":
-            # The image is in the article: it goes into the page only once the policy
-            # has read it as an image (no SVG, no decompression bomb), re-encoded.
-            return self.policy.data_uri(src)
-        return src
+        return _images.reference(
+            self.policy,
+            src,
+            embed=self.embed_images,
+            image_src=self.image_src,
+            image_base=self.image_base,
+        )
 
     def image(self, image: Image, *, lead: bool = False) -> ImageView:
         caption = None if image.caption is None else self.inline(image.caption)
@@ -837,14 +837,18 @@ def to_html(
     template_dir: str | os.PathLike[str] | None = None,
     media: Literal["screen", "print", "epub"] = "screen",
     image_src: Callable[[str], str] | None = None,
+    image_base: str | None = None,
     stylesheet_href: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> str:
     """Render an article as an HTML5 document (or just its ``<article>`` element).
 
     The document is self-contained: the theme's stylesheet is inlined and
-    nothing is loaded from elsewhere (images are linked, relative to the
-    article's folder, unless *embed_images* is set).
+    nothing is loaded from elsewhere. Images are linked by their sources as
+    given (relative to the article's folder), unless *embed_images*,
+    *image_src* or *image_base* says otherwise (one of them at most); to write
+    a page whose images resolve wherever it is saved, use
+    :func:`messenger_content.export`, which copies them beside the file.
 
     Args:
         article: The article to render.
@@ -866,6 +870,9 @@ def to_html(
         image_src: Maps each image's source to the URL written in the markup
             (the EPUB exporter points them at files inside the book); the
             source still goes through the resource policy first.
+        image_base: Join each relative image source to this URL, for a site
+            that serves the article's images by the same relative paths
+            (``"https://cdn.example/a/"`` + ``photo.jpg``).
         stylesheet_href: Link the stylesheet at this URL instead of inlining
             one (the EPUB exporter stores :func:`theme.stylesheet` as a file).
         labels: Replace some of the theme's wording, by
@@ -878,8 +885,10 @@ def to_html(
     Raises:
         ResourceError: an image was refused by the resource policy or unreadable.
         ExportError: the template folder or one of its templates is broken.
-        ValueError: *media* or a *labels* key is unknown.
+        ValueError: *media* or a *labels* key is unknown, or more than one of
+            *embed_images*, *image_src* and *image_base* is given.
     """
+    _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
     if media not in theme.MEDIA:
         raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
     renderer = _Renderer(
@@ -890,6 +899,7 @@ def to_html(
         base_dir=base_dir,
         allow_remote=allow_remote,
         image_src=image_src,
+        image_base=image_base,
         ids=theme.IdRegistry(),
     )
     rendered = renderer.article(article, fragment=fragment)

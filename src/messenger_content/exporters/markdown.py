@@ -81,12 +81,14 @@ which GitHub (not GFM) replaces.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
+import os
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, TypeAlias
 
 import attrs
@@ -113,6 +115,7 @@ from ..models import (
     Strong,
     Text,
 )
+from . import _images
 from .text import byline
 
 __all__ = ["escape", "to_markdown"]
@@ -626,9 +629,11 @@ def _strong_words(parts: Iterable[str | Sequence[Inline]]) -> tuple[Inline, ...]
 class _Writer:
     """Writes the blocks of one article, remembering the previous list's markers."""
 
-    def __init__(self, labels: Labels) -> None:
+    def __init__(self, labels: Labels, image_url: Callable[[str], str] | None = None) -> None:
         self.labels = labels
         self.previous_list: tuple[bool, str] | None = None
+        self.image_url = image_url
+        """Maps an image source to the destination written (``None``: as given)."""
 
     def block(self, block: Block) -> str:
         """Write one body block."""
@@ -687,7 +692,8 @@ class _Writer:
     def image(self, image: Image) -> str:
         """The image alone in a paragraph, then caption and credit."""
         alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
-        parts = [f"![{alt}]({_destination(image.src)})"]
+        src = image.src if self.image_url is None else self.image_url(image.src)
+        parts = [f"![{alt}]({_destination(src)})"]
         caption: list[_Piece] = []
         if image.caption is not None:
             # Pieces, not an Emphasis node: the caption may be nested as deep as allowed.
@@ -729,11 +735,33 @@ class _Writer:
         return _block_quote(paragraphs)
 
 
-def to_markdown(article: Article, *, labels: Mapping[str, str] | None = None) -> str:
+def to_markdown(
+    article: Article,
+    *,
+    embed_images: bool = False,
+    image_src: Callable[[str], str] | None = None,
+    image_base: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """Render *article* as CommonMark with YAML front matter.
+
+    Image destinations are the sources as given, unless one of *embed_images*,
+    *image_src* or *image_base* is set; then every source goes through the
+    resource policy of *base_dir* first, as in :func:`~messenger_content.to_html`.
+    To write a file whose images resolve wherever it is saved, use
+    :func:`messenger_content.export`, which copies them beside the file.
 
     Args:
         article: The article to render.
+        embed_images: Write every image as a ``data:`` URI.
+        image_src: Maps each image's source to the destination written.
+        image_base: Join each relative image source to this URL.
+        base_dir: The article's folder, which relative image sources are
+            resolved against and may not leave (``None``: the current folder).
+        allow_remote: Let http(s) images through the resource policy (and be
+            fetched when embedding).
         labels: Replace some of the words the exporter adds, by key
             (:data:`~messenger_content.i18n.LABEL_KEYS`), e.g.
             ``{"related_link": "See also: {title}"}``.
@@ -742,16 +770,30 @@ def to_markdown(article: Article, *, labels: Mapping[str, str] | None = None) ->
         The Markdown text, ending with exactly one newline.
 
     Raises:
-        ValueError: A *labels* key or phrase is not valid.
+        ResourceError: an image was refused by the resource policy or unreadable.
+        ValueError: more than one of *embed_images*, *image_src* and *image_base*;
+            a *labels* key or phrase is not valid.
     """
     words = labels_for(article.language, labels)
+    _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
+    image_url: Callable[[str], str] | None = None
+    if embed_images or image_src is not None or image_base is not None:
+        from ..resources import policy_for
+
+        image_url = functools.partial(
+            _images.reference,
+            policy_for(base_dir, allow_remote),
+            embed=embed_images,
+            image_src=image_src,
+            image_base=image_base,
+        )
     parts = [_front_matter(article), "# " + _inline((article.headline,), single_line=True)]
     if article.subheadline is not None:
         parts.append(_inline((Emphasis(text=article.subheadline),)))
     credits = byline(article, words, links=True)
     if credits:
         parts.append(_inline(credits))
-    writer = _Writer(words)
+    writer = _Writer(words, image_url)
     if article.lead_image is not None:
         parts.append(writer.image(article.lead_image))
     parts += [writer.block(block) for block in article.body]
