@@ -386,20 +386,11 @@ def _options(
         given["paper"] = ("--paper", args.paper)
     if args.pdf_variant is not None:
         given["pdf_variant"] = ("--pdf-variant", args.pdf_variant)
-    limit_flags = {"--pdf-timeout": args.pdf_timeout, "--pdf-max-chars": args.pdf_max_chars}
-    if any(value is not None for value in limit_flags.values()):
+    if args.pdf_max_chars is not None:
         from .exporters.pdf import PdfLimits
 
-        def limit(value: float | str | None, default: float | None) -> Any:
-            return default if value is None else None if value == _NO_LIMIT else value
-
-        defaults = PdfLimits()
-        limits = PdfLimits(
-            seconds=limit(args.pdf_timeout, defaults.seconds),
-            max_characters=limit(args.pdf_max_chars, defaults.max_characters),
-        )
-        flags = "/".join(flag for flag, value in limit_flags.items() if value is not None)
-        given["limits"] = (flags, limits)
+        max_characters = None if args.pdf_max_chars == _NO_LIMIT else args.pdf_max_chars
+        given["limits"] = ("--pdf-max-chars", PdfLimits(max_characters=max_characters))
     if args.embed_images:
         given["embed_images"] = ("--embed-images", True)
     if args.allow_remote:
