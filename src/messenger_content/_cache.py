@@ -11,18 +11,20 @@ is not used (compiled templates are code).
 
 Jinja2 uses an entry only if it was compiled from the same source by the same
 Jinja2 and Python versions, and writes entries atomically. When the folder
-cannot be created or written, templates are compiled in every process, with
-the same result.
+cannot be created or written, or an entry is damaged, templates are compiled
+again, with the same result.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import jinja2
+    import jinja2.bccache
 
 __all__ = ["ENVIRONMENT_VARIABLE", "folder", "template_cache"]
 
@@ -56,6 +58,25 @@ def template_cache() -> jinja2.BytecodeCache | None:
     found = folder()
     if found is None:
         return None
-    import jinja2
+    cache: jinja2.BytecodeCache = _template_cache_class()(str(found), "template-%s.cache")
+    return cache
 
-    return jinja2.FileSystemBytecodeCache(str(found), "template-%s.cache")
+
+@functools.cache
+def _template_cache_class() -> type[jinja2.FileSystemBytecodeCache]:
+    import jinja2  # here, so the plain-text and Markdown exporters do not load it
+
+    class TemplateCache(jinja2.FileSystemBytecodeCache):
+        """Jinja2's file cache, compiling again where an entry is torn.
+
+        Jinja2 raises on a torn entry (its checksum does not unpickle) rather
+        than compiling the template again, as it does for a stale one.
+        """
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - whatever the damage, the template is compiled
+                bucket.reset()
+
+    return TemplateCache
