@@ -17,10 +17,11 @@ same run, in alternation, so a busy machine slows both sides alike:
   other measurements do not count.
 * **Whole process** — the median wall time of
   ``messenger-content convert ARTICLE -t pdf -o OUT`` against two peers:
-  ``weasyprint article.html OUT.pdf`` (WeasyPrint's command line on the HTML our
-  exporter typesets, so the same page: what our command adds; goal: at most
-  1.0) and ``pandoc article.md -o OUT.pdf --pdf-engine=weasyprint``. Pandoc is
-  fed the Markdown our ``to_markdown`` writes (YAML front matter + CommonMark),
+  ``weasyprint --pdf-tags article.html OUT.pdf`` (WeasyPrint's command line on
+  the HTML our exporter typesets, tagged as ours is, so the same page: what our
+  command adds; goal: at most 1.0) and
+  ``pandoc article.md -o OUT.pdf --pdf-engine=weasyprint``. Pandoc is fed the
+  Markdown our ``to_markdown`` writes (YAML front matter + CommonMark),
   in a copy of the article's folder so it finds the images; it styles the page
   with its own default CSS (one column, no running header, no hyphenation,
   untagged). Preparing the inputs is not timed. Each command's CPU time (user +
@@ -192,7 +193,7 @@ def shell(runs: int, baseline: Path | None) -> None:
             functions = [
                 partial(run, ours),
                 partial(run, ours, cold=True),
-                partial(run, [str(weasyprint_cli), "article.html", "weasyprint.pdf"]),
+                partial(run, [str(weasyprint_cli), "--pdf-tags", "article.html", "weasyprint.pdf"]),
             ]
             if pandoc is not None:
                 functions.append(
