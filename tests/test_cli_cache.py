@@ -1,17 +1,16 @@
-"""The start-up cache: compiled templates and hyphenation patterns kept across processes.
+"""The start-up cache: templates compiled by Jinja2, kept across processes in its bytecode cache.
 
 Whatever the cache holds (nothing, good entries, damaged ones) or wherever it
-cannot be written, the output is the same bytes.
+cannot be written, the output is the same bytes; and it holds nothing but
+Jinja2's own entries.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -82,98 +81,22 @@ def test_output_is_the_same_with_or_without_the_cache(format_: str, tmp_path: Pa
     # One file name in four folders: an HTML page names its images' folder after itself.
     without = _convert(format_, tmp_path / "none" / f"out.{format_}", "")
     cold = _convert(format_, tmp_path / "cold" / f"out.{format_}", str(cache))
-    kinds = {entry.name.split("-")[0] for entry in cache.iterdir()}
-    assert kinds == ({"template", "hyphenation", "cffi"} if format_ == "pdf" else {"template"})
     warm = _convert(format_, tmp_path / "warm" / f"out.{format_}", str(cache))
-    _damage(cache)
+    damaged_entries = _damage(cache)
     damaged = _convert(format_, tmp_path / "damaged" / f"out.{format_}", str(cache))
     assert without == cold == warm == damaged
+    # The damaged entries were compiled again and stored whole.
+    assert all(entry.stat().st_size > 48 for entry in damaged_entries)
 
 
-def test_cached_hyphenation_patterns_are_pyphens_own(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """Patterns read from the cache equal pyphen's parse of the dictionary and hyphenate alike."""
-    pyphen = pytest.importorskip("pyphen")
-    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(tmp_path))
-    dictionary = pyphen.LANGUAGES[pyphen.language_fallback("en")]
-    monkeypatch.delitem(pyphen.hdcache, dictionary, raising=False)
-    _cache.load_hyphenation("en")  # parses, and stores the patterns
-    assert len(list(tmp_path.glob("hyphenation-*"))) == 1
-    monkeypatch.delitem(pyphen.hdcache, dictionary)
-    _cache.load_hyphenation("en")  # reads them back
-    loaded = pyphen.hdcache[dictionary]
-    parsed = pyphen.HyphDict(dictionary)
-    assert loaded.patterns == parsed.patterns
-    assert loaded.maxlen == parsed.maxlen
-    words = ["hyphenation", "genocide", "recognition", "Armenian", "extraordinary"]
-    assert [loaded.positions(w) for w in words] == [parsed.positions(w) for w in words]
-    monkeypatch.delitem(pyphen.hdcache, dictionary)
-
-
-def test_languages_without_a_dictionary_are_left_alone(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """A language pyphen cannot hyphenate stores nothing."""
-    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(tmp_path))
-    _cache.load_hyphenation("ar")
-    assert list(tmp_path.iterdir()) == []
-
-
-_INSPECT_FFI = """
-import json, sys
-import cffi
-real = cffi.FFI
-from messenger_content.exporters import pdf
-pdf._weasyprint()
-from weasyprint.pdf import fonts
-from weasyprint.text import ffi
-print(json.dumps({
-    "ffi": type(getattr(ffi.ffi, "_ffi", ffi.ffi)).__module__,
-    "subsetting": type(fonts.ffi).__name__,
-    "pycparser": "pycparser" in sys.modules,
-    "restored": cffi.FFI is real,
-}))
-"""
-
-
-def _inspect_ffi(cache: str) -> Any:
-    environment = dict(os.environ, **{_cache.ENVIRONMENT_VARIABLE: cache})
-    result = subprocess.run(
-        [sys.executable, "-c", _INSPECT_FFI],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-    )
-    return json.loads(result.stdout.splitlines()[-1])
-
-
-def test_weasyprint_gets_a_compiled_ffi_from_the_cache(tmp_path: Path) -> None:
-    """With a cache, WeasyPrint's C declarations are compiled once, then used without pycparser."""
-    cold = _inspect_ffi(str(tmp_path))
-    assert len(list(tmp_path.glob("cffi-*"))) == 1
-    warm = _inspect_ffi(str(tmp_path))
-    compiled = {"ffi": "_cffi_backend", "subsetting": "_FFI", "restored": True}
-    assert cold == compiled | {"pycparser": True}
-    assert warm == compiled | {"pycparser": False}
-
-
-def test_without_a_cache_weasyprint_gets_cffis_own_ffi(tmp_path: Path) -> None:
-    """Without a cache WeasyPrint's FFI is cffi's (array tweak on); a damaged entry is rebuilt."""
-    plain = {"ffi": "cffi.api", "subsetting": "_OpenArrays", "pycparser": True, "restored": True}
-    assert _inspect_ffi("") == plain
-    _inspect_ffi(str(tmp_path))
-    (entry,) = tmp_path.glob("cffi-*")
-    data = bytearray(entry.read_bytes())
-    data[-100] ^= 0xFF  # one flipped byte in the type tables
-    entry.write_bytes(bytes(data))
-    rebuilt = _inspect_ffi(str(tmp_path))
-    assert rebuilt == {
-        "ffi": "_cffi_backend",
-        "subsetting": "_FFI",
-        "pycparser": True,
-        "restored": True,
-    }
-    assert entry.read_bytes() != bytes(data)  # built again, and stored
+def test_the_cache_holds_only_jinja2_bytecode(tmp_path: Path) -> None:
+    """After a PDF and an EPUB, every entry is a template Jinja2 compiled: nothing of ours."""
+    jinja2_bccache = pytest.importorskip("jinja2.bccache")
+    _convert("pdf", tmp_path / "out.pdf", str(tmp_path / "cache"))
+    _convert("epub", tmp_path / "out.epub", str(tmp_path / "cache"))
+    entries = sorted((tmp_path / "cache").iterdir())
+    assert entries
+    for entry in entries:
+        assert entry.name.startswith("template-")
+        assert entry.name.endswith(".cache")
+        assert entry.read_bytes().startswith(jinja2_bccache.bc_magic), entry.name

@@ -31,23 +31,6 @@ def _fresh(code: str) -> Any:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def test_weasyprint_is_imported_without_asking_find_library() -> None:
-    """Importing WeasyPrint for a PDF runs no ctypes.util.find_library (gcc, ld) and restores it."""
-    code = (
-        "import ctypes.util, json\n"
-        "calls = []\n"
-        "real = ctypes.util.find_library\n"
-        "def spy(name):\n"
-        "    calls.append(name)\n"
-        "    return real(name)\n"
-        "ctypes.util.find_library = spy\n"
-        "from messenger_content.exporters.pdf import harfbuzz_subsetting\n"
-        "subsetting = harfbuzz_subsetting()\n"
-        "print(json.dumps([calls, ctypes.util.find_library is spy, subsetting]))\n"
-    )
-    assert _fresh(code) == [[], True, True]
-
-
 @pytest.mark.parametrize(
     ("format_", "absent"),
     [
@@ -55,12 +38,15 @@ def test_weasyprint_is_imported_without_asking_find_library() -> None:
         # Markdown copies the article's images beside it, checked as images by Pillow.
         ("md", {"weasyprint", "ebooklib", "lxml", "rich", "jinja2", "multiprocessing"}),
         ("html", {"weasyprint", "ebooklib", "lxml", "rich", "pyphen", "multiprocessing"}),
+        # A PDF under the time limit renders in a worker process: multiprocessing is needed.
+        ("pdf", {"ebooklib", "rich"}),
+        ("epub", {"weasyprint", "pyphen", "rich", "multiprocessing"}),
     ],
 )
-def test_cheap_formats_load_no_heavy_library(
+def test_each_format_loads_only_the_libraries_it_needs(
     format_: str, absent: set[str], tmp_path: Path
 ) -> None:
-    """txt, md, html load no WeasyPrint, ebooklib, rich or process pool; txt, md no Jinja2."""
+    """Each format loads only its own heavy library: txt and md not even Jinja2, pdf no ebooklib."""
     code = (
         "import json, sys\n"
         "from messenger_content.cli import main\n"
@@ -94,30 +80,3 @@ def test_the_packaged_print_stylesheet_loads_nothing() -> None:
     css = theme.stylesheet("print")
     assert css == pdf._packaged_print_css()
     pdf._check_stylesheet(css)  # raises ResourceError on @import or a font URL
-
-
-def test_a_pdf_leaves_fonttools_subsetter_and_instancer_unimported(tmp_path: Path) -> None:
-    """WeasyPrint's fontTools fallbacks load on first use only, and are then the real ones."""
-    code = (
-        "import json, sys\n"
-        "from messenger_content.cli import main\n"
-        f"status = main(['convert', {str(EXAMPLE)!r}, '-o', {str(tmp_path / 'a.pdf')!r}, '-q'])\n"
-        "deferred = ('fontTools.subset', 'fontTools.varLib.instancer')\n"
-        "loaded = [name for name in deferred if name in sys.modules]\n"
-        "from weasyprint.pdf import fonts\n"
-        "import fontTools.subset, fontTools.varLib.instancer as instancer\n"
-        "same = fonts.subset.Subsetter is fontTools.subset.Subsetter\n"
-        "errors = []\n"
-        "for function in (fonts.instantiateVariableFont, instancer.instantiateVariableFont):\n"
-        "    try:\n"
-        "        function(None, {})\n"
-        "    except Exception as error:\n"
-        "        errors.append(type(error).__name__)\n"
-        "print(json.dumps([status, loaded, same, errors]))\n"
-    )
-    status, loaded, same, errors = _fresh(code)
-    assert status == 0
-    assert loaded == []
-    assert same is True
-    assert len(errors) == 2
-    assert errors[0] == errors[1]

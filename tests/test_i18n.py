@@ -5,13 +5,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import unicodedata
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from babel import Locale, localedata
@@ -314,31 +309,3 @@ def test_numbering_zeros_cover_every_default_numbering_system() -> None:
     for system, zero in NUMBERING_ZEROS.items():
         for value in range(10):
             assert unicodedata.digit(chr(ord(zero) + value)) == value, system
-
-
-# --- the cache of parsed catalogs ---------------------------------------------------
-
-
-def labels_in_fresh_process(cache: Path) -> str:
-    """The Armenian byline phrase as a new process reads it, with *cache* as its cache folder."""
-    code = "from messenger_content.i18n import labels_for; print(labels_for('hy').by)"
-    environment = {**os.environ, "MESSENGER_CONTENT_CACHE": str(cache)}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        check=True,
-        env=environment,
-        timeout=120,
-    )
-    return result.stdout.decode("utf-8").strip()
-
-
-def test_parsed_catalog_is_cached_and_a_damaged_entry_is_parsed_again(tmp_path: Path) -> None:
-    """A catalog parsed once is kept as an entry; a damaged entry is replaced, same phrases."""
-    cache = tmp_path / "cache"
-    assert labels_in_fresh_process(cache) == "Հեղինակ՝ {authors}"
-    (entry,) = cache.glob("labels-*.json")
-    assert json.loads(entry.read_text(encoding="utf-8"))["by"] == "Հեղինակ՝ {authors}"
-    entry.write_text('{"by": "{oops}"}', encoding="utf-8")
-    assert labels_in_fresh_process(cache) == "Հեղինակ՝ {authors}"
-    assert json.loads(entry.read_text(encoding="utf-8"))["by"] == "Հեղինակ՝ {authors}"

@@ -1,27 +1,28 @@
-"""The PDF exporter's limits (:class:`PdfLimits`): size before WeasyPrint starts, time during.
+"""The PDF exporter's size limit (:class:`PdfLimits`), checked before WeasyPrint starts.
 
 The 20 MB paragraph of the malformed corpus is refused by the size limit (see
-``tests/test_hardening_malformed.py``); these tests show each limit on its own,
-that ``None`` switches it off, and that a renderer stopped by its time limit
-goes on rendering other articles as if nothing had happened.
+``tests/test_hardening_malformed.py``); these tests show the limit on its own,
+that ``None`` switches it off, and that it reaches the exporter from the
+command line. A time limit is not the exporter's: it is a worker process's,
+ended when its time is up (``messenger_content.batch``).
 """
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import io
 from pathlib import Path
 
+import attrs
 import pytest
 from pypdf import PdfReader
 
 import messenger_content as mc
+from messenger_content.cli import main
 from messenger_content.errors import ExportError
-from messenger_content.exporters import pdf as pdf_module
 from messenger_content.exporters.pdf import PdfLimits, PdfRenderer, to_pdf
-from tests.test_hardening_malformed import run_cli
 
-#: About 60,000 characters of body text: some seconds of WeasyPrint's time.
+#: About 60,000 characters of body text.
 LONG = mc.Article(
     headline="A long read",
     body=[mc.Paragraph(text=f"Paragraph {n} of a long article, " * 60) for n in range(30)],
@@ -33,26 +34,26 @@ def _text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _run_cli(argv: list[str]) -> tuple[int, list[str]]:
+    """Run the command in this process; return its exit code and its standard error lines."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    return code, err.getvalue().splitlines()
+
+
 def test_defaults_are_documented_values() -> None:
-    """The defaults are the ones docs/security.md states."""
-    assert PdfLimits() == PdfLimits(max_characters=500_000, seconds=60.0)
+    """The default size limit is the one docs/security.md states, and the only limit."""
+    assert PdfLimits() == PdfLimits(max_characters=500_000)
+    assert [field.name for field in attrs.fields(PdfLimits)] == ["max_characters"]
     assert PdfRenderer().limits == PdfLimits()
 
 
-@pytest.mark.parametrize(
-    "arguments",
-    [
-        {"max_characters": 0},
-        {"max_characters": -5},
-        {"max_characters": True},
-        {"seconds": 0},
-        {"seconds": -1.0},
-        {"seconds": float("nan")},
-    ],
-)
-def test_limits_must_be_positive(arguments: dict[str, object]) -> None:
+@pytest.mark.parametrize("value", [0, -5, True])
+def test_limits_must_be_positive(value: object) -> None:
+    """Zero, negative and boolean sizes are refused when the limits are made."""
     with pytest.raises(ValueError, match="positive"):
-        PdfLimits(**arguments)  # type: ignore[arg-type]
+        PdfLimits(max_characters=value)  # type: ignore[arg-type]
 
 
 def test_size_limit_refuses_before_weasyprint_starts() -> None:
@@ -71,24 +72,12 @@ def test_size_limit_can_be_switched_off() -> None:
     assert "Nothing else." in _text(pdf)
 
 
-def test_time_limit_stops_a_long_rendering_and_the_renderer_recovers() -> None:
-    """A rendering past ``seconds`` stops with an ExportError; the next one is unaffected."""
-    renderer = PdfRenderer(limits=PdfLimits(seconds=0.05))
-    with pytest.raises(ExportError, match=r"longer than its limit of 0\.05 seconds"):
+def test_a_renderer_refusing_one_article_renders_the_next_alike() -> None:
+    """A refusal leaves the renderer as it was: the next article's bytes are a fresh renderer's."""
+    renderer = PdfRenderer(limits=PdfLimits(max_characters=5_000))
+    with pytest.raises(ExportError, match="too long"):
         renderer.render(LONG)
-    # The same renderer, given time, renders exactly what a fresh one renders.
-    generous = PdfLimits(seconds=None)
-    assert renderer.render(SHORT, limits=generous) == PdfRenderer().render(SHORT)
-    assert "Paragraph 29 of a long article" in _text(renderer.render(LONG, limits=generous))
-    assert getattr(pdf_module._deadlines, "value", None) is None
-
-
-def test_checkpoints_wrap_weasyprint_where_it_calls_them() -> None:
-    """Each checkpoint is installed in the module that calls the function (an upgrade check)."""
-    to_pdf(SHORT)
-    for module_name, name in pdf_module._CHECKPOINTS:
-        function = getattr(importlib.import_module(module_name), name)
-        assert hasattr(function, "__wrapped__"), f"{module_name}.{name} is not checked"
+    assert renderer.render(SHORT) == PdfRenderer().render(SHORT)
 
 
 # --- on the command line -------------------------------------------------------------
@@ -101,30 +90,30 @@ def long_article(tmp_path: Path) -> Path:
     return path
 
 
-def test_command_line_limits_stop_a_pdf_with_one_line(long_article: Path, tmp_path: Path) -> None:
-    """``--pdf-max-chars`` and ``--pdf-timeout`` reach the exporter; no file is left."""
+def test_command_line_size_limit_stops_a_pdf_with_one_line(
+    long_article: Path, tmp_path: Path
+) -> None:
+    """``--pdf-max-chars`` reaches the exporter: one error line, and no file is left."""
     out = tmp_path / "out.pdf"
-    code, lines = run_cli(["convert", str(long_article), "-o", str(out), "--pdf-max-chars", "900"])
+    code, lines = _run_cli(["convert", str(long_article), "-o", str(out), "--pdf-max-chars", "900"])
     assert code == 2
     assert lines[0].startswith(f"{long_article}: pdf: the article is too long for a PDF")
     assert "over the limit of 900" in lines[0]
-    code, lines = run_cli(["convert", str(long_article), "-o", str(out), "--pdf-timeout", "0.05"])
-    assert code == 2
-    assert "longer than its limit of 0.05 seconds" in lines[0]
     assert not out.exists()
 
 
-def test_command_line_limits_can_be_lifted(long_article: Path, tmp_path: Path) -> None:
-    """``none`` lifts a limit; a limit too small for the article is then no obstacle."""
+def test_command_line_size_limit_can_be_lifted(long_article: Path, tmp_path: Path) -> None:
+    """``--pdf-max-chars none`` lifts the limit."""
     out = tmp_path / "out.pdf"
-    argv = ["convert", str(long_article), "-o", str(out), "-q", "--pdf-timeout", "none"]
-    assert run_cli([*argv, "--pdf-max-chars", "none"]) == (0, [])
+    argv = ["convert", str(long_article), "-o", str(out), "-q", "--pdf-max-chars", "none"]
+    assert _run_cli(argv) == (0, [])
     assert "Paragraph 29 of a long article" in _text(out.read_bytes())
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "soon"])
-def test_command_line_refuses_limits_that_are_not_positive(value: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_command_line_refuses_sizes_that_are_not_positive(value: str, tmp_path: Path) -> None:
+    """``--pdf-max-chars`` takes a positive number or ``none``; anything else is a usage error."""
     out = tmp_path / "out.pdf"
-    code, lines = run_cli(["convert", "x.json", "-o", str(out), "--pdf-timeout", value])
+    code, lines = _run_cli(["convert", "x.json", "-o", str(out), "--pdf-max-chars", value])
     assert code == 2
-    assert "argument --pdf-timeout: expected a number" in lines[-1]
+    assert "argument --pdf-max-chars: expected a number" in lines[-1]

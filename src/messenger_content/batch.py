@@ -1179,8 +1179,8 @@ def _preload(formats: tuple[str, ...]) -> list[str]:
             modules.append(f"{__package__}.exporters._cover")
         if name == "pdf":
             # Importing WeasyPrint looks its C libraries up: once here, not again
-            # in every worker (and through the module that does it quickly).
-            modules.append(f"{__package__}.exporters._weasyprint")
+            # in every worker.
+            modules.append("weasyprint")
     return modules
 
 

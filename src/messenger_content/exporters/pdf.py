@@ -27,7 +27,13 @@ Relative links in the article resolve against its ``url``, so a reader of the
 PDF lands on the web page they name.
 
 WeasyPrint is imported the first time a PDF is made, never when
-``messenger_content`` is imported.
+``messenger_content`` is imported. It is used through its public API only:
+rendering changes none of its settings nor anything else in the process.
+
+A rendering in the caller's process is bounded in size (:class:`PdfLimits`),
+not in time: WeasyPrint offers no way to stop a layout part-way. A caller who
+needs a time limit renders in a worker process and ends the process when the
+time is up, as :mod:`messenger_content.batch` and the command line do.
 """
 
 from __future__ import annotations
@@ -41,15 +47,14 @@ import logging
 import os
 import re
 import threading
-import time
-import warnings
 from collections.abc import Iterator
 from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
+from xml.etree import ElementTree
 
 import attrs
 
-from .. import _cache
 from .._rules import format_datetime
+from ..css import loads as stylesheet_loads
 from ..errors import ContentError, ExportError, ResourceError
 from ..models import Article
 from ..resources import Resource, ResourcePolicy, policy_for
@@ -97,52 +102,10 @@ _SHEET_CACHE_SIZE: Final = 16
 def _weasyprint() -> Any:
     """Import WeasyPrint, turning a missing library into an :class:`ExportError`."""
     try:
-        from ._weasyprint import weasyprint
+        import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango or HarfBuzz missing
         raise ExportError(f"PDF export needs WeasyPrint and its libraries: {error}") from error
-    _size_arrays_by_content()
-    _install_checkpoints()
     return weasyprint
-
-
-class _OpenArrays:
-    """WeasyPrint's cffi handle for font subsetting, asking for ``T[]`` where it asks ``T[n]``.
-
-    WeasyPrint 70 subsets fonts with ``ffi.new(f"hb_codepoint_t[{n}]", values)``.
-    cffi parses each new ``n`` as a new C type with pycparser (some 20 ms each,
-    cached for the life of the process), which was two thirds of the first PDF's
-    subsetting time and keeps costing as new glyph counts come along.
-    ``ffi.new("hb_codepoint_t[]", values)`` makes the same array from one type.
-    """
-
-    _SIZED = re.compile(r"(\w+)\[(\d+)\]")
-
-    def __init__(self, ffi: Any) -> None:
-        self._ffi = ffi
-
-    def new(self, cdecl: str, init: Any = None) -> Any:
-        """Like ``FFI.new``; ``T[n]`` with an initializer of length ``n`` becomes ``T[]``."""
-        sized = self._SIZED.fullmatch(cdecl)
-        if sized is not None and init is not None and len(init) == int(sized[2]):
-            return self._ffi.new(f"{sized[1]}[]", init)
-        return self._ffi.new(cdecl, init)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ffi, name)
-
-
-@functools.cache
-def _size_arrays_by_content() -> None:
-    """Give WeasyPrint's font subsetting :class:`_OpenArrays` (once; only if it still uses cffi).
-
-    Not needed when WeasyPrint was given a compiled FFI (see ``_weasyprint``),
-    which parses C types in C.
-    """
-    cffi: Any = importlib.import_module("cffi")  # untyped
-    fonts: Any = importlib.import_module("weasyprint.pdf.fonts")
-    ffi = getattr(fonts, "ffi", None)
-    if isinstance(getattr(ffi, "_ffi", ffi), cffi.FFI):  # through _weasyprint._FFI, if there
-        fonts.ffi = _OpenArrays(ffi)
 
 
 def supported_variants() -> tuple[str, ...]:
@@ -177,106 +140,34 @@ def harfbuzz_subsetting() -> bool:
 
 @attrs.frozen(kw_only=True)
 class PdfLimits:
-    """How much one PDF rendering may take on, so untrusted articles cannot hang a process.
+    """How large an article one PDF rendering takes on, so untrusted input cannot exhaust a process.
 
     WeasyPrint lays out text in Python, at roughly 0.1-0.2 s per thousand
     characters of body text on a small machine, and its documentation warns
-    that untrusted documents can make it loop or exhaust memory. Both limits
-    stop a rendering with an :class:`~messenger_content.errors.ExportError`
-    that names the limit; ``None`` switches one off.
+    that untrusted documents can make it loop or exhaust memory. The size
+    limit stops a rendering before WeasyPrint starts, with an
+    :class:`~messenger_content.errors.ExportError` that names it; ``None``
+    switches it off.
+
+    There is no time limit here: WeasyPrint cannot be stopped part-way through
+    a layout from inside its process. To bound the time, render in a worker
+    process and end it when the time is up, as :func:`messenger_content.batch.convert_many`
+    and the command line (``--pdf-timeout``) do.
 
     Example::
 
-        to_pdf(article, limits=PdfLimits(seconds=300, max_characters=2_000_000))
+        to_pdf(article, limits=PdfLimits(max_characters=2_000_000))
     """
 
     max_characters: int | None = attrs.field(default=500_000)
     """Most characters of print markup WeasyPrint is given: the article's text and
     markup plus about 600 for the page. Checked before WeasyPrint starts, it
     bounds memory too (some 110 MB of peak RSS at 200,000 characters)."""
-    seconds: float | None = attrs.field(default=60.0)
-    """Most seconds of layout and drawing (wall-clock time). Checked at every
-    line WeasyPrint lays out and every page it lays out and draws."""
 
     @max_characters.validator
     def _check_characters(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
         if value is not None and (isinstance(value, bool) or value < 1):
             raise ValueError(f"max_characters must be a positive number, got {value!r}")
-
-    @seconds.validator
-    def _check_seconds(self, attribute: attrs.Attribute[float | None], value: float | None) -> None:
-        if value is not None and (isinstance(value, bool) or not value > 0):
-            raise ValueError(f"seconds must be a positive number, got {value!r}")
-
-
-class _OutOfTime(BaseException):
-    """Raised at a checkpoint once a rendering's time is up.
-
-    A :class:`BaseException`, so that no ``except Exception`` inside WeasyPrint
-    catches it on the way out.
-    """
-
-
-#: The deadline (``time.monotonic()``) of the rendering running in this thread.
-_deadlines = threading.local()
-
-
-def _checkpoint() -> None:
-    deadline: float | None = getattr(_deadlines, "value", None)
-    if deadline is not None and time.monotonic() > deadline:
-        raise _OutOfTime
-
-
-#: WeasyPrint functions called for every line laid out (``split_first_line``),
-#: every page laid out (``make_page``) and every page drawn (``draw_page``),
-#: named by the module that calls them: wrapped, they are where a rendering
-#: notices its time is up.
-_CHECKPOINTS: Final = (
-    ("weasyprint.layout.inline", "split_first_line"),
-    ("weasyprint.layout.preferred", "split_first_line"),
-    ("weasyprint.layout.page", "make_page"),
-    ("weasyprint.document", "draw_page"),
-)
-
-
-def _checked(function: Any) -> Any:
-    @functools.wraps(function)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        _checkpoint()
-        return function(*args, **kwargs)
-
-    return checked
-
-
-@functools.cache
-def _install_checkpoints() -> None:
-    """Wrap WeasyPrint's per-line and per-page functions with :func:`_checkpoint` (once)."""
-    for module_name, name in _CHECKPOINTS:
-        module: Any = importlib.import_module(module_name)
-        function = getattr(module, name, None)
-        if function is None:
-            version = getattr(importlib.import_module("weasyprint"), "__version__", "?")
-            raise ExportError(
-                f"WeasyPrint {version} has no {module_name}.{name}, which the PDF time limit"
-                " needs: install the WeasyPrint this release is tested with (70)"
-            )
-        setattr(module, name, _checked(function))
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Give the rendering in this thread *seconds*, and say so when they are up."""
-    previous = getattr(_deadlines, "value", None)
-    _deadlines.value = None if seconds is None else time.monotonic() + seconds
-    try:
-        yield
-    except _OutOfTime:
-        raise ExportError(
-            f"the PDF took longer than its limit of {seconds:g} seconds and was stopped"
-            " (raise PdfLimits.seconds, or --pdf-timeout on the command line)"
-        ) from None
-    finally:
-        _deadlines.value = previous
 
 
 def _check_size(html: str, limits: PdfLimits) -> None:
@@ -330,27 +221,6 @@ class _Resources:
         return resource.data, resource.media_type
 
 
-def _first_url(tokens: Any) -> str | None:
-    """The first ``url(...)`` (or, failing that, string) in a list of tinycss2 tokens."""
-    strings: list[str] = []
-    stack = list(tokens)[::-1]
-    while stack:
-        token = stack.pop()
-        kind = getattr(token, "type", None)
-        if kind == "url":
-            return str(token.value)
-        if kind == "function" and token.lower_name == "url":
-            found = [t.value for t in token.arguments if getattr(t, "type", None) == "string"]
-            if found:
-                return str(found[0])
-        if kind == "string":
-            strings.append(str(token.value))
-        children = getattr(token, "content", None) or getattr(token, "arguments", None)
-        if children:
-            stack.extend(list(children)[::-1])
-    return strings[0] if strings else None
-
-
 def _check_stylesheet(css: str) -> None:
     """Refuse the loads a stylesheet asks for that are not images: ``@import``, fonts by URL.
 
@@ -362,24 +232,12 @@ def _check_stylesheet(css: str) -> None:
         ResourceError: the stylesheet has an ``@import`` rule, or a ``@font-face``
             whose ``src`` names a URL (``local()`` fonts are fine).
     """
-    tinycss2 = importlib.import_module("tinycss2")  # WeasyPrint's CSS parser (untyped)
-    rules = list(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-    while rules:
-        rule = rules.pop()
-        if rule.type != "at-rule":
-            continue
-        if rule.lower_at_keyword == "import":
-            target = _first_url(rule.prelude) or tinycss2.serialize(rule.prelude).strip()
-            raise ResourceError(target, "stylesheets may not @import other stylesheets")
-        if rule.lower_at_keyword == "font-face":
-            target = _first_url(rule.content or [])
-            if target is not None:
-                raise ResourceError(
-                    target, "fonts are not loaded from URLs; name an installed font instead"
-                )
-        elif rule.content:
-            rules.extend(
-                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+    for load in stylesheet_loads(css):
+        if load.kind == "import":
+            raise ResourceError(load.url, "stylesheets may not @import other stylesheets")
+        if load.kind == "font":
+            raise ResourceError(
+                load.url, "fonts are not loaded from URLs; name an installed font instead"
             )
 
 
@@ -471,26 +329,43 @@ def _set_metadata(metadata: Any, article: Article, generator: str) -> None:
     metadata.modified = None if modified is None else format_datetime(modified)
 
 
-_XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+@functools.cache
+def _metadata_class() -> type:
+    """Build the metadata class (WeasyPrint's base class exists only once it is imported)."""
+    _weasyprint()
+    from weasyprint.document import DocumentMetadata
+
+    class StableMetadata(DocumentMetadata):  # type: ignore[misc]  # untyped base class
+        """WeasyPrint's document metadata, with a PDF/X-4 DocumentID drawn from the document.
+
+        WeasyPrint writes a random ``uuid4`` there; a DocumentID only has to be
+        unique to the document, so one derived from its content keeps rebuilds
+        byte-identical.
+        """
+
+        def __init__(self, *, document_id: str, **fields: Any) -> None:
+            super().__init__(**fields)
+            self.document_id = document_id
+
+        def generate_rdf_metadata(self, variant: Any, version: Any, conformance: Any) -> bytes:
+            rdf: bytes = super().generate_rdf_metadata(variant, version, conformance)
+            tree = ElementTree.fromstring(rdf)
+            for element in tree.iter(_XMP_DOCUMENT_ID):
+                if element.text:
+                    rdf = rdf.replace(element.text.encode(), self.document_id.encode())
+            return rdf
+
+    return StableMetadata
 
 
-def _pin_document_id(seed: bytes) -> Any:
-    """Return a finisher that replaces PDF/X-4's random XMP DocumentID with one from *seed*."""
+#: Where PDF/X-4's XMP metadata holds the document's identifier.
+_XMP_DOCUMENT_ID: Final = "{http://ns.adobe.com/xap/1.0/mm/}DocumentID"
 
-    def finish(document: Any, pdf: Any) -> None:
-        pinned = hashlib.sha256(seed).hexdigest()
-        stable = (
-            f"xmp.did:{pinned[:8]}-{pinned[8:12]}-{pinned[12:16]}-{pinned[16:20]}-{pinned[20:32]}"
-        )
-        for pdf_object in pdf.objects:
-            extra = getattr(pdf_object, "extra", None)
-            if isinstance(extra, dict) and extra.get("Type") == "/Metadata":
-                pdf_object.stream = [
-                    _XMP_DOCUMENT_ID.sub(stable.encode(), part) if isinstance(part, bytes) else part
-                    for part in pdf_object.stream
-                ]
 
-    return finish
+def _document_id(seed: bytes) -> str:
+    """An XMP DocumentID (``xmp.did:`` and a UUID's form) made from *seed*."""
+    digest = hashlib.sha256(seed).hexdigest()
+    return f"xmp.did:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
 # --- the renderer ------------------------------------------------------------------
@@ -582,8 +457,9 @@ class PdfRenderer:
                 load anything but images allowed by the policy.
             template_dir: A theme folder whose templates and ``print.css``
                 replace the default theme's, name by name.
-            limits: The size and time this rendering may take (``None``: the
-                renderer's :attr:`limits`).
+            limits: The size of article this rendering takes on (``None``: the
+                renderer's :attr:`limits`). For a time limit, render in a worker
+                process (see :class:`PdfLimits`).
 
         Returns:
             The PDF file's bytes.
@@ -591,7 +467,7 @@ class PdfRenderer:
         Raises:
             ResourceError: an image, or a URL named by a stylesheet, was refused
                 by the resource policy or could not be read.
-            ExportError: an unknown *paper* or *pdf_variant*, a limit of
+            ExportError: an unknown *paper* or *pdf_variant*, the size limit of
                 :class:`PdfLimits` was reached, or WeasyPrint failed.
         """
         from .. import __version__, theme
@@ -617,12 +493,9 @@ class PdfRenderer:
         theme_css = theme.stylesheet("print", template_dir=template_dir)
         options: dict[str, Any] = {"pdf_tags": True, "pdf_variant": variant}
         weasyprint = _weasyprint()
-        with self._lock, _time_limit(limits.seconds), _rendering(resources):
+        with self._lock, _rendering(resources):
             stylesheets = [self._sheet("theme", theme_css, resources)]
-            if _hyphenates(article.language):
-                # The dictionary is parsed once per machine, not once per process.
-                _cache.load_hyphenation(article.language)
-            else:
+            if not _hyphenates(article.language):
                 stylesheets.append(self._sheet("ragged", _UNHYPHENATED_CSS, resources))
             if _PAPER_CSS[paper]:
                 stylesheets.append(self._sheet("paper", _PAPER_CSS[paper], resources))
@@ -631,23 +504,16 @@ class PdfRenderer:
             document = weasyprint.HTML(
                 string=html, base_url=article.url, url_fetcher=_fetcher_class()(resources)
             ).render(font_config=self._fonts(), stylesheets=stylesheets, **options)
-            _set_metadata(document.metadata, article, f"messenger-content {__version__}")
             seed = hashlib.sha256(
                 "\0".join((html, theme_css, css or "", paper, variant or "")).encode()
             )
             for image in resources.images.values():
                 seed.update(hashlib.sha256(image.data).digest())
-            from ._weasyprint import fast_deflate
-
-            with warnings.catch_warnings():
-                # WeasyPrint 70 opens its sRGB profile (PDF/A) and never closes it.
-                warnings.filterwarnings(
-                    "ignore", r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
-                )
-                with fast_deflate():
-                    pdf: bytes = document.write_pdf(
-                        finisher=_pin_document_id(seed.digest()), **options
-                    )
+            document.metadata = _metadata_class()(
+                document_id=_document_id(seed.digest()), **vars(document.metadata)
+            )
+            _set_metadata(document.metadata, article, f"messenger-content {__version__}")
+            pdf: bytes = document.write_pdf(**options)
         return pdf
 
 
@@ -711,7 +577,7 @@ def to_pdf(
     Raises:
         ResourceError: an image, or a URL named by a stylesheet, was refused by
             the resource policy or could not be read.
-        ExportError: an unknown *paper* or *pdf_variant*, a limit of
+        ExportError: an unknown *paper* or *pdf_variant*, the size limit of
             :class:`PdfLimits` was reached, or WeasyPrint failed.
     """
     return _renderer().render(

@@ -14,8 +14,6 @@ and :meth:`Labels.lang` says so, so a document can mark them ``lang="en"``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import string
 from collections.abc import Mapping
 from functools import lru_cache
@@ -24,7 +22,6 @@ from typing import Final, TypeVar
 
 import attrs
 
-from .. import _cache
 from ._locales import ENGLISH, fallback_chain
 
 __all__ = ["LABEL_KEYS", "LOCALES", "Labels", "catalog_language", "labels_for"]
@@ -230,38 +227,9 @@ def _read_po(source: bytes) -> dict[str, str]:
     return phrases
 
 
-def _cached(entry: Path) -> dict[str, str] | None:
-    """A catalog's translations as a cache entry holds them, or ``None`` if it holds none."""
-    try:
-        stored = json.loads(entry.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stored, dict):
-        return None
-    for key, phrase in stored.items():
-        if key not in _MESSAGES or not isinstance(phrase, str) or _problem(key, phrase):
-            return None
-    return stored
-
-
 def _translations(path: Path) -> dict[str, str]:
-    """The usable translations of the catalog at *path*, through the cache when there is one.
-
-    Parsing a ``.po`` file with Babel (and importing its catalog machinery)
-    is most of what a first plain-text export in a language costs; the result,
-    a few dozen phrases, is kept as JSON named by a digest of the file.
-    """
-    source = path.read_bytes()
-    root = _cache.folder()
-    if root is None:
-        return _read_po(source)
-    key = hashlib.sha256(b"labels-1\0" + source).hexdigest()[:32]
-    entry = root / f"labels-{key}.json"
-    phrases = _cached(entry)
-    if phrases is None:
-        phrases = _read_po(source)
-        _cache.write(entry, json.dumps(phrases, ensure_ascii=False).encode("utf-8"))
-    return phrases
+    """The usable translations of the catalog at *path*, read with Babel."""
+    return _read_po(path.read_bytes())
 
 
 @lru_cache(maxsize=64)
