@@ -805,11 +805,7 @@ def _to_stdout(plan: _Plan, stdout: TextIO, running: Mapping[str, Any]) -> Resul
     (name,) = plan.formats
     source = item.name if isinstance(item, Source) else item
     try:
-        if isinstance(item, Source):
-            data, base_dir = item.data, item.base_dir
-        else:
-            data = Path(item).read_bytes()
-            base_dir = plan.base_dir or Path(item).resolve().parent
+        data, base_dir = _read_input(item, plan.base_dir)
         article = loads(data)
         findings = plan.check(article, base_dir)
         if findings.errors:
@@ -931,14 +927,17 @@ class _Checked:
         return not self.errors and not (self.strict and self.warnings)
 
 
+def _read_input(item: str | Source, base_dir: Path | None) -> tuple[bytes, Path]:
+    """An input's JSON and the folder its images are in (``--base-dir``, else the file's)."""
+    if isinstance(item, Source):
+        return item.data, item.base_dir
+    return Path(item).read_bytes(), base_dir or Path(item).resolve().parent
+
+
 def _check(item: str | Source, args: argparse.Namespace, base_dir: Path | None) -> _Checked:
     name = item.name if isinstance(item, Source) else item
     try:
-        if isinstance(item, Source):
-            data, folder = item.data, item.base_dir
-        else:
-            data = Path(item).read_bytes()
-            folder = base_dir or Path(item).resolve().parent
+        data, folder = _read_input(item, base_dir)
         article = loads(data)
     except ValidationError as error:
         return _Checked(file=name, errors=error.problems, warnings=())
