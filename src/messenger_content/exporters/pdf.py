@@ -51,7 +51,7 @@ import attrs
 from .. import _cache
 from .._rules import format_datetime
 from ..errors import ContentError, ExportError, ResourceError
-from ..models import Article
+from ..models import Article, Image
 from ..resources import Resource, ResourcePolicy, policy_for
 
 __all__ = [
@@ -493,6 +493,51 @@ def _pin_document_id(seed: bytes) -> Any:
     return finish
 
 
+def _add_role_map(pdf: Any) -> None:
+    """Give the structure tree a role map, which PDF/UA checkers look for.
+
+    It is empty: WeasyPrint tags with PDF 1.7's standard structure types only,
+    so no type needs mapping to one.
+    """
+    pydyf = importlib.import_module("pydyf")  # WeasyPrint's PDF writer (untyped)
+    for pdf_object in pdf.objects:
+        if isinstance(pdf_object, dict) and pdf_object.get("Type") == "/StructTreeRoot":
+            pdf_object.setdefault("RoleMap", pydyf.Dictionary())
+
+
+def _finisher(seed: bytes) -> Any:
+    """Return WeasyPrint's finisher: a DocumentID pinned to *seed*, and the role map."""
+    pin_document_id = _pin_document_id(seed)
+
+    def finish(document: Any, pdf: Any) -> None:
+        pin_document_id(document, pdf)
+        _add_role_map(pdf)
+
+    return finish
+
+
+def _warn_missing_alt(article: Article, variant: str | None) -> None:
+    """Warn, for a PDF/UA file, about each image that reaches it without alt text.
+
+    WeasyPrint tags every image as a ``Figure``, and PDF/UA wants alternative
+    text on each one; it cannot mark a decorative image as an artifact instead.
+    """
+    if variant is None or not variant.startswith("pdf/ua"):
+        return
+    images = [("lead_image", article.lead_image)]
+    if article.publication is not None:
+        images.append(("publication.logo", article.publication.logo))
+    images += [(f"body[{i}]", b) for i, b in enumerate(article.body) if isinstance(b, Image)]
+    for where, image in images:
+        if image is not None and not image.alt:
+            warnings.warn(
+                f"{where}: image {image.src!r} has no alt text, so its Figure in this "
+                f"{variant} file has none either (the file does not conform)",
+                UserWarning,
+                stacklevel=4,
+            )
+
+
 # --- the renderer ------------------------------------------------------------------
 
 
@@ -593,6 +638,10 @@ class PdfRenderer:
                 by the resource policy or could not be read.
             ExportError: an unknown *paper* or *pdf_variant*, a limit of
                 :class:`PdfLimits` was reached, or WeasyPrint failed.
+
+        Warns:
+            UserWarning: a PDF/UA *pdf_variant*, and an image without alt text
+                (its ``Figure`` has no ``/Alt``, so the file does not conform).
         """
         from .. import __version__, theme
         from .html import to_html
@@ -602,6 +651,7 @@ class PdfRenderer:
                 f"unknown paper size {paper!r} (expected one of: {', '.join(PAPERS)})"
             )
         variant = _check_variant(pdf_variant, article)
+        _warn_missing_alt(article, variant)
         resources = _Resources(policy_for(base_dir, allow_remote))
         html = to_html(
             article,
@@ -645,9 +695,7 @@ class PdfRenderer:
                     "ignore", r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
                 )
                 with fast_deflate():
-                    pdf: bytes = document.write_pdf(
-                        finisher=_pin_document_id(seed.digest()), **options
-                    )
+                    pdf: bytes = document.write_pdf(finisher=_finisher(seed.digest()), **options)
         return pdf
 
 
