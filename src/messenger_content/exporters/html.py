@@ -154,6 +154,10 @@ class ListView:
 class RelatedLinkView:
     """A related-story box (``blocks/related_link.html``)."""
 
+    label_id: str
+    """``id`` of the "Related" label; with the title's, it names the box (unique ids)."""
+    title_id: str
+    """``id`` of the title: boxes named by label and title stay distinct landmarks."""
     title: str
     """The related story's title."""
     url: str | None
@@ -687,7 +691,10 @@ class _Renderer:
                 )
             case RelatedLink():
                 url = self.optional_href(block.url)
+                stem = self.ids.claim("related")
                 return RelatedLinkView(
+                    label_id=self.ids.claim(f"{stem}-label"),
+                    title_id=self.ids.claim(f"{stem}-title"),
                     title=block.title,
                     url=url,
                     summary=block.summary,
