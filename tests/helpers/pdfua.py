@@ -6,16 +6,16 @@ assert on each one alone and show what is wrong:
 
 - :func:`check_structure`: a ``/StructTreeRoot`` with a ``/RoleMap``, and every
   structure type standard or mapped to a standard one (Matterhorn 01, 02);
-- :func:`check_marked`: ``/MarkInfo /Marked true`` (06-001);
-- :func:`check_language`: the document's ``/Lang`` (11-006);
-- :func:`check_title`: ``/DisplayDocTitle true`` and an XMP ``dc:title`` (06-003, 07-001);
-- :func:`check_tab_order`: ``/Tabs /S`` on every page (with annotations: 28-005);
-- :func:`check_figures`: ``/Alt`` on every ``Figure`` (13-004);
-- :func:`check_fonts`: every font embedded, with a ``/ToUnicode`` map (31-009, 31-027);
-- :func:`check_headings`: numbered headings start at ``H1`` and skip no level (14-002, 14-003).
+- :func:`check_marked`: ``/MarkInfo /Marked true`` (ISO 14289-1, 7.1);
+- :func:`check_language`: the document's ``/Lang`` (11);
+- :func:`check_title`: ``/DisplayDocTitle true`` and an XMP ``dc:title`` (06, 07);
+- :func:`check_tab_order`: ``/Tabs /S`` on every page (28);
+- :func:`check_figures`: ``/Alt`` on every ``Figure`` (13);
+- :func:`check_fonts`: every font embedded, with a ``/ToUnicode`` map (31);
+- :func:`check_headings`: numbered headings start at ``H1`` and skip no level (14).
 
 :func:`structure_elements` lists the tree in reading order, with the ``/Lang``
-of each element, for checks on passages in another language (11-001).
+of each element, for checks on passages in another language (11).
 """
 
 from __future__ import annotations
