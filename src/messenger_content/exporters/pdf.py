@@ -493,8 +493,8 @@ def _pin_document_id(seed: bytes) -> Any:
     return finish
 
 
-def _add_role_map(pdf: Any) -> None:
-    """Give the structure tree a role map, which PDF/UA checkers look for.
+def _add_role_map(document: Any, pdf: Any) -> None:
+    """Give the structure tree a role map, which PDF/UA checkers look for (a finisher).
 
     It is empty: WeasyPrint tags with PDF 1.7's standard structure types only,
     so no type needs mapping to one.
@@ -511,7 +511,7 @@ def _finisher(seed: bytes) -> Any:
 
     def finish(document: Any, pdf: Any) -> None:
         pin_document_id(document, pdf)
-        _add_role_map(pdf)
+        _add_role_map(document, pdf)
 
     return finish
 
