@@ -84,8 +84,7 @@ def fetch_all(policy: ResourcePolicy, sources: list[str]) -> None:
 
 def cold_epub(article: mc.Article, folder: Path) -> bytes:
     """``to_epub`` after the policy forgets every image it checked (a fresh process's cost)."""
-    resources._VERDICTS.clear()
-    resources._REAL_FOLDERS.clear()
+    resources.clear_caches()
     return epub.to_epub(article, base_dir=folder)
 
 

@@ -80,9 +80,10 @@ def main() -> None:
     assert mc.loads(mc.dumps(article)) == article  # the JSON format keeps everything
     mc.dump(article, out / "riverside-library-reopens.json")
     written = [
-        # HTML reads the image from IMAGES; embed_images makes one self-contained file.
-        mc.export(article, out / "riverside.html", base_dir=IMAGES, embed_images=True),
-        mc.export(article, out / "riverside.md"),
+        # Images are read from IMAGES; "embed" makes one self-contained HTML file, and
+        # Markdown gets a copy of them beside it, in riverside_files/.
+        mc.export(article, out / "riverside.html", base_dir=IMAGES, images="embed"),
+        mc.export(article, out / "riverside.md", base_dir=IMAGES),
         mc.export(article, out / "riverside.txt", width=66),
     ]
     try:

@@ -22,9 +22,15 @@ import pytest
 from pypdf import PdfReader
 
 import messenger_content as mc
-from messenger_content._files import TEMPORARY_SUFFIX, is_temporary, write_atomic
+from messenger_content._files import (
+    TEMPORARY_SUFFIX,
+    is_temporary,
+    write_all_atomic,
+    write_atomic,
+)
 from messenger_content.batch import (
     BatchReport,
+    Interrupted,
     Result,
     Source,
     convert,
@@ -202,9 +208,16 @@ def test_pool_output_equals_the_exporters(tmp_path: Path) -> None:
     assert len(report.converted) == 6
     assert report.files_written == 18
     assert [r.index for r in report.results] == list(range(6))
+    expected = tmp_path / "expected"
     for path, result in zip(paths, report.results, strict=True):
-        for written, name in zip(result.written, ["html", "txt", "epub"], strict=True):
-            assert written.read_bytes() == exported(path, name)
+        html, txt, epub = result.written
+        # HTML with its image copied beside it, as export() writes it.
+        page = mc.export(mc.load(path), expected / html.name, base_dir=path.parent)
+        assert html.read_bytes() == page.read_bytes()
+        assert txt.read_bytes() == exported(path, "txt")
+        assert epub.read_bytes() == exported(path, "epub")
+    (copied,) = (tmp_path / "out" / "story-1_files").iterdir()
+    assert copied.read_bytes() == PHOTO.read_bytes()
 
 
 @pytest.mark.slow
@@ -259,6 +272,8 @@ def test_unknown_and_reserved_options_are_refused(tmp_path: Path) -> None:
         convert_many([], ["txt"], tmp_path, options={"widht": 30})
     with pytest.raises(ValueError, match="base_dir"):
         convert_many([], ["html"], tmp_path, options={"base_dir": "."})
+    with pytest.raises(ValueError, match="'embed_images' is chosen with images="):
+        convert_many([], ["html"], tmp_path, options={"embed_images": True})
 
 
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
@@ -285,24 +300,23 @@ def test_failures_are_reported_and_the_rest_converted(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["story-1.html", "story-2.html"]
 
 
-def test_a_refused_image_fails_only_that_format(tmp_path: Path) -> None:
-    """An image outside the article's folder fails HTML embedding; the text is still written."""
+def test_a_refused_image_fails_the_whole_article(tmp_path: Path) -> None:
+    """An image outside the article's folder fails HTML; the text is not written either."""
     folder = tmp_path / "in"
     folder.mkdir()
     document = article_json(1)
     document["body"].append({"type": "image", "src": "../secret.png", "alt": "x"})
     path = folder / "a.json"
     path.write_text(json.dumps(document))
-    report = convert_many(
-        [path], ["txt", "html"], tmp_path / "out", jobs=0, options={"embed_images": True}
-    )
+    report = convert_many([path], ["txt", "html"], tmp_path / "out", jobs=0, images="embed")
     (result,) = report.results
-    assert result.written == (tmp_path / "out" / "story-1.txt",)
+    assert result.written == ()
     (failure,) = result.failures
     assert failure.format == "html"
     assert failure.kind == "invalid"
     assert "../secret.png" in failure.messages[0]
-    assert not (tmp_path / "out" / "story-1.html").exists()
+    assert result.notes == ("not written either, as html failed: story-1.txt",)
+    assert not (tmp_path / "out").exists()
 
 
 def test_unexpected_errors_are_errors_with_a_traceback(tmp_path: Path) -> None:
@@ -317,15 +331,18 @@ def test_unexpected_errors_are_errors_with_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" in failure.details
 
 
-def test_a_failed_write_fails_only_that_format_and_that_input(tmp_path: Path) -> None:
-    """A file that cannot be put in place (a folder holds its name) fails that format alone."""
+def test_a_failed_write_fails_that_input_alone_and_writes_none_of_its_files(
+    tmp_path: Path,
+) -> None:
+    """A file that cannot be put in place (a folder holds its name) fails its input, all formats."""
     paths = write_articles(tmp_path / "in", 3)
     out = tmp_path / "out"
     (out / "story-2.html").mkdir(parents=True)
     report = convert_many(paths, ["txt", "html"], out, jobs=0)
     assert [r.status for r in report.results] == ["converted", "failed", "converted"]
     second = report.results[1]
-    assert second.written == (out / "story-2.txt",)
+    assert second.written == ()
+    assert not (out / "story-2.txt").exists()
     (failure,) = second.failures
     assert failure.format == "html"
     assert failure.kind == "error"
@@ -431,9 +448,7 @@ def test_source_in_memory(tmp_path: Path) -> None:
     shutil.copy(PHOTO, folder / "photo.jpg")
     data = json.dumps(article_json(7, article_id=None, image=True)).encode()
     source = Source(name="<stdin>", data=data, base_dir=folder, stem="stdin")
-    report = convert_many(
-        [source], ["html"], tmp_path / "out", jobs=0, options={"embed_images": True}
-    )
+    report = convert_many([source], ["html"], tmp_path / "out", jobs=0, images="embed")
     assert report.ok
     assert "data:image/jpeg;base64," in (tmp_path / "out" / "stdin.html").read_text()
 
@@ -477,14 +492,23 @@ def test_interrupt_lets_work_in_progress_finish_and_leaves_no_partial_file(tmp_p
     def progress(result: Result) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted) as caught:
         convert_many(paths, ["html", "epub"], out, jobs=2, progress=progress)
+    assert caught.value.signum == signal.SIGINT
+    assert caught.value.total == 40
+    assert caught.value.failed == 0
+    assert caught.value.not_started is not None
+    assert 1 <= caught.value.done < 40
+    assert caught.value.done + caught.value.not_started == 40
+    assert caught.value.report is not None
+    assert caught.value.report.stopped
     assert leftovers(tmp_path) == []
-    written = sorted(out.iterdir())
-    assert 0 < len(written) < 80
+    written = sorted(path for path in out.iterdir() if path.is_file())
+    assert len(written) == 2 * caught.value.done
     for path in written:
         if path.suffix == ".html":
             assert path.read_text().endswith("</html>\n")
+            assert (out / f"{path.stem}_files").is_dir()
         else:
             assert path.read_bytes()[:2] == b"PK"
             import zipfile
@@ -702,3 +726,151 @@ def test_pdf_workers_are_recycled() -> None:
 
     assert batch._recycle_after(("html", "pdf")) == 100
     assert batch._recycle_after(("html", "epub", "txt", "md")) is None
+
+
+# --- the PDF time limit ---------------------------------------------------------------------
+
+#: Some 190,000 characters of body text: many seconds of WeasyPrint's time, far over a
+#: limit of a second or two (and under the PDF exporter's size limit).
+SLOW_ARTICLE = mc.Article(
+    id="slow",
+    headline="A very long read",
+    body=[mc.Paragraph(text=f"Paragraph {n} of a long article, " * 60) for n in range(100)],
+)
+
+
+def write_slow_article(folder: Path) -> Path:
+    """Write :data:`SLOW_ARTICLE` as ``slow.json`` into *folder*; return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "slow.json"
+    mc.dump(SLOW_ARTICLE, path)
+    return path
+
+
+@pytest.mark.slow
+def test_a_pdf_over_its_time_is_stopped_and_the_others_carry_on(tmp_path: Path) -> None:
+    """The worker of a PDF over its time is killed; that input fails, every other one is done."""
+    short = write_articles(tmp_path / "in", 5)
+    slow = write_slow_article(tmp_path / "in")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    report = convert_many(
+        [*short[:2], slow, *short[2:]], ["html", "pdf"], out, jobs=2, pdf_timeout=2
+    )
+    assert time.monotonic() - started < 60
+    assert [r.status for r in report.results] == ["converted"] * 2 + ["failed"] + ["converted"] * 3
+    (failure,) = report.results[2].failures
+    assert failure.format == "pdf"
+    assert failure.kind == "invalid"
+    assert failure.messages[0].startswith("the PDF took longer than its limit of 2 seconds")
+    assert report.results[2].notes == ("not written either, as pdf failed: slow.html",)
+    assert not report.stopped
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        f"story-{n}{suffix}" for n in range(1, 6) for suffix in (".html", ".pdf")
+    )
+    for path in out.glob("*.pdf"):
+        assert len(PdfReader(path).pages) == 1
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_one_conversion_runs_a_timed_pdf_in_a_worker_it_can_stop(tmp_path: Path) -> None:
+    """convert() with a time limit stops a slow PDF (in a worker process) and writes nothing."""
+    slow = write_slow_article(tmp_path / "in")
+    targets = {"html": tmp_path / "slow.html", "pdf": tmp_path / "slow.pdf"}
+    started = time.monotonic()
+    result = convert(slow, targets, pdf_timeout=1)
+    assert time.monotonic() - started < 30
+    (failure,) = result.failures
+    assert failure.format == "pdf"
+    assert "longer than its limit of 1 seconds" in failure.messages[0]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in"]
+
+
+def test_time_limit_options_are_checked(tmp_path: Path) -> None:
+    """A limit must be positive; a caller's executor cannot stop a PDF, so it needs none."""
+    with pytest.raises(ValueError, match="pdf_timeout must be a positive number"):
+        convert_many([], ["pdf"], tmp_path, pdf_timeout=0)
+    with (
+        ThreadPoolExecutor(max_workers=1) as executor,
+        pytest.raises(ValueError, match="give pdf_timeout=None"),
+    ):
+        convert_many([], ["pdf"], tmp_path, executor=executor)
+
+
+@pytest.mark.slow
+def test_command_line_pdf_timeout_fails_the_article_with_all_its_formats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--pdf-timeout stops the PDF; the article's HTML is not left behind; exit 2 says why."""
+    from messenger_content.cli import main
+
+    slow = write_slow_article(tmp_path / "in")
+    out = tmp_path / "out"
+    argv = ["convert", str(slow), "-t", "html,pdf", "-o", f"{out}/", "--pdf-timeout", "1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{slow}: pdf: the PDF took longer than its limit of 1 seconds" in err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+# --- images beside the written files ----------------------------------------------------------
+
+
+def test_html_and_markdown_share_one_copy_of_each_image(tmp_path: Path) -> None:
+    """By default an article's images are copied once into <stem>_files/, where both files point."""
+    paths = write_articles(tmp_path / "in", 2, image=True)
+    out = tmp_path / "out"
+    report = convert_many(paths, ["html", "md"], out, jobs=0)
+    assert report.ok
+    for stem in ("story-1", "story-2"):
+        (copied,) = (out / f"{stem}_files").iterdir()
+        assert copied.read_bytes() == PHOTO.read_bytes()
+        assert copied.suffix == ".jpg"
+        reference = f"{stem}_files/{copied.name}"
+        assert f'src="{reference}"' in (out / f"{stem}.html").read_text()
+        assert f"]({reference})" in (out / f"{stem}.md").read_text()
+    # The second article's copy is the first one's file, linked rather than written again.
+    first, second = ((out / f"story-{n}_files").iterdir() for n in (1, 2))
+    assert next(first).stat().st_ino == next(second).stat().st_ino
+
+
+def test_a_copied_image_changed_since_is_not_linked_to(tmp_path: Path) -> None:
+    """An image this process copied, then changed by someone else, is written afresh."""
+    (path,) = write_articles(tmp_path / "in", 1, image=True)
+    assert convert_many([path], ["html"], tmp_path / "one", jobs=0).ok
+    (first,) = (tmp_path / "one" / "story-1_files").iterdir()
+    first.write_bytes(b"changed")
+    assert convert_many([path], ["html"], tmp_path / "two", jobs=0).ok
+    (second,) = (tmp_path / "two" / "story-1_files").iterdir()
+    assert second.read_bytes() == PHOTO.read_bytes()
+
+
+def test_images_can_be_linked_at_a_base_url_or_embedded(tmp_path: Path) -> None:
+    """image_base links images at the site that serves them; "embed" puts them in the files."""
+    (path,) = write_articles(tmp_path / "in", 1, image=True)
+    linked = tmp_path / "linked"
+    report = convert_many(
+        [path], ["html", "md"], linked, jobs=0, image_base="https://cdn.example/story"
+    )
+    assert report.ok
+    assert 'src="https://cdn.example/story/photo.jpg"' in (linked / "story-1.html").read_text()
+    assert "](https://cdn.example/story/photo.jpg)" in (linked / "story-1.md").read_text()
+    embedded = tmp_path / "embedded"
+    assert convert_many([path], ["md"], embedded, jobs=0, images="embed").ok
+    assert "](data:image/jpeg;base64," in (embedded / "story-1.md").read_text()
+    assert sorted(p.name for p in [*linked.iterdir(), *embedded.iterdir()]) == [
+        "story-1.html",
+        "story-1.md",
+        "story-1.md",
+    ]
+
+
+def test_write_all_atomic_puts_all_files_in_place_or_none(tmp_path: Path) -> None:
+    """When one file of a set cannot be renamed into place, the ones renamed before go too."""
+    (tmp_path / "b.txt").mkdir()  # a folder holds the second file's name
+    with pytest.raises(IsADirectoryError):
+        write_all_atomic([(tmp_path / "a.txt", b"a"), (tmp_path / "b.txt", b"b")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt"]
+    write_all_atomic([(tmp_path / "a.txt", b"a"), (tmp_path / "c.txt", b"c")])
+    assert (tmp_path / "a.txt").read_bytes() + (tmp_path / "c.txt").read_bytes() == b"ac"

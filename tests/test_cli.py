@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -18,9 +19,15 @@ from pypdf import PdfReader
 import messenger_content as mc
 from messenger_content.cli import PAPERS, main
 from messenger_content.exporters.pdf import PAPERS as PDF_PAPERS
-from tests.test_batch import article_json, invalid_article, leftovers, write_articles
+from tests.helpers.articles import (
+    PHOTO,
+    ROOT,
+    article_json,
+    invalid_article,
+    leftovers,
+    write_articles,
+)
 
-ROOT = Path(__file__).parent.parent
 VENV_BIN = Path(sys.executable).parent
 CONSOLE_SCRIPT = VENV_BIN / "messenger-content"
 EXAMPLE = ROOT / "examples" / "night-bus-pilot" / "article.json"
@@ -83,12 +90,23 @@ def test_paper_choices_match_the_pdf_exporter() -> None:
 def test_convert_one_file_format_from_suffix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One input and -o with a format suffix writes that file; -t is optional then."""
+    """One input and -o with a format suffix writes that file, silently; -t is optional then."""
     out = tmp_path / "night-bus.html"
     assert main(["convert", str(EXAMPLE), "-o", str(out)]) == 0
     assert out.read_text().endswith("</html>\n")
-    assert "converted 1, failed 0, skipped 0 (1 file written)" in capsys.readouterr().err
+    assert capsys.readouterr() == ("", "")
     assert leftovers(tmp_path) == []
+
+
+def test_verbose_prints_the_summary_of_a_single_conversion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-v prints the summary line a single conversion otherwise keeps to itself."""
+    out = tmp_path / "night-bus.txt"
+    assert main(["convert", str(EXAMPLE), "-o", str(out), "-v"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("converted 1, failed 0, skipped 0 (1 file written) in ")
 
 
 def test_convert_folder_recursive_all_formats(
@@ -96,12 +114,13 @@ def test_convert_folder_recursive_all_formats(
 ) -> None:
     """A folder with -r finds every article; -t all writes each format, named by id."""
     out = tmp_path / "out"
-    assert main(["convert", str(ROOT / "examples"), "-r", "-t", "all", "-o", str(out), "-q"]) == 0
-    names = sorted(path.name for path in out.iterdir())
+    assert main(["convert", str(ROOT / "examples"), "-r", "-t", "all", "-o", f"{out}/", "-q"]) == 0
+    names = sorted(path.name for path in out.iterdir() if path.is_file())
     stems = [
         "harbourton-night-bus-pilot",
         "kim-kardashian-urges-biden-to-stop-another-armenian-genocide",
     ]
+    assert all((out / f"{stem}_files").is_dir() for stem in stems)  # the copied images
     assert names == sorted(
         f"{stem}{suffix}" for stem in stems for suffix in (".epub", ".html", ".md", ".pdf", ".txt")
     )
@@ -113,7 +132,7 @@ def test_folder_without_recursion_needs_json_inside(
 ) -> None:
     """A folder holding no *.json (without -r) is a usage error that suggests -r."""
     assert main(["convert", str(ROOT / "examples"), "-t", "txt", "-o", str(tmp_path)]) == 2
-    assert "no *.json files in it (-r to look deeper)" in capsys.readouterr().err
+    assert "no files match '*.json' in it (-r to look deeper)" in capsys.readouterr().err
 
 
 def test_invalid_input_exit_2_names_file_and_path(
@@ -137,7 +156,18 @@ def test_invalid_input_does_not_stop_the_others(
     good = write_articles(tmp_path / "in", 2)
     bad = invalid_article(tmp_path / "in")
     out = tmp_path / "out"
-    args = ["convert", str(good[0]), str(bad), str(good[1]), "-t", "txt", "-o", str(out), "-j", "2"]
+    args = [
+        "convert",
+        str(good[0]),
+        str(bad),
+        str(good[1]),
+        "-t",
+        "txt",
+        "-o",
+        f"{out}/",
+        "-j",
+        "2",
+    ]
     assert main(args) == 2
     assert sorted(p.name for p in out.iterdir()) == ["story-1.txt", "story-2.txt"]
     err = capsys.readouterr().err
@@ -156,7 +186,7 @@ def test_fail_fast(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "-t",
         "txt",
         "-o",
-        str(out),
+        f"{out}/",
         "--fail-fast",
         "-j",
         "0",
@@ -186,7 +216,7 @@ def test_unexpected_error_exit_1_traceback_only_with_debug(
     ("args", "message"),
     [
         (["-t", "docx", "-o", "out/"], "unknown format 'docx'"),
-        (["-o", "out/"], "-t FORMATS is needed"),
+        (["-o", "out/"], "-o out/ is a folder: give the formats with -t FORMATS"),
         (["-t", "pdf", "-o", "out.html"], "whose name must end with .pdf"),
         (["-o", "out.xyz"], ".xyz names no format"),
         (["-t", "txt", "--width", "5", "-o", "out/"], "--width must be at least 20"),
@@ -247,7 +277,7 @@ def test_collisions_are_renamed_with_a_note(
     first.write_text(json.dumps(article_json(1, article_id="same")))
     second.write_text(json.dumps(article_json(2, article_id="same")))
     out = tmp_path / "out"
-    assert main(["convert", str(first), str(second), "-t", "txt", "-o", str(out), "-j", "0"]) == 0
+    assert main(["convert", str(first), str(second), "-t", "txt", "-o", f"{out}/", "-j", "0"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["same-2.txt", "same.txt"]
     assert f"{second}: note: named 'same-2'" in capsys.readouterr().err
 
@@ -256,7 +286,7 @@ def test_skip_existing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     """--skip-existing resumes: existing outputs are counted as skipped and left alone."""
     paths = write_articles(tmp_path / "in", 3)
     out = tmp_path / "out"
-    args = ["convert", str(tmp_path / "in"), "-t", "txt", "-o", str(out), "-j", "0"]
+    args = ["convert", str(tmp_path / "in"), "-t", "txt", "-o", f"{out}/", "-j", "0"]
     assert main(args) == 0
     (out / "story-2.txt").unlink()
     capsys.readouterr()
@@ -270,7 +300,7 @@ def test_quiet_and_no_progress_bar_without_a_terminal(
 ) -> None:
     """Off a terminal there is no progress bar; -q also drops the summary."""
     write_articles(tmp_path / "in", 4)
-    args = ["convert", str(tmp_path / "in"), "-t", "txt", "-o", str(tmp_path / "out"), "-j", "0"]
+    args = ["convert", str(tmp_path / "in"), "-t", "txt", "-o", f"{tmp_path / 'out'}/", "-j", "0"]
     assert main(args) == 0
     err = capsys.readouterr().err
     assert err.startswith("converted 4")
@@ -291,7 +321,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
             "-t",
             "txt",
             "-o",
-            str(tmp_path / "out"),
+            f"{tmp_path / 'out'}/",
             "-j",
             "0",
         ],
@@ -335,6 +365,7 @@ def test_validate_valid_with_publisher_warnings(
     document["lead_image"] = {"src": "photo.jpg"}
     path = tmp_path / "a.json"
     path.write_text(json.dumps(document))
+    (tmp_path / "photo.jpg").write_bytes(PHOTO.read_bytes())
     assert main(["validate", str(path)]) == 0
     captured = capsys.readouterr()
     assert captured.out == f"{path}: valid\n"
@@ -403,9 +434,9 @@ def test_broken_json_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_console_script_convert_and_invalid(tmp_path: Path) -> None:
     """The installed `messenger-content` converts, and exits 2 on invalid input."""
-    result = run("convert", str(EXAMPLE), "-t", "md,txt", "-o", str(tmp_path / "out"))
+    result = run("convert", str(EXAMPLE), "-t", "md,txt", "-o", f"{tmp_path / 'out'}/")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == [
         "harbourton-night-bus-pilot.md",
         "harbourton-night-bus-pilot.txt",
     ]
@@ -429,7 +460,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
             "-t",
             "html",
             "-o",
-            str(tmp_path / "out"),
+            f"{tmp_path / 'out'}/",
             "-j",
             "2",
         ],
@@ -500,7 +531,7 @@ def _wait_for_outputs(out: Path, count: int, process: subprocess.Popen[bytes]) -
 def _assert_complete(out: Path, expected_total: int) -> None:
     """Every file in *out* is complete, there is no temporary file, and the run was cut short."""
     assert leftovers(out) == []
-    files = sorted(out.iterdir())
+    files = sorted(path for path in out.iterdir() if path.is_file())  # not the image folders
     assert all(not path.name.startswith(".") for path in files)
     assert 0 < len(files) < expected_total
     for path in files:
@@ -523,7 +554,7 @@ def _interrupted(
     write_articles(tmp_path / "in", INTERRUPTED_ARTICLES, image=True)
     out = tmp_path / "out"
     process = _start(
-        ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", str(out), "-j", jobs],
+        ["convert", str(tmp_path / "in"), "-t", "html,pdf", "-o", f"{out}/", "-j", jobs],
         new_session=group,
     )
     _wait_for_outputs(out, 2, process)
@@ -541,7 +572,11 @@ def test_sigterm_leaves_no_partial_file(tmp_path: Path, jobs: str) -> None:
     """SIGTERM mid-run (pool or in-process): exit 143, complete files only, no temporary files."""
     code, err, out = _interrupted(tmp_path, signal.SIGTERM, jobs=jobs)
     assert code == 128 + signal.SIGTERM, err
-    assert b"stopped by SIGTERM" in err
+    assert re.search(
+        rb"stopped by SIGTERM after \d+ of 60 articles; no partial file was left;"
+        rb" rerun with --skip-existing to finish",
+        err,
+    ), err
     assert b"Traceback" not in err
     _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 
@@ -551,6 +586,11 @@ def test_ctrl_c_to_the_process_group_leaves_no_partial_file(tmp_path: Path) -> N
     """Ctrl-C (SIGINT to the whole group, workers included): exit 130, complete files only."""
     code, err, out = _interrupted(tmp_path, signal.SIGINT, group=True)
     assert code == 130, err
+    found = re.search(
+        rb"interrupted after (\d+) of 60 articles; .* rerun with --skip-existing", err
+    )
+    assert found is not None, err
+    assert int(found.group(1)) < INTERRUPTED_ARTICLES
     assert b"Traceback" not in err
     _assert_complete(out, 2 * INTERRUPTED_ARTICLES)
 

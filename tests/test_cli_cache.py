@@ -79,13 +79,14 @@ def test_a_folder_others_may_write_into_is_not_used(
 def test_output_is_the_same_with_or_without_the_cache(format_: str, tmp_path: Path) -> None:
     """No cache, a cold cache, a warm cache and a damaged cache give byte-identical files."""
     cache = tmp_path / "cache"
-    without = _convert(format_, tmp_path / f"none.{format_}", "")
-    cold = _convert(format_, tmp_path / f"cold.{format_}", str(cache))
+    # One file name in four folders: an HTML page names its images' folder after itself.
+    without = _convert(format_, tmp_path / "none" / f"out.{format_}", "")
+    cold = _convert(format_, tmp_path / "cold" / f"out.{format_}", str(cache))
     kinds = {entry.name.split("-")[0] for entry in cache.iterdir()}
     assert kinds == ({"template", "hyphenation", "cffi"} if format_ == "pdf" else {"template"})
-    warm = _convert(format_, tmp_path / f"warm.{format_}", str(cache))
+    warm = _convert(format_, tmp_path / "warm" / f"out.{format_}", str(cache))
     _damage(cache)
-    damaged = _convert(format_, tmp_path / f"damaged.{format_}", str(cache))
+    damaged = _convert(format_, tmp_path / "damaged" / f"out.{format_}", str(cache))
     assert without == cold == warm == damaged
 
 

@@ -384,13 +384,17 @@ def test_problems_come_in_a_fixed_order() -> None:
     }
     with pytest.raises(mc.ValidationError) as caught:
         mc.loads(text_of(document))
+    article_keys = (
+        "authors, body, headline, id, language, lead_image, publication, published, rights,"
+        " section, subheadline, summary, tags, updated, url"
+    )
     assert [(problem.path, problem.message) for problem in caught.value.problems] == [
-        ("zz", "unknown key (check its spelling)"),
-        ("aa", "unknown key (check its spelling)"),
+        ("zz", f"unknown key 'zz' (expected one of: {article_keys})"),
+        ("aa", f"unknown key 'aa' (expected one of: {article_keys})"),
         ("headline", "required key is missing"),
         ("id", "expected a string, got an integer"),
         ("language", "expected a BCP 47 language tag such as 'en' or 'hy-AM', got '??'"),
-        ("body[0].extra", "unknown key (check its spelling)"),
+        ("body[0].extra", "unknown key 'extra' (did you mean 'text'?)"),
         ("body[0].text", "null is not allowed (leave the key out instead)"),
         (
             "body[0].url",
@@ -515,3 +519,42 @@ def test_every_forbidden_character_is_caught_by_the_text_rule() -> None:
     for char in forbidden:
         assert not char.isprintable(), f"U+{ord(char):04X}"
         assert _rules.text_problem(f"ok {char} ok") is not None, f"U+{ord(char):04X}"
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "message"),
+    [
+        (minimal(headlne="typo"), "headlne", "unknown key 'headlne' (did you mean 'headline'?)"),
+        (
+            minimal(leadImage={}),
+            "leadImage",
+            "unknown key 'leadImage' (did you mean 'lead_image'?)",
+        ),
+        (
+            minimal(body=[{"type": "paragraph", "txt": "a", "text": "a"}]),
+            "body[0].txt",
+            "unknown key 'txt' (did you mean 'text'?)",
+        ),
+        (
+            minimal(authors=[{"name": "A", "Role": "x"}]),
+            "authors[0].Role",
+            "unknown key 'Role' (did you mean 'role'?)",
+        ),
+    ],
+)
+def test_unknown_keys_suggest_the_closest_known_key(
+    document: dict[str, Any], path: str, message: str
+) -> None:
+    """An unknown key close to a known one names it, at the key's JSON path."""
+    with pytest.raises(mc.ValidationError) as caught:
+        mc.loads(text_of(document))
+    assert (path, message) in [(p.path, p.message) for p in caught.value.problems]
+
+
+def test_unknown_key_without_a_close_one_lists_the_known_keys() -> None:
+    """A key like no known one lists the keys the object takes."""
+    with pytest.raises(mc.ValidationError) as caught:
+        mc.loads(text_of(minimal(body=[{"type": "divider", "zzz": 1}])))
+    (problem,) = caught.value.problems
+    assert problem.path == "body[0].zzz"
+    assert problem.message == "unknown key 'zzz' (expected one of: type)"

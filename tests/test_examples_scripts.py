@@ -39,6 +39,7 @@ def test_build_in_python(tmp_path: Path) -> None:
         "riverside.html",
         "riverside.md",
         "riverside.txt",
+        "riverside_files",  # the Markdown's images
     ]
     article = mc.load(out / "riverside-library-reopens.json")
     assert article.headline == "Riverside library reopens after two-year rebuild"

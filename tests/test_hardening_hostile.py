@@ -1100,7 +1100,7 @@ def test_redirect_from_an_allowed_host_to_loopback_is_refused(
 
 
 def test_cli_reports_a_refused_image_on_one_line(folders: tuple[Path, Path]) -> None:
-    """Convert exits 2, names the file, the format and the refused source; no output file."""
+    """Convert exits 2, names the file, the JSON paths and the refused source; no output file."""
     from tests.test_hardening_malformed import SUMMARY, run_cli
 
     article_folder, _ = folders
@@ -1111,7 +1111,8 @@ def test_cli_reports_a_refused_image_on_one_line(folders: tuple[Path, Path]) -> 
     errors = [line for line in lines if not SUMMARY.match(line)]
     assert code == 2
     assert errors == [
-        f"{source}: epub: image 'link-out.png': the path leads outside the article's folder"
+        f"{source}: publication.logo.src: image 'link-out.png': the path leads outside"
+        f" {article_folder} (also at lead_image.src, body[1].src)"
     ]
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
 

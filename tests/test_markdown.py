@@ -20,6 +20,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from messenger_content.exporters.markdown import escape, to_markdown
 from messenger_content.exporters.text import byline
+from messenger_content.i18n import Labels, labels_for
 from messenger_content.models import (
     Article,
     Author,
@@ -149,18 +150,21 @@ def link(href: str, content: str) -> str:
     return f"\x01{MD.normalizeLink(href)}\x02{content}\x03"
 
 
-def expected_image(image: Image) -> list[Node]:
+ENGLISH = labels_for("en")
+
+
+def expected_image(image: Image, labels: Labels = ENGLISH) -> list[Node]:
     """An image paragraph, then caption and credit."""
     nodes: list[Node] = [("image", image.alt or "", MD.normalizeLink(image.src))]
     caption = [flat(image.caption)] if image.caption is not None else []
     if image.credit is not None:
-        caption.append(f"Credit: {image.credit}")
+        caption.append(labels.format("credit", credit=image.credit))
     if caption:
         nodes.append(("paragraph", HARD.join(caption)))
     return nodes
 
 
-def expected_block(block: Block) -> list[Node]:
+def expected_block(block: Block, labels: Labels = ENGLISH) -> list[Node]:
     """The Markdown blocks one body block must become."""
     if isinstance(block, Paragraph):
         return [("paragraph", flat(block.text))]
@@ -178,20 +182,22 @@ def expected_block(block: Block) -> list[Node]:
             quote.append(("paragraph", "— " + ", ".join(names)))
         return [("blockquote", tuple(quote))]
     if isinstance(block, Image):
-        return expected_image(block)
+        return expected_image(block, labels)
     if isinstance(block, ItemList):
         items = tuple((("paragraph", flat(item)),) for item in block.items)
         return [("list", block.ordered, items)]
     if isinstance(block, RelatedLink):
         title = block.title if block.url is None else link(block.url, block.title)
         summary = HARD + block.summary if block.summary is not None else ""
-        return [("blockquote", (("paragraph", f"Related: {title}{summary}"),))]
+        related = labels.format("related_link", title=title)
+        return [("blockquote", (("paragraph", f"{related}{summary}"),))]
     if isinstance(block, Newsletter):
-        box: list[Node] = [("paragraph", f"Newsletter: {block.title}")]
+        box: list[Node] = [("paragraph", labels.format("newsletter", title=block.title))]
         if block.description is not None:
             box.append(("paragraph", block.description))
         if block.signup_url is not None:
-            box.append(("paragraph", link(block.signup_url, block.button_label)))
+            button = labels.sign_up if block.button_label == "Sign up" else block.button_label
+            box.append(("paragraph", link(block.signup_url, button)))
         if block.legal is not None:
             box.append(("paragraph", block.legal))
         return [("blockquote", tuple(box))]
@@ -204,13 +210,14 @@ def expected(article: Article) -> list[Node]:
     nodes: list[Node] = [("heading", 1, article.headline)]
     if article.subheadline is not None:
         nodes.append(("paragraph", article.subheadline))
-    credits = byline(article, links=True)
+    labels = labels_for(article.language)
+    credits = byline(article, labels, links=True)
     if credits:
         nodes.append(("paragraph", flat(credits)))
     if article.lead_image is not None:
-        nodes += expected_image(article.lead_image)
+        nodes += expected_image(article.lead_image, labels)
     for block in article.body:
-        nodes += expected_block(block)
+        nodes += expected_block(block, labels)
     if article.rights is not None:
         nodes.append(("paragraph", article.rights))
     return nodes
@@ -697,7 +704,7 @@ def test_full_article_layout() -> None:
         "*A plea in Rolling Stone.*\n"
         "\n"
         "By [Jane Doe](https://m.example/jane) (Senior Reporter) and John Roe\\\n"
-        "Published July 28, 2023, 10:05 AM UTC\u22124\\\n"
+        "Published July 28, 2023, 10:05 AM GMT-04:00\\\n"
         "Updated July 28, 2023, 6:00 PM UTC\n"
         "\n"
         "![Lead](lead.jpg)\n"

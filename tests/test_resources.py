@@ -36,8 +36,11 @@ from messenger_content.errors import ContentError, ResourceError
 from messenger_content.resources import (
     IPAddress,
     Limits,
+    Redirect,
+    Request,
     Resource,
     ResourcePolicy,
+    TransportError,
     is_public_address,
     policy_for,
 )
@@ -1196,3 +1199,166 @@ def test_truncated_image_is_refused_after_weasyprint_is_imported(
     _write(article, "cut.img", data[: len(data) - 12])
     assert "damaged or truncated" in _refusal(ResourcePolicy(base_dir=article), "cut.img")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it
+
+
+# --- host settings stay the host's ---------------------------------------------------
+
+
+@pytest.mark.parametrize("host_setting", [False, True])
+@pytest.mark.parametrize(
+    ("image_format", "options"),
+    [
+        ("PNG", {}),
+        ("JPEG", {}),
+        ("JPEG", {"progressive": True}),
+        ("GIF", {}),
+        ("WEBP", {}),
+    ],
+)
+def test_truncated_images_are_refused_whatever_the_host_set(
+    article: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    host_setting: bool,
+    image_format: str,
+    options: dict[str, Any],
+) -> None:
+    """A cut image is refused with Pillow's LOAD_TRUNCATED_IMAGES on or off, and it stays as set."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", host_setting)  # the host's choice
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 48), 64).convert("RGB").save(buffer, format=image_format, **options)
+    data = buffer.getvalue()
+    _write(article, "whole.img", data)
+    assert ResourcePolicy(base_dir=article).fetch("whole.img").width == 64
+    for kept in (len(data) - 12, len(data) // 2):
+        _write(article, "cut.img", data[:kept])
+        assert "damaged or truncated" in _refusal(ResourcePolicy(base_dir=article), "cut.img")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is host_setting
+
+
+def test_reading_images_changes_no_global_setting(article: Path) -> None:
+    """Checking good, cut and oversized images leaves Pillow, warnings and sockets as they were."""
+    import warnings
+
+    from PIL import ImageFile
+
+    def settings() -> tuple[object, ...]:
+        return (
+            ImageFile.LOAD_TRUNCATED_IMAGES,
+            Image.MAX_IMAGE_PIXELS,
+            list(warnings.filters),
+            socket.getdefaulttimeout(),
+        )
+
+    before = settings()
+    data = _image("JPEG", (40, 30))
+    _write(article, "cut.jpg", data[: len(data) // 2])
+    policy = ResourcePolicy(base_dir=article, limits=Limits(max_pixels=100))
+    with contextlib.suppress(ResourceError):
+        policy.fetch("cut.jpg")
+    with contextlib.suppress(ResourceError):
+        policy.fetch("photo.png")
+    ResourcePolicy(base_dir=article).fetch("photo.png")
+    assert settings() == before
+
+
+# --- the transport is injectable ------------------------------------------------------
+
+
+@attrs.define
+class _FakeTransport:
+    """Answers from a table of (host, target) -> body or Redirect, recording every Request."""
+
+    answers: dict[tuple[str, str], bytes | Redirect]
+    requests: list[Request] = attrs.field(factory=list)
+
+    def __call__(self, request: Request) -> bytes | Redirect:
+        self.requests.append(request)
+        return self.answers[(request.host, request.target)]
+
+
+def _public_resolver(host: str, port: int) -> list[str]:
+    return {"xn--bcher-kva.example": ["93.184.215.14"], "cdn.example": ["2606:4700::1"]}[host]
+
+
+def test_policy_sends_checked_requests_through_its_transport(tmp_path: Path) -> None:
+    """The transport gets the ASCII host, checked addresses, escaped target and the limits."""
+    fake = _FakeTransport(
+        {
+            ("xn--bcher-kva.example", "/caf%C3%A9.png?v=1"): Redirect("https://cdn.example/a b"),
+            ("cdn.example", "/a%20b"): _image(size=(7, 5)),
+        }
+    )
+    policy = ResourcePolicy(
+        base_dir=tmp_path,
+        allow_remote=True,
+        limits=Limits(max_bytes=50_000),
+        resolver=_public_resolver,
+        transport=fake,
+    )
+    started = time.monotonic()
+    assert policy.fetch("http://BÜCHER.example/café.png?v=1").width == 7
+    first, second = fake.requests
+    assert (first.host, first.port, first.tls, first.addresses) == (
+        "xn--bcher-kva.example",
+        80,
+        False,
+        ("93.184.215.14",),
+    )
+    assert (second.host, second.port, second.tls, second.addresses) == (
+        "cdn.example",
+        443,
+        True,
+        ("2606:4700::1",),
+    )
+    assert first.max_bytes == 50_000
+    assert first.deadline == second.deadline  # one deadline for the whole fetch
+    assert started < first.deadline <= time.monotonic() + Limits().timeout
+
+
+def test_redirect_to_a_private_address_never_reaches_the_transport(tmp_path: Path) -> None:
+    """A redirect is checked like the first hop: the transport is not asked to follow it."""
+    fake = _FakeTransport({("cdn.example", "/a.png"): Redirect("http://0x7f.1/admin")})
+    policy = ResourcePolicy(
+        base_dir=tmp_path, allow_remote=True, resolver=_public_resolver, transport=fake
+    )
+    reason = _refusal(policy, "https://cdn.example/a.png")
+    assert reason == (
+        "redirect 1 to 'http://0x7f.1/admin': 127.0.0.1 is loopback;"
+        " only public addresses are fetched"
+    )
+    assert len(fake.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (TransportError("the server answered 404 Not Found"), "the server answered 404 Not Found"),
+        (TransportError("timed out", timed_out=True), "timed out after 10 s"),
+    ],
+)
+def test_transport_errors_become_resource_errors(
+    tmp_path: Path, error: TransportError, reason: str
+) -> None:
+    """What the transport reports is the refusal's reason; a time-out names the policy's limit."""
+
+    def failing(request: Request) -> bytes | Redirect:
+        raise error
+
+    policy = ResourcePolicy(
+        base_dir=tmp_path, allow_remote=True, resolver=_public_resolver, transport=failing
+    )
+    assert _refusal(policy, "https://cdn.example/a.png") == reason
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["https://a_b.example/a.png", "https://xn--zz.example/a.png", "https://-a.example/a.png"],
+)
+def test_hosts_idna_refuses_are_not_resolved(tmp_path: Path, src: str) -> None:
+    """A host that is no domain name by IDNA 2008 is refused before resolving or sending."""
+    policy = ResourcePolicy(
+        base_dir=tmp_path, allow_remote=True, resolver=_no_resolver, transport=_FakeTransport({})
+    )
+    assert _refusal(policy, src) == "the URL has no valid host name"

@@ -6,37 +6,104 @@ import os
 from pathlib import Path
 from typing import Any, overload
 
-from ._files import write_atomic
+from ._files import write_all_atomic, write_atomic
 from .exporters import FORMATS, format_for, render
+from .exporters._images import (
+    REFERRING_FORMATS,
+    ImageFolder,
+    ImageMode,
+    files_to_write,
+    folder_for,
+    resolve_mode,
+)
 from .models import Article
 
 __all__ = ["export"]
 
 
 @overload
-def export(article: Article, path_or_format: os.PathLike[str], **options: Any) -> Path: ...
-@overload
-def export(article: Article, path_or_format: str, **options: Any) -> Path | bytes: ...
 def export(
-    article: Article, path_or_format: str | os.PathLike[str], **options: Any
+    article: Article,
+    path_or_format: os.PathLike[str],
+    *,
+    images: ImageMode | None = None,
+    image_base: str | None = None,
+    **options: Any,
+) -> Path: ...
+@overload
+def export(
+    article: Article,
+    path_or_format: str,
+    *,
+    images: ImageMode | None = None,
+    image_base: str | None = None,
+    **options: Any,
+) -> Path | bytes: ...
+def export(
+    article: Article,
+    path_or_format: str | os.PathLike[str],
+    *,
+    images: ImageMode | None = None,
+    image_base: str | None = None,
+    **options: Any,
 ) -> Path | bytes:
     """Render *article* to a file, or to bytes.
+
+    A written HTML or Markdown file's images resolve from where it is written:
+    by default they are copied into ``<stem>_files/`` beside it, named by
+    their content, and referred to there.
 
     Args:
         article: The article to render.
         path_or_format: A format name (``"html"``, ``"txt"``, ``"md"``, ``"pdf"``,
             ``"epub"``) to get the rendered bytes back, or a file path whose
-            suffix picks the format; the file is written atomically (no partial
-            file is ever left behind) and its path returned.
-        **options: Passed to the format's exporter (see each ``to_*`` function).
+            suffix picks the format; the file (with its copied images) is
+            written atomically (no partial file is ever left behind) and its
+            path returned.
+        images: How HTML and Markdown refer to images: ``"copy"`` (beside a
+            written file; the default for a path), ``"embed"`` (``data:`` URIs,
+            one self-contained file) or ``"link"`` (the sources as given, or
+            joined to *image_base*; the default for a format name). Other
+            formats always carry their images inside.
+        image_base: A URL that serves the article's images by their relative
+            sources (implies ``images="link"``).
+        **options: Passed to the format's exporter (see each ``to_*`` function);
+            ``base_dir`` is the article's folder, where images are read from.
 
     Raises:
         ExportError: the format is unknown or rendering failed.
         ResourceError: an image was refused by the resource policy.
+        ValueError: *images* is unknown, is ``"copy"`` without a path, or
+            contradicts *image_base* or an exporter's image option.
     """
     if isinstance(path_or_format, str) and path_or_format.lower() in FORMATS:
-        return render(article, path_or_format, **options)
+        to_bytes, name = True, path_or_format.lower()
+    else:
+        to_bytes, name = False, format_for(Path(path_or_format).suffix).name
+    if to_bytes and images == "copy":
+        raise ValueError("images='copy' needs a file path to copy the images beside")
+    mode = resolve_mode(images, image_base, options)
+    if to_bytes and mode == "copy":
+        mode = "link"
+    folder: ImageFolder | None = None
+    if name in REFERRING_FORMATS:
+        if mode == "embed":
+            options["embed_images"] = True
+        elif mode == "link" and image_base is not None:
+            options["image_base"] = image_base
+        elif mode == "copy":
+            from .resources import policy_for
+
+            policy = policy_for(options.get("base_dir"), options.get("allow_remote", False))
+            folder = ImageFolder(folder_for(Path(path_or_format)), policy)
+            options["image_src"] = folder.reference
+    data = render(article, name, **options)
+    if to_bytes:
+        return data
     path = Path(path_or_format)
-    data = render(article, format_for(path.suffix).name, **options)
-    write_atomic(path, data)
+    if folder is None:
+        write_atomic(path, data)
+        return path
+    copied = files_to_write([folder])
+    write_all_atomic([*copied.items(), (path, data)])
     return path

@@ -2,8 +2,11 @@
 
 ``convert`` renders articles (files, folders of ``*.json``, or ``-`` for
 standard input) to one or more formats, in parallel, with a progress bar on a
-terminal; ``validate`` checks articles and warns about what a publisher would
-want fixed; ``schema`` prints the JSON Schema of the format.
+terminal; like pandoc, one input in one format goes to standard output when
+no ``-o`` is given (or ``-o -``). ``validate`` checks articles, their images
+included, and warns about what a publisher would want fixed; ``schema`` prints
+the JSON Schema of the format; ``theme export`` copies the default theme into
+a folder to start one's own.
 
 Exit codes: 0 when everything asked for was done; 2 for invalid input or usage
 (the other inputs are still converted unless ``--fail-fast``); 1 for anything
@@ -25,15 +28,16 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path, PurePosixPath
 from types import FrameType
-from typing import Any, Final, TextIO
+from typing import Any, BinaryIO, Final, TextIO
 
 import attrs
 
 from . import __version__
 from .batch import (
+    DEFAULT_PDF_TIMEOUT,
     BatchReport,
     Failure,
     Interrupted,
@@ -42,10 +46,11 @@ from .batch import (
     convert,
     convert_many,
 )
+from .checks import ArticleCheck, image_problems, link_hints, publisher_warnings
 from .codec import loads
 from .errors import ContentError, Problem, ValidationError
-from .exporters import FORMATS, format_for
-from .models import Article, Image
+from .exporters import FORMATS, format_for, render
+from .exporters._images import REFERRING_FORMATS
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "main", "publisher_warnings"]
 
@@ -62,15 +67,20 @@ PAPERS: Final = ("a4", "letter")
 
 _PROG: Final = "messenger-content"
 
+#: Which files of a folder are inputs, unless ``--glob`` says otherwise.
+_DEFAULT_GLOB: Final = "*.json"
+
 _EPILOG = """\
 examples:
   messenger-content convert article.json -o article.pdf
+  messenger-content convert article.json -t html > article.html
   messenger-content convert article.json -t pdf,epub -o out/
   messenger-content convert archive/ -r -t all -o out/ --skip-existing
-  messenger-content convert - -t html -o page.html < article.json
+  messenger-content convert - -t html --base-dir photos/ < article.json
   messenger-content validate examples/*/article.json
   messenger-content validate archive/ -r --json > report.json
   messenger-content schema > article.schema.json
+  messenger-content theme export my-theme/
 
 exit codes: 0 done, 2 invalid input or usage, 1 anything else,
             130/143 interrupted (SIGINT/SIGTERM)
@@ -79,14 +89,17 @@ exit codes: 0 done, 2 invalid input or usage, 1 anything else,
 _CONVERT_EPILOG = """\
 examples:
   messenger-content convert article.json -o article.pdf          (format from the suffix)
+  messenger-content convert article.json -t md                   (to standard output)
   messenger-content convert article.json -t txt --width 60 -o article.txt
   messenger-content convert a.json b.json -t pdf,epub -o out/
   messenger-content convert archive/ -r -t all -o out/ --jobs 4 --skip-existing
 
-Outputs are named from each article's id (made safe as a file name) or the
-input's name; when two inputs want the same name the later one gets "-2", "-3"...
-Every file is written to a temporary file and renamed, so nothing partial is
-ever left behind, even on Ctrl-C or SIGTERM.
+-o is standard output when it is - or left out (one input, one format), a
+folder when it names one or ends with /, and else one file, whose suffix names
+its format. In a folder, outputs are named from each article's id (made safe as
+a file name) or the input's name; when two inputs want the same name the later
+one gets "-2", "-3"... Every file is written to a temporary file and renamed, so
+nothing partial is ever left behind, even on Ctrl-C or SIGTERM.
 """
 
 
@@ -128,6 +141,29 @@ def _limit(number: Callable[[str], float]) -> Callable[[str], float | str]:
     return parse
 
 
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Options of every command that reads articles: folders, globs, the image folder."""
+    parser.add_argument(
+        "-r", "--recursive", action="store_true", help="look for inputs in sub-folders too"
+    )
+    parser.add_argument(
+        "--glob",
+        default=_DEFAULT_GLOB,
+        metavar="PATTERN",
+        help="which files of a folder are articles, matched against their path inside it "
+        f"without regard to case (default {_DEFAULT_GLOB!r}; e.g. '*/article.json')",
+    )
+    parser.add_argument(
+        "--base-dir",
+        metavar="DIR",
+        help="the folder image sources are relative to (default: each input's folder; "
+        "for standard input, the current folder)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit code 2)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -156,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="article JSON files, folders (every *.json inside), or - for standard input",
+        help="article JSON files, folders (the files --glob matches), or - for standard input",
     )
     convert_.add_argument(
         "-t",
@@ -168,14 +204,15 @@ def _parser() -> argparse.ArgumentParser:
     convert_.add_argument(
         "-o",
         "--output",
-        required=True,
         metavar="OUT",
-        help="the output file (one input, one format, OUT has that format's suffix), "
-        "else a folder (created)",
+        help="a file whose suffix names its format (one input, one format); a folder "
+        "(one that exists, or a name ending with /; created); or - for standard output, "
+        "the default for one input in one format",
     )
     convert_.add_argument(
-        "-r", "--recursive", action="store_true", help="look for *.json in sub-folders too"
+        "-v", "--verbose", action="store_true", help="print the summary of a single conversion too"
     )
+    _add_input_options(convert_)
     rendering = convert_.add_argument_group("rendering options")
     rendering.add_argument(
         "--width", type=_positive, metavar="N", help="line width of plain text (txt; default 72)"
@@ -186,7 +223,8 @@ def _parser() -> argparse.ArgumentParser:
     rendering.add_argument(
         "--template-dir",
         metavar="DIR",
-        help="a theme folder whose templates and CSS replace the default theme's",
+        help="a theme folder whose templates and CSS replace the default theme's "
+        "(start one with `theme export DIR`)",
     )
     rendering.add_argument("--paper", choices=PAPERS, help="paper size of PDF pages (default a4)")
     rendering.add_argument(
@@ -204,10 +242,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="refuse a PDF of an article whose print markup is longer (default 500000; 'none')",
     )
-    rendering.add_argument(
+    images = rendering.add_mutually_exclusive_group()
+    images.add_argument(
         "--embed-images",
         action="store_true",
-        help="put images inside the HTML file as data: URIs (one self-contained file)",
+        help="put images inside HTML and Markdown files as data: URIs (one self-contained file);"
+        " by default they are copied beside each file, into <stem>_files/",
+    )
+    images.add_argument(
+        "--image-base",
+        metavar="URL",
+        help="refer to images as URL/<source>, for a site that serves the article's images",
     )
     rendering.add_argument(
         "--allow-remote",
@@ -234,15 +279,23 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         parents=[common],
-        help="check articles against the format",
-        description="Check articles against the format, and warn about missing alt text, "
-        "dates and authors (warnings do not change the exit code).",
+        help="check articles against the format, and their images",
+        description="Check articles against the format and read their images as the exporters "
+        "would; warn about missing alt text, dates and authors and about links that look like "
+        "host names (warnings do not change the exit code unless --strict).",
     )
     validate.add_argument(
-        "files", nargs="+", metavar="FILE", help="article JSON files, folders, or - for stdin"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="article JSON files, folders (the files --glob matches), or - for standard input",
+    )
+    _add_input_options(validate)
+    validate.add_argument(
+        "--no-resources", action="store_true", help="do not read the images (format only)"
     )
     validate.add_argument(
-        "-r", "--recursive", action="store_true", help="look for *.json in sub-folders too"
+        "--allow-remote", action="store_true", help="fetch http(s) images to check them"
     )
     validate.add_argument(
         "--json", action="store_true", help="print a machine-readable report on standard output"
@@ -253,20 +306,81 @@ def _parser() -> argparse.ArgumentParser:
         help="print the JSON Schema of the format",
         description="Print the JSON Schema (draft 2020-12) of the article format.",
     )
+
+    theme = commands.add_parser(
+        "theme",
+        help="work with themes (templates and CSS)",
+        description="Work with themes: folders of Jinja2 templates and CSS.",
+    )
+    theme_commands = theme.add_subparsers(dest="theme_command", required=True, metavar="ACTION")
+    export = theme_commands.add_parser(
+        "export",
+        parents=[common],
+        help="copy the default theme into a folder, to start one's own",
+        description="Copy the default theme's templates and stylesheets into DIR (created). "
+        "Edit them and pass --template-dir DIR to convert; files you delete come from the "
+        "default theme.",
+    )
+    export.add_argument("folder", metavar="DIR", help="where to write the theme")
+    export.add_argument("--force", action="store_true", help="replace theme files that exist")
     return parser
 
 
 # --- inputs ------------------------------------------------------------------------------
 
 
-def _json_files(
-    folder: Path, recursive: bool, seen: set[tuple[int, int]] | None = None
+@attrs.frozen
+class _Skipped:
+    """A file of a folder that was left out because it holds no article."""
+
+    file: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.file} (not an article: {self.reason})"
+
+
+_JSON_KINDS: Final = {list: "a JSON array", str: "a JSON string", bool: "a JSON boolean"}
+
+
+def _not_an_article(data: bytes) -> str | None:
+    """Why *data* holds no article (a JSON Schema, no headline or body), or ``None``.
+
+    Broken JSON is not skipped: it is reported like any invalid article. Most
+    articles name a headline and no schema, and are passed without parsing.
+    """
+    if b'"headline"' in data and b'"$schema"' not in data:
+        return None
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict):
+        return _JSON_KINDS.get(type(value), "a JSON value other than an object")
+    if "$schema" in value and "properties" in value:
+        return "a JSON Schema"
+    if "headline" not in value and "body" not in value:
+        return "no headline or body"
+    return None
+
+
+def _matches(relative: PurePosixPath, pattern: str) -> bool:
+    return PurePosixPath(relative.as_posix().lower()).match(pattern.lower())
+
+
+def _folder_files(
+    root: Path,
+    pattern: str,
+    recursive: bool,
+    folder: Path | None = None,
+    seen: set[tuple[int, int]] | None = None,
 ) -> Iterator[Path]:
-    """``*.json`` files in *folder*, by name, skipping hidden files and folders.
+    """Files in *root* matching *pattern*, by name, skipping hidden files and folders.
 
     With *recursive*, sub-folders are searched too (each folder once, so a
     symbolic link that loops back is not followed forever).
     """
+    folder = root if folder is None else folder
     seen = set() if seen is None else seen
     status = folder.stat()
     if (status.st_dev, status.st_ino) in seen:
@@ -279,30 +393,91 @@ def _json_files(
             continue
         if entry.is_dir():
             if recursive:
-                yield from _json_files(Path(entry.path), recursive, seen)
-        elif entry.name.lower().endswith(".json") and entry.is_file():
-            yield Path(entry.path)
+                yield from _folder_files(root, pattern, recursive, Path(entry.path), seen)
+        elif entry.is_file():
+            path = Path(entry.path)
+            if _matches(PurePosixPath(path.relative_to(root).as_posix()), pattern):
+                yield path
 
 
-def _expand(names: Sequence[str], recursive: bool, stdin: TextIO) -> list[str | Source]:
-    """Turn the INPUT arguments into inputs: folders expanded, ``-`` read from stdin."""
-    inputs: list[str | Source] = []
+@attrs.frozen(kw_only=True)
+class _Inputs:
+    """The INPUT arguments, expanded: what to read, and what folders held besides."""
+
+    items: list[str | Source]
+    skipped: list[_Skipped]
+
+
+def _expand(
+    names: Sequence[str],
+    *,
+    recursive: bool,
+    pattern: str,
+    base_dir: Path | None,
+    stdin: TextIO,
+) -> _Inputs:
+    """Turn the INPUT arguments into inputs: folders expanded, ``-`` read from stdin.
+
+    A folder's files that hold no article (a JSON Schema saved beside the
+    articles) are skipped; files named on the command line never are.
+    """
     if list(names).count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
+    items: list[str | Source] = []
+    skipped: list[_Skipped] = []
     for name in names:
         if name == "-":
             raw = getattr(stdin, "buffer", stdin).read()
             data = raw.encode("utf-8") if isinstance(raw, str) else raw
-            inputs.append(Source(name="<stdin>", data=data, stem="stdin"))
+            folder = Path.cwd() if base_dir is None else base_dir
+            items.append(Source(name="<stdin>", data=data, stem="stdin", base_dir=folder))
         elif Path(name).is_dir():
-            found = [os.fspath(path) for path in _json_files(Path(name), recursive)]
-            if not found:
-                where = "in it or its sub-folders" if recursive else "in it (-r to look deeper)"
-                raise UsageError(f"{name}: no *.json files {where}")
-            inputs.extend(found)
+            files = articles = 0
+            for path in _folder_files(Path(name), pattern, recursive):
+                files += 1
+                try:
+                    reason = _not_an_article(path.read_bytes())
+                except OSError:
+                    reason = None  # reported when it is read as an input
+                if reason is None:
+                    articles += 1
+                    items.append(os.fspath(path))
+                else:
+                    skipped.append(_Skipped(os.fspath(path), reason))
+            where = "in it or its sub-folders" if recursive else "in it (-r to look deeper)"
+            if not files:
+                raise UsageError(f"{name}: no files match {pattern!r} {where}")
+            if not articles:
+                raise UsageError(f"{name}: no articles {where}; {files} file(s) skipped")
         else:
-            inputs.append(name)
-    return inputs
+            items.append(name)
+    return _Inputs(items=items, skipped=skipped)
+
+
+def _base_dir(text: str | None) -> Path | None:
+    if text is None:
+        return None
+    folder = Path(text)
+    if not folder.is_dir():
+        raise UsageError(f"--base-dir {text}: not a folder")
+    return folder.absolute()
+
+
+def _with_base_dir(items: Iterable[str | Source], base_dir: Path) -> Iterator[str | Source]:
+    """Inputs whose images resolve against *base_dir*: each file read as it is needed.
+
+    A file that cannot be read is passed on as its path, for the batch to report.
+    """
+    for item in items:
+        if isinstance(item, Source):
+            yield item
+            continue
+        try:
+            data = Path(item).read_bytes()
+        except OSError:
+            yield item
+        else:
+            yield Source(name=item, data=data, base_dir=base_dir, stem=Path(item).stem)
 
 
 def _formats(spec: str) -> list[str]:
@@ -322,7 +497,76 @@ def _formats(spec: str) -> list[str]:
     return names
 
 
-# --- convert -----------------------------------------------------------------------------
+# --- convert: where the output goes ------------------------------------------------------
+
+#: What ``-o`` names once read (see :func:`_destination`).
+_STDOUT: Final = "stdout"
+_FILE: Final = "file"
+_FOLDER: Final = "folder"
+
+
+def _destination(
+    output: str | None, formats: list[str] | None, *, one_input: bool, stdout: TextIO
+) -> tuple[str, list[str]]:
+    """Read ``-o`` as pandoc does: standard output, one file, or a folder; and the formats.
+
+    * ``-`` or no ``-o``: standard output, for one input in one format (given
+      by ``-t``); a binary format is not written to a terminal.
+    * A folder that exists, or a name ending with ``/``: a folder.
+    * Anything else is one file, for one input in one format; the suffix names
+      the format when ``-t`` does not, and must agree with it when it does.
+    """
+    if output is None or output == "-":
+        given = "-o -" if output == "-" else "without -o, the output"
+        if not one_input:
+            raise UsageError(
+                f"{given} goes to standard output, which takes one input;"
+                " give -o FOLDER/ for several"
+            )
+        if formats is None:
+            raise UsageError(f"{given} goes to standard output: give its format with -t FORMAT")
+        if len(formats) != 1:
+            raise UsageError(
+                f"{given} goes to standard output, which takes one format;"
+                " give -o FOLDER/ for several"
+            )
+        chosen = FORMATS[formats[0]]
+        if chosen.binary and stdout.isatty():
+            raise UsageError(
+                f"{chosen.name} is a binary format and standard output is a terminal;"
+                f" give -o FILE{chosen.suffix}, or redirect standard output (> file{chosen.suffix})"
+            )
+        return _STDOUT, formats
+    path = Path(output)
+    if output.endswith(("/", os.sep)) or path.is_dir():
+        if formats is None:
+            raise UsageError(f"-o {output} is a folder: give the formats with -t FORMATS")
+        return _FOLDER, formats
+    if not one_input:
+        raise UsageError(
+            f"-o {output}: several inputs are written into a folder;"
+            f" end -o with / ({output}/) to make one"
+        )
+    if formats is not None and len(formats) > 1:
+        raise UsageError(
+            f"-o {output}: several formats are written into a folder;"
+            f" end -o with / ({output}/) to make one"
+        )
+    try:
+        by_suffix: str | None = format_for(path.suffix).name if path.suffix else None
+    except ContentError:
+        by_suffix = None
+    if formats is None:
+        if by_suffix is None:
+            what = f"{path.suffix} names no format" if path.suffix else "it has no suffix"
+            raise UsageError(f"-o {output}: {what}; give -t FORMAT, or end -o with / for a folder")
+        return _FILE, [by_suffix]
+    if by_suffix != formats[0]:
+        raise UsageError(
+            f"-o {output}: one input in one format is written to one file, whose name must end"
+            f" with {FORMATS[formats[0]].suffix}; end -o with / to write into a folder instead"
+        )
+    return _FILE, formats
 
 
 @attrs.frozen(kw_only=True)
@@ -330,34 +574,14 @@ class _Plan:
     """What ``convert`` was asked to do, checked."""
 
     inputs: list[str | Source]
+    skipped: list[_Skipped]
     formats: list[str]
-    output: Path
-    single_file: bool
+    destination: str
+    output: Path | None
+    base_dir: Path | None
     options: dict[str, Any]
     ignored: tuple[str, ...]
-
-
-def _output_file_format(output: str, formats: list[str] | None) -> str | None:
-    """If -o names a file (not a folder), the format it is for; else ``None``."""
-    path = Path(output)
-    if output.endswith(("/", os.sep)) or path.is_dir() or not path.suffix:
-        return None
-    try:
-        by_suffix = format_for(path.suffix).name
-    except ContentError:
-        by_suffix = None
-    if formats is None:
-        if by_suffix is None:
-            raise UsageError(f"-o {output}: {path.suffix} names no format; give -t FORMATS")
-        return by_suffix
-    if len(formats) != 1:
-        return None
-    if by_suffix != formats[0]:
-        raise UsageError(
-            f"-o {output}: one input in one format is written to one file, whose name must end"
-            f" with {FORMATS[formats[0]].suffix}; end -o with / to write into a folder instead"
-        )
-    return by_suffix
+    check: ArticleCheck
 
 
 def _options(
@@ -386,26 +610,21 @@ def _options(
         given["paper"] = ("--paper", args.paper)
     if args.pdf_variant is not None:
         given["pdf_variant"] = ("--pdf-variant", args.pdf_variant)
-    limit_flags = {"--pdf-timeout": args.pdf_timeout, "--pdf-max-chars": args.pdf_max_chars}
-    if any(value is not None for value in limit_flags.values()):
+    if args.pdf_max_chars is not None:
         from .exporters.pdf import PdfLimits
 
-        def limit(value: float | str | None, default: float | None) -> Any:
-            return default if value is None else None if value == _NO_LIMIT else value
-
-        defaults = PdfLimits()
-        limits = PdfLimits(
-            seconds=limit(args.pdf_timeout, defaults.seconds),
-            max_characters=limit(args.pdf_max_chars, defaults.max_characters),
-        )
-        flags = "/".join(flag for flag, value in limit_flags.items() if value is not None)
-        given["limits"] = (flags, limits)
-    if args.embed_images:
-        given["embed_images"] = ("--embed-images", True)
+        limit = None if args.pdf_max_chars == _NO_LIMIT else args.pdf_max_chars
+        given["limits"] = ("--pdf-max-chars", PdfLimits(max_characters=limit))
     if args.allow_remote:
         given["allow_remote"] = ("--allow-remote", True)
+    ignored: tuple[str, ...] = ()
+    if args.pdf_timeout is not None and "pdf" not in formats:
+        ignored += ("--pdf-timeout",)
+    if not REFERRING_FORMATS.intersection(formats):
+        image_flags = (("--embed-images", args.embed_images), ("--image-base", args.image_base))
+        ignored += tuple(flag for flag, value in image_flags if value)
     if not given:
-        return {}, ()
+        return {}, ignored
     import inspect
 
     accepted: set[str] = set()
@@ -415,47 +634,72 @@ def _options(
         except ImportError as error:
             raise UsageError(f"format {name} is not available: {error}") from None
         accepted.update(inspect.signature(exporter).parameters)
-    options = {key: value for key, (_, value) in given.items() if key in accepted}
-    ignored = tuple(flag for key, (flag, _) in given.items() if key not in accepted)
+    options = {key: value for key, value in given.items() if key in accepted}
+    ignored += tuple(flag for key, (flag, _) in given.items() if key not in accepted)
     if "pdf_variant" in options:
         from .exporters.pdf import supported_variants
 
         supported = supported_variants()
-        if options["pdf_variant"].lower() not in supported:
-            raise UsageError(
-                f"--pdf-variant {options['pdf_variant']}: not one of {', '.join(supported)}"
-            )
-    return options, ignored
+        variant = options["pdf_variant"][1]
+        if variant.lower() not in supported:
+            raise UsageError(f"--pdf-variant {variant}: not one of {', '.join(supported)}")
+    return {key: value for key, (_, value) in options.items()}, ignored
 
 
-def _plan(args: argparse.Namespace, stdin: TextIO) -> _Plan:
+def _reads_images(name: str) -> bool:
+    """Whether format *name* reads the article's images (its exporter takes ``base_dir``)."""
+    import inspect
+
+    return "base_dir" in inspect.signature(FORMATS[name].exporter()).parameters
+
+
+def _plan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> _Plan:
     formats = _formats(args.to) if args.to is not None else None
     one_input = len(args.inputs) == 1 and (
         args.inputs[0] == "-" or not Path(args.inputs[0]).is_dir()
     )
-    file_format = _output_file_format(args.output, formats) if one_input else None
-    if formats is None:
-        if file_format is None:
-            raise UsageError("-t FORMATS is needed unless -o is one file named with its suffix")
-        formats = [file_format]
+    destination, formats = _destination(args.output, formats, one_input=one_input, stdout=stdout)
     options, ignored = _options(args, formats)
+    base_dir = _base_dir(args.base_dir)
+    inputs = _expand(
+        args.inputs,
+        recursive=args.recursive,
+        pattern=args.glob,
+        base_dir=base_dir,
+        stdin=stdin,
+    )
+    check = ArticleCheck(
+        images=any(_reads_images(name) for name in formats),
+        allow_remote=args.allow_remote,
+        strict=args.strict,
+    )
     return _Plan(
-        inputs=_expand(args.inputs, args.recursive, stdin),
+        inputs=inputs.items,
+        skipped=inputs.skipped,
         formats=formats,
-        output=Path(args.output),
-        single_file=file_format is not None,
+        destination=destination,
+        output=None if destination == _STDOUT else Path(args.output),
+        base_dir=base_dir,
         options=options,
         ignored=ignored,
+        check=check,
     )
 
 
+# --- convert: running --------------------------------------------------------------------
+
+
 class _Reporter:
-    """Prints each failure as it happens and drives the progress bar, if any."""
+    """Prints each failure and warning as it happens, counts, and drives the progress bar."""
 
     def __init__(self, stderr: TextIO, *, quiet: bool, debug: bool) -> None:
         self.stderr = stderr
         self.quiet = quiet
         self.debug = debug
+        self.total: int | None = None
+        """Inputs of the run, once known."""
+        self.finished = 0
+        """Inputs reported so far."""
         self._progress: Any = None
         self._task: Any = None
 
@@ -511,9 +755,12 @@ class _Reporter:
 
     def __call__(self, result: Result) -> None:
         """Report one finished input."""
+        self.finished += 1
         for failure in result.failures:
             self.failure(result.source, failure)
         if not self.quiet:
+            for problem in result.warnings:
+                self.line(_warning_line(result.source, problem))
             for note in result.notes:
                 self.line(f"{result.source}: note: {note}")
         if self._progress is not None:
@@ -521,18 +768,105 @@ class _Reporter:
             self._progress.refresh()
 
 
-def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> BatchReport:
-    plan = _plan(args, stdin)
-    if plan.ignored and not args.quiet:
-        flags = ", ".join(plan.ignored)
-        reporter.line(f"{_PROG}: warning: {flags} has no effect on {', '.join(plan.formats)}")
-    if plan.single_file:
-        started = time.perf_counter()
+def _warning_line(source: str, problem: Problem) -> str:
+    where = f"{source}: {problem.path}" if problem.path else source
+    return f"{where}: warning: {problem.message}"
+
+
+def _message_lines(error: Exception) -> tuple[str, ...]:
+    if isinstance(error, ValidationError):
+        return tuple(" ".join(str(problem).split()) for problem in error.problems)
+    if isinstance(error, OSError) and error.strerror:
+        return (error.strerror,)
+    return (" ".join(Exception.__str__(error).split()) or type(error).__name__,)
+
+
+def _running(args: argparse.Namespace) -> dict[str, Any]:
+    """How the batch runs, beside the exporters' options: the PDF time limit and images."""
+    running: dict[str, Any] = {"pdf_timeout": DEFAULT_PDF_TIMEOUT}
+    if args.pdf_timeout is not None:
+        running["pdf_timeout"] = None if args.pdf_timeout == _NO_LIMIT else args.pdf_timeout
+    if args.embed_images:
+        running["images"] = "embed"
+    if args.image_base is not None:
+        running["image_base"] = args.image_base
+    return running
+
+
+def _to_stdout(plan: _Plan, stdout: TextIO, running: Mapping[str, Any]) -> Result:
+    """Convert the one input to the one format on *stdout*; failures in the result.
+
+    Nothing is written unless the whole output was made. Image sources stay as
+    the article gives them (relative to its folder), unless ``--embed-images``
+    or ``--image-base``: no folder of images can go with standard output. The
+    PDF time limit does not apply here (the render runs in this process).
+    """
+    (item,) = plan.inputs
+    (name,) = plan.formats
+    source = item.name if isinstance(item, Source) else item
+    try:
+        if isinstance(item, Source):
+            data, base_dir = item.data, item.base_dir
+        else:
+            data = Path(item).read_bytes()
+            base_dir = plan.base_dir or Path(item).resolve().parent
+        article = loads(data)
+        findings = plan.check(article, base_dir)
+        if findings.errors:
+            raise ValidationError(findings.errors)
+    except (ContentError, OSError) as error:
+        failure = Failure(format=None, kind="invalid", messages=_message_lines(error))
+        return Result(index=0, source=source, failures=(failure,))
+    try:
+        images: dict[str, Any] = {}
+        if name in REFERRING_FORMATS:
+            if running.get("images") == "embed":
+                images["embed_images"] = True
+            if "image_base" in running:
+                images["image_base"] = running["image_base"]
+        output = render(article, name, base_dir=base_dir, **plan.options, **images)
+    except ContentError as error:
+        failure = Failure(format=name, kind="invalid", messages=_message_lines(error))
+        return Result(index=0, source=source, failures=(failure,), warnings=findings.warnings)
+    binary: BinaryIO | None = getattr(stdout, "buffer", None)
+    if binary is None:
+        stdout.write(output.decode("utf-8"))
+    else:
+        stdout.flush()
+        binary.write(output)
+        binary.flush()
+    return Result(index=0, source=source, warnings=findings.warnings)
+
+
+def _convert(
+    args: argparse.Namespace, stdin: TextIO, stdout: TextIO, reporter: _Reporter
+) -> BatchReport:
+    plan = _plan(args, stdin, stdout)
+    reporter.total = len(plan.inputs)
+    if not args.quiet:
+        for skipped in plan.skipped:
+            reporter.line(str(skipped))
+        if plan.ignored:
+            flags = ", ".join(plan.ignored)
+            reporter.line(f"{_PROG}: warning: {flags} has no effect on {', '.join(plan.formats)}")
+    running = _running(args)
+    started = time.perf_counter()
+    if plan.destination == _STDOUT:
+        result = _to_stdout(plan, stdout, running)
+        reporter(result)
+        return BatchReport(results=(result,), seconds=time.perf_counter() - started)
+    assert plan.output is not None
+    inputs: Iterable[str | Source] = plan.inputs
+    if plan.base_dir is not None:
+        inputs = _with_base_dir(plan.inputs, plan.base_dir)
+    if plan.destination == _FILE:
         result = convert(
-            plan.inputs[0],
+            next(iter(inputs)),
             {plan.formats[0]: plan.output},
             options=plan.options,
             skip_existing=args.skip_existing,
+            check=plan.check,
+            **running,
         )
         reporter(result)
         return BatchReport(results=(result,), seconds=time.perf_counter() - started)
@@ -543,7 +877,7 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
         jobs = min(jobs, len(plan.inputs))
     with reporter.progress_bar(len(plan.inputs)):
         return convert_many(
-            plan.inputs,
+            inputs,
             plan.formats,
             plan.output,
             jobs=jobs,
@@ -551,6 +885,8 @@ def _convert(args: argparse.Namespace, stdin: TextIO, reporter: _Reporter) -> Ba
             options=plan.options,
             fail_fast=args.fail_fast,
             skip_existing=args.skip_existing,
+            check=plan.check,
+            **running,
         )
 
 
@@ -580,25 +916,6 @@ def _convert_status(report: BatchReport) -> int:
 # --- validate ----------------------------------------------------------------------------
 
 
-def _image_warning(path: str, image: Image) -> list[Problem]:
-    return [] if image.alt else [Problem(path, "image has no alt text")]
-
-
-def publisher_warnings(article: Article) -> tuple[Problem, ...]:
-    """Things a valid article lacks that a publisher would want: alt text, a date, authors."""
-    warnings: list[Problem] = []
-    if article.lead_image is not None:
-        warnings += _image_warning("lead_image", article.lead_image)
-    for index, block in enumerate(article.body):
-        if isinstance(block, Image):
-            warnings += _image_warning(f"body[{index}]", block)
-    if article.published is None:
-        warnings.append(Problem("published", "no published date"))
-    if not article.authors:
-        warnings.append(Problem("authors", "no authors"))
-    return tuple(warnings)
-
-
 @attrs.frozen(kw_only=True)
 class _Checked:
     """The outcome of validating one file."""
@@ -606,30 +923,54 @@ class _Checked:
     file: str
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
+    strict: bool = False
 
     @property
     def valid(self) -> bool:
-        return not self.errors
+        """No errors (and, with ``--strict``, no warnings)."""
+        return not self.errors and not (self.strict and self.warnings)
 
 
-def _check(item: str | Source) -> _Checked:
+def _check(item: str | Source, args: argparse.Namespace, base_dir: Path | None) -> _Checked:
     name = item.name if isinstance(item, Source) else item
     try:
-        data = item.data if isinstance(item, Source) else Path(item).read_bytes()
+        if isinstance(item, Source):
+            data, folder = item.data, item.base_dir
+        else:
+            data = Path(item).read_bytes()
+            folder = base_dir or Path(item).resolve().parent
         article = loads(data)
     except ValidationError as error:
         return _Checked(file=name, errors=error.problems, warnings=())
     except OSError as error:
         return _Checked(file=name, errors=(Problem("", error.strerror or str(error)),), warnings=())
-    return _Checked(file=name, errors=(), warnings=publisher_warnings(article))
+    errors = (
+        () if args.no_resources else image_problems(article, folder, allow_remote=args.allow_remote)
+    )
+    return _Checked(
+        file=name,
+        errors=errors,
+        warnings=publisher_warnings(article) + link_hints(article),
+        strict=args.strict,
+    )
 
 
-def _validate(args: argparse.Namespace, stdin: TextIO) -> list[_Checked]:
-    return [_check(item) for item in _expand(args.files, args.recursive, stdin)]
+def _validate(args: argparse.Namespace, stdin: TextIO) -> tuple[list[_Checked], list[_Skipped]]:
+    base_dir = _base_dir(args.base_dir)
+    inputs = _expand(
+        args.files, recursive=args.recursive, pattern=args.glob, base_dir=base_dir, stdin=stdin
+    )
+    return [_check(item, args, base_dir) for item in inputs.items], inputs.skipped
 
 
 def _print_checks(
-    checked: list[_Checked], *, as_json: bool, quiet: bool, stdout: TextIO, stderr: TextIO
+    checked: list[_Checked],
+    skipped: list[_Skipped],
+    *,
+    as_json: bool,
+    quiet: bool,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> None:
     if as_json:
 
@@ -646,6 +987,7 @@ def _print_checks(
                 }
                 for c in checked
             ],
+            "skipped": [{"file": s.file, "reason": f"not an article: {s.reason}"} for s in skipped],
             "valid": sum(c.valid for c in checked),
             "invalid": sum(not c.valid for c in checked),
             "warnings": sum(len(c.warnings) for c in checked),
@@ -653,15 +995,37 @@ def _print_checks(
         json.dump(report, stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
         return
+    if not quiet:
+        for item in skipped:
+            print(item, file=stderr)
     for c in checked:
         for problem in c.errors:
             print(f"{c.file}: {problem}", file=stderr)
         if c.valid and not quiet:
             print(f"{c.file}: valid", file=stdout)
-        if not quiet:
+        if not quiet or c.strict:
             for problem in c.warnings:
-                where = f"{c.file}: {problem.path}" if problem.path else c.file
-                print(f"{where}: warning: {problem.message}", file=stderr)
+                print(_warning_line(c.file, problem), file=stderr)
+
+
+# --- theme -------------------------------------------------------------------------------
+
+
+def _theme_export(args: argparse.Namespace, stderr: TextIO) -> None:
+    from .theme import export
+
+    try:
+        written = export(args.folder, force=args.force)
+    except FileExistsError as error:
+        raise UsageError(f"{args.folder}: {error}; --force replaces them") from None
+    except NotADirectoryError:
+        raise UsageError(f"{args.folder}: not a folder") from None
+    if not args.quiet:
+        print(
+            f"{args.folder}: wrote {len(written)} theme files;"
+            f" use them with --template-dir {args.folder}",
+            file=stderr,
+        )
 
 
 # --- main --------------------------------------------------------------------------------
@@ -684,6 +1048,50 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _progress_note(reporter: _Reporter | None, interrupted: Interrupted | None = None) -> str:
+    """How far an interrupted run got, and how to finish it.
+
+    The batch's own counts (on *interrupted*) come first; else what the reporter saw.
+    """
+    if interrupted is not None and interrupted.total is not None:
+        finished, total = interrupted.done + interrupted.failed, interrupted.total
+    elif reporter is not None and reporter.total is not None:
+        finished, total = reporter.finished, reporter.total
+    else:
+        return "; no partial file was left"
+    return (
+        f" after {finished} of {total} articles; no partial file was left;"
+        " rerun with --skip-existing to finish"
+    )
+
+
+def _run(
+    args: argparse.Namespace,
+    reporter: _Reporter | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    if args.command == "convert":
+        assert reporter is not None
+        report = _convert(args, stdin, stdout, reporter)
+        if not args.quiet and (args.verbose or len(report.results) > 1 or report.stopped):
+            print(_summary(report), file=stderr)
+        return _convert_status(report)
+    if args.command == "validate":
+        checked, skipped = _validate(args, stdin)
+        _print_checks(
+            checked, skipped, as_json=args.json, quiet=args.quiet, stdout=stdout, stderr=stderr
+        )
+        return EXIT_OK if all(c.valid for c in checked) else EXIT_INVALID
+    if args.command == "theme":
+        _theme_export(args, stderr)
+        return EXIT_OK
+    json.dump(_schema(), stdout, ensure_ascii=False, indent=2)
+    stdout.write("\n")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
     stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
@@ -693,23 +1101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_INVALID
     debug = getattr(args, "debug", False)
+    reporter = (
+        _Reporter(stderr, quiet=args.quiet, debug=debug) if args.command == "convert" else None
+    )
     try:
         with _sigterm_as_interrupt():
-            if args.command == "convert":
-                reporter = _Reporter(stderr, quiet=args.quiet, debug=debug)
-                report = _convert(args, stdin, reporter)
-                if not args.quiet:
-                    print(_summary(report), file=stderr)
-                return _convert_status(report)
-            if args.command == "validate":
-                checked = _validate(args, stdin)
-                _print_checks(
-                    checked, as_json=args.json, quiet=args.quiet, stdout=stdout, stderr=stderr
-                )
-                return EXIT_OK if all(c.valid for c in checked) else EXIT_INVALID
-            json.dump(_schema(), stdout, ensure_ascii=False, indent=2)
-            stdout.write("\n")
-            return EXIT_OK
+            return _run(args, reporter, stdin, stdout, stderr)
     except UsageError as error:
         print(f"{_PROG}: error: {error}", file=stderr)
         return EXIT_INVALID
@@ -717,11 +1114,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{_PROG}: error: {' '.join(str(error).split())}", file=stderr)
         return EXIT_INVALID
     except Interrupted as interrupted:
-        name = signal.Signals(interrupted.signum).name
-        print(f"{_PROG}: stopped by {name}; no partial file was left", file=stderr)
+        note = _progress_note(reporter, interrupted)
+        if interrupted.signum == signal.SIGINT:
+            print(f"{_PROG}: interrupted{note}", file=stderr)
+        else:
+            name = signal.Signals(interrupted.signum).name
+            print(f"{_PROG}: stopped by {name}{note}", file=stderr)
         return 128 + interrupted.signum
     except KeyboardInterrupt:
-        print(f"{_PROG}: interrupted; no partial file was left", file=stderr)
+        print(f"{_PROG}: interrupted{_progress_note(reporter)}", file=stderr)
         return 128 + signal.SIGINT
     except BrokenPipeError:
         # The reader went away (`... | head`): say nothing more, and keep Python's

@@ -9,11 +9,12 @@ listing each problem with its JSON path.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import json
 import os
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +73,21 @@ def _fail(message: str, path: str = "") -> ValidationError:
     return ValidationError([Problem(path, message)])
 
 
+def _unknown_key(key: str, known: Iterable[str]) -> str:
+    """The message for an unknown *key*: the closest of the *known* keys, if one is close.
+
+    ``unknown key 'headlne' (did you mean 'headline'?)``; without a close one,
+    the known keys are listed.
+    """
+    candidates = sorted(known)
+    by_folded = {name.casefold(): name for name in candidates}
+    close = difflib.get_close_matches(key.casefold(), by_folded, n=1)
+    shown = key if len(key) <= 40 else key[:37] + "..."
+    if close:
+        return f"unknown key {shown!r} (did you mean {by_folded[close[0]]!r}?)"
+    return f"unknown key {shown!r} (expected one of: {', '.join(candidates)})"
+
+
 def _join(prefix: str, path: str) -> str:
     if not prefix:
         return path
@@ -95,8 +111,9 @@ def problems_of(error: BaseException, path: str = "") -> Iterator[Problem]:
         for inner in class_rest:
             yield from problems_of(inner, path)
     elif isinstance(error, ForbiddenExtraKeysError):
+        known = [field.name for field in attrs.fields(error.cl)] if attrs.has(error.cl) else []
         for key in sorted(error.extra_fields):
-            yield Problem(_join(path, key), "unknown key (check its spelling)")
+            yield Problem(_join(path, key), _unknown_key(key, known))
     elif isinstance(error, ValidationError):
         for problem in error.problems:
             yield Problem(_join(path, problem.path), problem.message)
@@ -411,11 +428,9 @@ def _structure_attrs(
         fields = table  # whole, so that another thread never sees half a table
         return table
 
-    def key_problems(value: dict[Any, Any]) -> list[Problem]:
+    def key_problems(value: dict[str, Any]) -> list[Problem]:
         """Unknown keys (in document order), then missing required ones (in field order)."""
-        unknown = [
-            Problem(key, "unknown key (check its spelling)") for key in value if key not in allowed
-        ]
+        unknown = [Problem(key, _unknown_key(key, allowed)) for key in value if key not in allowed]
         return unknown + [
             Problem(name, "required key is missing") for name in required if name not in value
         ]

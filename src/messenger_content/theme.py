@@ -17,6 +17,9 @@ stylesheet, a ``blocks/quote.html`` the quote template). Templates only render:
 the exporters build a view model in Python and hand it over; the environment
 autoescapes every value and refuses undefined names.
 
+:func:`export` copies the default theme into a folder, as a starting point for
+one's own (``messenger-content theme export DIR``).
+
 The HTML, PDF and EPUB exporters share this module: :func:`environment`,
 :func:`stylesheet`, :func:`text_direction`, :func:`labels_for`,
 :func:`format_date`, and the anchors of headings (:func:`heading_ids`), which
@@ -26,6 +29,7 @@ the HTML writes as ``id`` attributes and an EPUB table of contents can link to.
 from __future__ import annotations
 
 import os
+import shutil
 import unicodedata
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import datetime
@@ -51,6 +55,7 @@ __all__ = [
     "Labels",
     "Media",
     "environment",
+    "export",
     "format_date",
     "heading_ids",
     "labels_for",
@@ -58,6 +63,7 @@ __all__ = [
     "slug",
     "stylesheet",
     "text_direction",
+    "theme_files",
 ]
 
 Media: TypeAlias = Literal["screen", "print", "epub"]
@@ -175,6 +181,53 @@ def stylesheet(
     if not css:
         return theme_css
     return f"{theme_css.rstrip()}\n\n/* extra CSS */\n{css.strip()}\n"
+
+
+def theme_files() -> list[Path]:
+    """The default theme's files (templates and stylesheets), relative to its folder, sorted."""
+    return sorted(
+        path.relative_to(DEFAULT_THEME)
+        for path in DEFAULT_THEME.rglob("*")
+        if path.is_file() and path.suffix in (".html", ".css")
+    )
+
+
+def export(folder: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
+    """Copy the default theme's templates and stylesheets into *folder*, a theme to edit.
+
+    The folder works as it is with ``template_dir=`` (``--template-dir``) and
+    renders exactly what the default theme renders; edit what should change
+    and delete the rest (missing files come from the default theme).
+
+    Args:
+        folder: Where to write (created with its parents if needed).
+        force: Replace files that exist; otherwise nothing is written if any does.
+
+    Returns:
+        The files written, in order.
+
+    Raises:
+        FileExistsError: A file to write exists and *force* is not set (nothing
+            was written).
+        NotADirectoryError: *folder* exists and is not a folder.
+    """
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(f"{target} is not a folder")
+    names = theme_files()
+    if not force:
+        existing = [target / name for name in names if (target / name).exists()]
+        if existing:
+            raise FileExistsError(
+                f"{len(existing)} theme file(s) exist already, e.g. {existing[0]}"
+            )
+    written: list[Path] = []
+    for name in names:
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DEFAULT_THEME / name, destination)
+        written.append(destination)
+    return written
 
 
 # --- language ------------------------------------------------------------------

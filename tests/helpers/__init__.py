@@ -1,1 +1,1 @@
-"""Helpers shared by several test modules (tests never import each other)."""
+"""Helpers shared by test modules (tests never import each other)."""

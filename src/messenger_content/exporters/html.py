@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -31,7 +30,7 @@ import jinja2
 from markupsafe import Markup, escape
 from typing_extensions import assert_never
 
-from .. import theme
+from .. import theme, urls
 from .._rules import format_datetime
 from ..errors import ExportError
 from ..models import (
@@ -55,6 +54,7 @@ from ..models import (
 )
 from ..resources import ResourcePolicy, policy_for
 from ..theme import Direction, Labels, Media
+from . import _images
 
 __all__ = [
     "ArticleView",
@@ -312,7 +312,7 @@ class DocumentView:
 
 
 def _link_label(href: str) -> str:
-    return href[len("mailto:") :] if href[:7].lower() == "mailto:" else href
+    return href[len("mailto:") :] if urls.scheme(href) == "mailto" else href
 
 
 def render_inline(
@@ -395,12 +395,9 @@ def _nested_levels(blocks: tuple[Block, ...]) -> dict[int, int]:
 # --- metadata --------------------------------------------------------------------
 
 
-_SCHEME = re.compile("[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
 def _joins(base: str | None, url: str) -> bool:
     """Whether ``urljoin`` can resolve *url* against *base*, as WeasyPrint does for links."""
-    if base is None or _SCHEME.match(url):
+    if base is None or urls.scheme(url) is not None:
         return True  # WeasyPrint joins nothing then (it does join a #fragment)
     try:
         urllib.parse.urljoin(base, url)
@@ -410,7 +407,7 @@ def _joins(base: str | None, url: str) -> bool:
 
 
 def _is_absolute(url: str | None) -> bool:
-    return url is not None and url[:8].lower().startswith(("http://", "https://"))
+    return url is not None and urls.scheme(url) in ("http", "https")
 
 
 def _script_json(value: Any) -> Markup:
@@ -587,6 +584,7 @@ class _Renderer:
         base_dir: str | os.PathLike[str] | None,
         allow_remote: bool,
         image_src: Callable[[str], str] | None,
+        image_base: str | None,
         ids: theme.IdRegistry,
     ) -> None:
         self.environment = environment
@@ -596,6 +594,7 @@ class _Renderer:
         self.base_dir = base_dir
         self.allow_remote = allow_remote
         self.image_src = image_src
+        self.image_base = image_base
         self.ids = ids
         self.anchors: dict[str, Markup] = {}
         self.base_url: str | None = None
@@ -619,16 +618,13 @@ class _Renderer:
     # images
 
     def image_url(self, src: str) -> str:
-        self.policy.check(src)
-        if self.embed_images:
-            return self.policy.data_uri(src)
-        if self.image_src is not None:
-            return self.image_src(src)
-        if src[:5].lower() == "data:":
-            # The image is in the article: it goes into the page only once the policy
-            # has read it as an image (no SVG, no decompression bomb), re-encoded.
-            return self.policy.data_uri(src)
-        return src
+        return _images.reference(
+            self.policy,
+            src,
+            embed=self.embed_images,
+            image_src=self.image_src,
+            image_base=self.image_base,
+        )
 
     def image(self, image: Image, *, lead: bool = False) -> ImageView:
         caption = None if image.caption is None else self.inline(image.caption)
@@ -870,14 +866,18 @@ def to_html(
     template_dir: str | os.PathLike[str] | None = None,
     media: Literal["screen", "print", "epub"] = "screen",
     image_src: Callable[[str], str] | None = None,
+    image_base: str | None = None,
     stylesheet_href: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> str:
     """Render an article as an HTML5 document (or just its ``<article>`` element).
 
     The document is self-contained: the theme's stylesheet is inlined and
-    nothing is loaded from elsewhere (images are linked, relative to the
-    article's folder, unless *embed_images* is set).
+    nothing is loaded from elsewhere. Images are linked by their sources as
+    given (relative to the article's folder), unless *embed_images*,
+    *image_src* or *image_base* says otherwise (one of them at most); to write
+    a page whose images resolve wherever it is saved, use
+    :func:`messenger_content.export`, which copies them beside the file.
 
     Args:
         article: The article to render.
@@ -899,6 +899,9 @@ def to_html(
         image_src: Maps each image's source to the URL written in the markup
             (the EPUB exporter points them at files inside the book); the
             source still goes through the resource policy first.
+        image_base: Join each relative image source to this URL, for a site
+            that serves the article's images by the same relative paths
+            (``"https://cdn.example/a/"`` + ``photo.jpg``).
         stylesheet_href: Link the stylesheet at this URL instead of inlining
             one (the EPUB exporter stores :func:`theme.stylesheet` as a file).
         labels: Replace some of the theme's wording, by
@@ -911,8 +914,10 @@ def to_html(
     Raises:
         ResourceError: an image was refused by the resource policy or unreadable.
         ExportError: the template folder or one of its templates is broken.
-        ValueError: *media* or a *labels* key is unknown.
+        ValueError: *media* or a *labels* key is unknown, or more than one of
+            *embed_images*, *image_src* and *image_base* is given.
     """
+    _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
     if media not in theme.MEDIA:
         raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
     renderer = _Renderer(
@@ -923,6 +928,7 @@ def to_html(
         base_dir=base_dir,
         allow_remote=allow_remote,
         image_src=image_src,
+        image_base=image_base,
         ids=theme.IdRegistry(),
     )
     rendered = renderer.article(article, fragment=fragment)

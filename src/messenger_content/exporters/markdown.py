@@ -15,7 +15,7 @@ Layout, blocks separated by one blank line::
     *The subheadline*
 
     By [Jane Doe](https://…) (Senior Reporter)\
-    Published July 28, 2023, 10:05 AM -04:00
+    Published July 28, 2023, 10:05 AM GMT-04:00
 
     ![Alt text](lead.jpg)                 the lead image, as an image block
 
@@ -25,6 +25,11 @@ Layout, blocks separated by one blank line::
     … the body …
 
     Copyright line
+
+The words the exporter adds (byline, dates, ``Credit:``, ``**Related:**``,
+``**Newsletter:**``) are the English phrases of :mod:`messenger_content.i18n`,
+shown here; an article in another language gets that language's, and
+``labels=`` replaces them.
 
 Blocks:
 
@@ -76,18 +81,21 @@ which GitHub (not GFM) replaces.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
+import os
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, TypeAlias
 
 import attrs
 from typing_extensions import assert_never
 
 from .._rules import format_datetime
+from ..i18n import Labels, labels_for
 from ..models import (
     Article,
     Block,
@@ -107,6 +115,7 @@ from ..models import (
     Strong,
     Text,
 )
+from . import _images
 from .text import byline
 
 __all__ = ["escape", "to_markdown"]
@@ -116,6 +125,9 @@ _ALWAYS: Final = frozenset("\\`*_{}[]<>#|~&")
 #: Characters escaped at the start of a line (lists, setext underlines, thematic breaks).
 _LINE_START: Final = frozenset("-+=")
 _DIGITS: Final = frozenset("0123456789")
+#: The newsletter button's wording when the article does not name it (the model's
+#: default): replaced by the label in the article's language.
+_DEFAULT_BUTTON: Final = attrs.fields(Newsletter).button_label.default
 
 #: Text is cut into pieces: a run of characters that are written as they are
 #: wherever they stand, or one character that may need escaping. A run starts
@@ -593,11 +605,35 @@ def _front_matter(article: Article) -> str:
     return "\n".join(lines)
 
 
+def _strong_words(parts: Iterable[str | Sequence[Inline]]) -> tuple[Inline, ...]:
+    """A label's phrase with its words in strong emphasis and its placeholders' values as they are.
+
+    *parts* come from :meth:`~messenger_content.i18n.Labels.parts`: the
+    phrase's words as strings, each placeholder's value as a sequence. The
+    spaces around the words stay outside the emphasis, where CommonMark wants them.
+    """
+    result: list[Inline] = []
+    for part in parts:
+        if not isinstance(part, str):
+            result += part
+            continue
+        words = part.strip()
+        if not words:
+            result.append(part)
+            continue
+        start = part.index(words)
+        result += [part[:start], Strong(text=words), part[start + len(words) :]]
+    return tuple(piece for piece in result if piece != "")
+
+
 class _Writer:
     """Writes the blocks of one article, remembering the previous list's markers."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: Labels, image_url: Callable[[str], str] | None = None) -> None:
+        self.labels = labels
         self.previous_list: tuple[bool, str] | None = None
+        self.image_url = image_url
+        """Maps an image source to the destination written (``None``: as given)."""
 
     def block(self, block: Block) -> str:
         """Write one body block."""
@@ -617,7 +653,7 @@ class _Writer:
                 title: Inline = (
                     block.title if block.url is None else Link(href=block.url, text=block.title)
                 )
-                text: list[Inline] = [Strong(text="Related:"), " ", title]
+                text = list(_strong_words(self.labels.parts("related_link", title=[title])))
                 if block.summary is not None:
                     text += [LineBreak(), block.summary]
                 return _block_quote([_inline(tuple(text))])
@@ -653,11 +689,11 @@ class _Writer:
             paragraphs.append(_inline(("— ", *names)))
         return _block_quote(paragraphs)
 
-    @staticmethod
-    def image(image: Image) -> str:
+    def image(self, image: Image) -> str:
         """The image alone in a paragraph, then caption and credit."""
         alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
-        parts = [f"![{alt}]({_destination(image.src)})"]
+        src = image.src if self.image_url is None else self.image_url(image.src)
+        parts = [f"![{alt}]({_destination(src)})"]
         caption: list[_Piece] = []
         if image.caption is not None:
             # Pieces, not an Emphasis node: the caption may be nested as deep as allowed.
@@ -665,7 +701,7 @@ class _Writer:
         if image.credit is not None:
             if caption:
                 caption.append(_HARD_BREAK)
-            caption += _pieces((f"Credit: {image.credit}",))
+            caption += _pieces((self.labels.format("credit", credit=image.credit),))
         if caption:
             parts.append(_render(caption))
         return "\n\n".join(parts)
@@ -683,36 +719,81 @@ class _Writer:
             items.append(_prefixed(_inline(item), first, " " * len(first)))
         return "\n".join(items)
 
-    @staticmethod
-    def newsletter(box: Newsletter) -> str:
+    def newsletter(self, box: Newsletter) -> str:
         """A block quote: title, description, sign-up link and legal line."""
-        paragraphs = [_inline((Strong(text="Newsletter:"), " ", box.title))]
+        paragraphs = [_inline(_strong_words(self.labels.parts("newsletter", title=[box.title])))]
         if box.description is not None:
             paragraphs.append(_inline((box.description,)))
         if box.signup_url is not None:
-            button = Link(href=box.signup_url, text=(Strong(text=box.button_label),))
+            label = box.button_label
+            if label == _DEFAULT_BUTTON:  # the model's default, not the article's words
+                label = self.labels.sign_up
+            button = Link(href=box.signup_url, text=(Strong(text=label),))
             paragraphs.append(_inline((button,)))
         if box.legal is not None:
             paragraphs.append(_inline((Emphasis(text=box.legal),)))
         return _block_quote(paragraphs)
 
 
-def to_markdown(article: Article) -> str:
+def to_markdown(
+    article: Article,
+    *,
+    embed_images: bool = False,
+    image_src: Callable[[str], str] | None = None,
+    image_base: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """Render *article* as CommonMark with YAML front matter.
+
+    Image destinations are the sources as given, unless one of *embed_images*,
+    *image_src* or *image_base* is set; then every source goes through the
+    resource policy of *base_dir* first, as in :func:`~messenger_content.to_html`.
+    To write a file whose images resolve wherever it is saved, use
+    :func:`messenger_content.export`, which copies them beside the file.
 
     Args:
         article: The article to render.
+        embed_images: Write every image as a ``data:`` URI.
+        image_src: Maps each image's source to the destination written.
+        image_base: Join each relative image source to this URL.
+        base_dir: The article's folder, which relative image sources are
+            resolved against and may not leave (``None``: the current folder).
+        allow_remote: Let http(s) images through the resource policy (and be
+            fetched when embedding).
+        labels: Replace some of the words the exporter adds, by key
+            (:data:`~messenger_content.i18n.LABEL_KEYS`), e.g.
+            ``{"related_link": "See also: {title}"}``.
 
     Returns:
         The Markdown text, ending with exactly one newline.
+
+    Raises:
+        ResourceError: an image was refused by the resource policy or unreadable.
+        ValueError: more than one of *embed_images*, *image_src* and *image_base*;
+            a *labels* key or phrase is not valid.
     """
+    words = labels_for(article.language, labels)
+    _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
+    image_url: Callable[[str], str] | None = None
+    if embed_images or image_src is not None or image_base is not None:
+        from ..resources import policy_for
+
+        image_url = functools.partial(
+            _images.reference,
+            policy_for(base_dir, allow_remote),
+            embed=embed_images,
+            image_src=image_src,
+            image_base=image_base,
+        )
     parts = [_front_matter(article), "# " + _inline((article.headline,), single_line=True)]
     if article.subheadline is not None:
         parts.append(_inline((Emphasis(text=article.subheadline),)))
-    credits = byline(article, links=True)
+    credits = byline(article, words, links=True)
     if credits:
         parts.append(_inline(credits))
-    writer = _Writer()
+    writer = _Writer(words, image_url)
     if article.lead_image is not None:
         parts.append(writer.image(article.lead_image))
     parts += [writer.block(block) for block in article.body]

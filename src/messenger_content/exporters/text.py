@@ -15,8 +15,8 @@ separated by one blank line, in this order::
     The subheadline, wrapped.
 
     By Jane Doe (Senior Reporter) and John Roe            byline, then the dates in
-    Published July 28, 2023, 10:05 AM -04:00              their own offset ("UTC"
-    Updated July 28, 2023, 11:30 AM -04:00                for Z); never the locale
+    Published July 28, 2023, 10:05 AM GMT-04:00           their own offset ("UTC"
+    Updated July 28, 2023, 11:30 AM GMT-04:00             for Z)
 
     [Image: alt text]                                     the lead image, as an
     Caption                                               image block
@@ -29,6 +29,11 @@ separated by one blank line, in this order::
     Links                                                 every link target, by
     -----                                                 number
     [1] https://example.com/report
+
+The words the exporter adds ("By", "Published", "Credit:", "Links", ...) are
+phrases of :mod:`messenger_content.i18n` in the article's language, and can be
+replaced with ``labels=``; dates, and the list of authors, are written as CLDR
+says for that language (through Babel). The English phrases are shown here.
 
 Blocks:
 
@@ -77,13 +82,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Final, NamedTuple, TypeAlias
 
 import attrs
 from typing_extensions import assert_never
 from wcwidth import wcswidth, wcwidth
 
+from ..i18n import Labels, format_date, join_list, labels_for
 from ..models import (
     Article,
     Block,
@@ -103,9 +110,8 @@ from ..models import (
     Strong,
     Text,
 )
-from ..theme import format_date
 
-__all__ = ["MIN_WIDTH", "byline", "cell_width", "to_text"]
+__all__ = ["MIN_WIDTH", "byline", "cell_width", "date_line", "to_text"]
 
 #: The narrowest ``width`` :func:`to_text` accepts.
 MIN_WIDTH: Final = 20
@@ -127,6 +133,9 @@ _BREAK_AFTER = frozenset(
 #: punctuation (categories Pe, Pf, Po): the prolonged sound mark, iteration marks, small kana.
 _NO_BREAK_BEFORE = frozenset("ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
 _ZERO_WIDTH_JOINER = "\u200d"
+#: The newsletter button's wording when the article does not name it (the model's
+#: default): replaced by the label in the article's language.
+_DEFAULT_BUTTON: Final = attrs.fields(Newsletter).button_label.default
 
 
 def cell_width(text: str) -> int:
@@ -140,31 +149,56 @@ def cell_width(text: str) -> int:
     return sum(max(int(wcwidth(char)), 0) for char in text)
 
 
-def byline(article: Article, *, links: bool) -> Text:
+def _spliced(parts: Iterable[str | Sequence[Inline]]) -> list[Inline]:
+    """A phrase's parts as inline content, each placeholder's value spliced in."""
+    result: list[Inline] = []
+    for part in parts:
+        if isinstance(part, str):
+            result.append(part)
+        else:
+            result.extend(part)
+    return result
+
+
+def date_line(labels: Labels, key: str, value: datetime, language: str) -> str:
+    """The ``published`` or ``updated`` phrase with its date, in the phrase's language.
+
+    The date speaks the language of the phrase around it: the article's, or
+    English where English words stand in for a missing translation.
+    """
+    return labels.format(key, date=format_date(value, labels.lang(key) or language))
+
+
+def byline(article: Article, labels: Labels, *, links: bool) -> Text:
     """Build the byline as inline content: ``By A (Role) and B``, then the dates.
 
     Shared with the Markdown exporter. Each part is on its own line (separated
-    by :class:`LineBreak`); authors' names are links to their pages when
-    *links* is true. Returns an empty tuple when there is nothing to show.
+    by :class:`LineBreak`), a whole phrase of *labels* in the article's
+    language, names joined by CLDR's list pattern; authors' names are links to
+    their pages when *links* is true. Returns an empty tuple when there is
+    nothing to show.
     """
     lines: list[list[Inline]] = []
     if article.authors:
-        names: list[Inline] = ["By "]
-        count = len(article.authors)
-        for index, author in enumerate(article.authors):
-            if index:
-                names.append(" and " if index == count - 1 else ", ")
-            if links and author.url is not None:
-                names.append(Link(href=author.url, text=author.name))
-            else:
-                names.append(author.name)
+        names: list[list[Inline]] = []
+        for author in article.authors:
+            name: list[Inline] = [
+                Link(href=author.url, text=author.name)
+                if links and author.url is not None
+                else author.name
+            ]
             if author.role is not None:
-                names.append(f" ({author.role})")
-        lines.append(names)
+                role: list[Inline] = [author.role]
+                name = _spliced(labels.parts("author_role", name=name, role=role))
+            names.append(name)
+        language = labels.lang("by") or article.language
+        joined = _spliced(join_list(names, language))
+        key = "by" if len(names) == 1 else "by_many"
+        lines.append(_spliced(labels.parts(key, authors=joined)))
     if article.published is not None:
-        lines.append([f"Published {format_date(article.published, article.language)}"])
+        lines.append([date_line(labels, "published", article.published, article.language)])
     if article.updated is not None:
-        lines.append([f"Updated {format_date(article.updated, article.language)}"])
+        lines.append([date_line(labels, "updated", article.updated, article.language)])
     result: list[Inline] = []
     for index, line in enumerate(lines):
         if index:
@@ -410,8 +444,9 @@ def _marked(marker: str, items: Sequence[_Item]) -> list[_Item]:
 class _Renderer:
     """Renders one article; keeps the link numbers in reading order."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, labels: Labels) -> None:
         self.width = width
+        self.labels = labels
         self.links: dict[str, int] = {}
 
     def reference(self, href: str) -> int:
@@ -539,19 +574,32 @@ class _Renderer:
     def image(self, image: Image) -> list[str]:
         """``[Image: alt]``, the caption and the credit."""
         if image.alt is not None:
+            alt: list[_Item] = [_Piece(image.alt.strip(_SPACES))]
             label = [
-                _Piece("[Image: ", glue=True),
-                _Piece(image.alt.strip(_SPACES)),
+                _Piece("[", glue=True),
+                *self.phrase(self.labels.parts("image_alt", alt=alt)),
                 _Piece("]", glue=True),
             ]
         else:
-            label = [_Piece("[Image]", glue=True)]
+            label = [_Piece(f"[{self.labels.image}]", glue=True)]
         lines = self.wrap(label)
         if image.caption is not None:
             lines += self.wrap(self.inline(image.caption))
         if image.credit is not None:
-            lines += self.wrap([_Piece("Credit: ", glue=True), _Piece(image.credit.strip(_SPACES))])
+            credit: list[_Item] = [_Piece(image.credit.strip(_SPACES))]
+            lines += self.wrap(self.phrase(self.labels.parts("credit", credit=credit)))
         return lines
+
+    @staticmethod
+    def phrase(parts: Iterable[str | list[_Item]]) -> list[_Item]:
+        """A label's phrase as pieces: its words glued together, its placeholders as given."""
+        items: list[_Item] = []
+        for part in parts:
+            if isinstance(part, str):
+                items.append(_Piece(part, glue=True))
+            else:
+                items += part
+        return items
 
     def item_list(self, block: ItemList) -> list[str]:
         """Bullets or right-aligned numbers, with hanging indents."""
@@ -566,7 +614,8 @@ class _Renderer:
 
     def related(self, related: RelatedLink) -> list[str]:
         """``Related: Title <url>`` and the summary indented below."""
-        items: list[_Item] = [_Piece("Related:", glue=True), _Piece(" " + related.title)]
+        title: list[_Item] = [_Piece(related.title)]
+        items = self.phrase(self.labels.parts("related_link", title=title))
         if related.url is not None:
             items += [_Piece(" "), _Piece(f"<{related.url}>", glue=True)]
         lines = self.wrap(items)
@@ -582,6 +631,8 @@ class _Renderer:
             sections.append([_Piece(box.description)])
         if box.signup_url is not None:
             label = box.button_label.strip(_SPACES)
+            if label == _DEFAULT_BUTTON:
+                label = self.labels.sign_up
             sections.append([_Piece(f"{label}: "), _Piece(f"<{box.signup_url}>", glue=True)])
         if box.legal is not None:
             sections.append([_Piece(box.legal)])
@@ -610,7 +661,7 @@ class _Renderer:
         parts.append(self.underline(self.wrap([_Piece(article.headline)]), _UNDERLINES[1]))
         if article.subheadline is not None:
             parts.append(self.wrap([_Piece(article.subheadline)]))
-        parts.append(self.wrap(self.inline(byline(article, links=False))))
+        parts.append(self.wrap(self.inline(byline(article, self.labels, links=False))))
         if article.lead_image is not None:
             parts.append(self.image(article.lead_image))
         parts += [self.block(block) for block in article.body]
@@ -621,23 +672,27 @@ class _Renderer:
             references = [
                 f"{f'[{number}]'.ljust(label)} {href}" for href, number in self.links.items()
             ]
-            parts.append(self.underline(["Links"], _UNDERLINES[2]) + references)
+            parts.append(self.underline([self.labels.links], _UNDERLINES[2]) + references)
         return "\n\n".join("\n".join(lines) for lines in parts if lines) + "\n"
 
 
-def to_text(article: Article, *, width: int = 72) -> str:
+def to_text(article: Article, *, width: int = 72, labels: Mapping[str, str] | None = None) -> str:
     """Render *article* as plain text wrapped to *width* display cells.
 
     Args:
         article: The article to render.
         width: Line width in terminal cells; at least :data:`MIN_WIDTH`.
+        labels: Replace some of the words the exporter adds, by key
+            (:data:`~messenger_content.i18n.LABEL_KEYS`), e.g.
+            ``{"by": "Words by {authors}"}``.
 
     Returns:
         The text, ending with exactly one newline.
 
     Raises:
-        ValueError: *width* is smaller than :data:`MIN_WIDTH`.
+        ValueError: *width* is smaller than :data:`MIN_WIDTH`, or a *labels*
+            key or phrase is not valid.
     """
     if isinstance(width, bool) or not isinstance(width, int) or width < MIN_WIDTH:
         raise ValueError(f"width must be an integer of at least {MIN_WIDTH}, got {width!r}")
-    return _Renderer(width).article(article)
+    return _Renderer(width, labels_for(article.language, labels)).article(article)

@@ -1,109 +1,39 @@
-"""The one policy every exporter follows to read an image source.
+"""The resource policy: which image sources may be read, and reading them safely.
 
-An article names its images by ``src``. Exporters never open a ``src``
-themselves: they ask a :class:`ResourcePolicy` (usually from :func:`policy_for`)
-to :meth:`~ResourcePolicy.check` it, :meth:`~ResourcePolicy.fetch` it or turn it
-into a :meth:`~ResourcePolicy.data_uri`, so HTML, PDF and EPUB output obey the
-same rules. Every refusal is a :class:`~messenger_content.errors.ResourceError`
-naming the source and the reason; bad input never escapes as another exception.
-
-Where a source may point:
-
-* **A path relative to the article's folder** (``base_dir``), read as a URL
-  path: percent-escapes are decoded (``my%20photo.png``) and a query or fragment
-  is ignored. The path is resolved with :func:`os.path.realpath`, following
-  every symlink, and must stay inside the resolved folder, so absolute paths,
-  ``../`` escapes (also spelled ``%2e%2e/``) and symlinks that lead outside are
-  refused, as are ``//host/...`` references and backslashes. Only regular files
-  are read (no FIFOs, devices or folders), and their size is checked with
-  ``fstat`` before reading.
-* **A** ``data:`` **URI**, base64 or percent-encoded.
-* **An** ``http:`` **or** ``https:`` **URL**, only when ``allow_remote`` is set.
-
-Any other scheme (``file:``, ``javascript:``, ``ftp:`` ...) is refused.
-
-How a remote image is fetched, when allowed:
-
-* The whole fetch, redirects included, has one deadline (``Limits.timeout``),
-  enforced by a watchdog that shuts the connection down, so a server that
-  sends one byte a second cannot hold it open.
-* The body is capped while it streams (``Limits.max_bytes``): a larger
-  ``Content-Length`` is refused before the body is read, and a body that keeps
-  coming (chunked, or with a ``Content-Length`` that lies) is cut off as soon as
-  it passes the cap.
-* Redirects are followed by hand, at most ``Limits.max_redirects``, and each hop
-  is checked like the first: http(s) only, no credentials in the URL.
-* Every hop's host is resolved and refused if *any* of its addresses is not
-  public (:func:`is_public_address`: private, loopback, link-local including
-  ``169.254.169.254``, multicast, reserved, unspecified, shared, and IPv6 forms
-  embedding such an IPv4 address). The connection is then made to a checked
-  address, with the ``Host`` header and the TLS server name (and certificate
-  check) naming the original host: a DNS answer that changes between the check
-  and the connection (DNS rebinding) cannot point the request elsewhere.
-* Proxy settings from the environment are ignored on purpose: a proxy would
-  resolve the name again, out of reach of the address check. Nothing is sent
-  but a plain ``GET`` (no cookies, no credentials).
-
-What is accepted as an image: PNG, JPEG, GIF and WebP, identified from the
-bytes by Pillow (a PNG named ``.jpg`` is a PNG; a text file named ``.png`` is
-refused). SVG is refused because it can carry script. Before Pillow decodes
-anything, the width and height are read from the header and
-``width * height`` is checked against ``Limits.max_pixels`` (decompression
-bombs); Pillow's global ``Image.MAX_IMAGE_PIXELS`` is not relied on. The image
-is then verified and its first frame decoded, so truncated or corrupt files
-are refused here rather than in a renderer. A JPEG is decoded at 1/8 scale
-(Pillow's ``draft``): every byte of its entropy-coded data is still read and
-Huffman-decoded, which is where truncation and damage show, but the inverse
-DCT and colour conversion run on an eighth of the pixels.
-
-An image that passed is remembered for the life of the process by the SHA-256
-of its bytes (not by path, size or time, which can be forged), so a batch that
-shows the same logo in every article decodes it once. Only the verdict
-"decodes cleanly, is this format and size" is kept: the byte and pixel limits
-are checked on every fetch, and refusals are not remembered.
-
-A folder's real path is remembered too, and used only while the folder as named
-and the remembered path still lead to the same directory (device and inode); a
-source below it that is a plain path (no symlink, ``.`` or ``..`` on the way)
-is then checked with one ``lstat`` per component. Anything else, and anything
-that changed, is resolved in full as above.
-
-Known limits:
-
-* Name resolution uses the system resolver and cannot be interrupted: its own
-  timeouts apply. The time it takes still counts against the deadline.
-* The folder check and the ``open`` are two steps: the last path component is
-  opened with ``O_NOFOLLOW``, but someone who can rewrite the article's folder
-  while it is being exported could swap an intermediate folder for a symlink.
-  The folder's owner is trusted not to race the exporter.
-* Only the first frame of an animated GIF, PNG or WebP is decoded.
+See :mod:`messenger_content.resources` for the rules. Here: the policy itself
+(:class:`ResourcePolicy`, :func:`policy_for`), its :class:`Limits`, the
+:class:`Resource` it returns, the address check (:func:`is_public_address`) and
+the resolver (:func:`resolve_host`). URL syntax comes from
+:mod:`messenger_content.urls`, the network from :mod:`.transport` and image
+checks from :mod:`.images`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import functools
-import hashlib
-import io
 import ipaddress
 import os
 import re
 import socket
 import stat
-import struct
-import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Final, Literal, TypeAlias, TypeVar
+from typing import Final, TypeAlias
 
 import attrs
 from typing_extensions import assert_never
 
-from .errors import ResourceError
+from .. import urls
+from ..errors import ResourceError
+from ..urls import IPAddress
+from . import images
+from .images import MediaType, Suffix
+from .transport import Redirect, Request, Transport, TransportError
+from .transport import get as _pinned_get
 
 __all__ = [
     "IPAddress",
@@ -112,58 +42,15 @@ __all__ = [
     "Resource",
     "ResourcePolicy",
     "Suffix",
+    "clear_caches",
     "is_public_address",
     "policy_for",
     "resolve_host",
 ]
 
-IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
-"""An IPv4 or IPv6 address, as :func:`ipaddress.ip_address` returns it."""
-
-MediaType: TypeAlias = Literal["image/png", "image/jpeg", "image/gif", "image/webp"]
-"""The media types a :class:`Resource` can have."""
-
-Suffix: TypeAlias = Literal[".png", ".jpg", ".gif", ".webp"]
-"""The file suffixes a :class:`Resource` can have."""
-
-_T = TypeVar("_T")
-
-#: Pillow format name -> (media type, file suffix). MPO is how Pillow reports
-#: a JPEG that carries several pictures (many camera files); it is a JPEG.
-_FORMATS: Final[dict[str, tuple[MediaType, Suffix]]] = {
-    "PNG": ("image/png", ".png"),
-    "JPEG": ("image/jpeg", ".jpg"),
-    "MPO": ("image/jpeg", ".jpg"),
-    "GIF": ("image/gif", ".gif"),
-    "WEBP": ("image/webp", ".webp"),
-}
-_PILLOW_FORMATS: Final = ("PNG", "JPEG", "GIF", "WEBP")
-_NOT_AN_IMAGE: Final = (
-    "is not a PNG, JPEG, GIF or WebP image (the type comes from the contents, not the name)"
-)
-
-#: Characters no source may contain: white space, C0 and C1 controls, DEL and
-#: lone surrogates (browsers strip some of these, so ``java\tscript:`` would
-#: otherwise be read differently by us and by them).
-_UNSAFE_CHARACTER = re.compile("[\\x00-\\x20\\x7f-\\x9f\\ud800-\\udfff]")
-_SCHEME = re.compile("([a-zA-Z][a-zA-Z0-9+.\\-]*):")
 _BASE64 = re.compile(b"[A-Za-z0-9+/]*")
 _ASCII_WHITESPACE = re.compile(b"[\\t\\n\\f\\r ]+")
-_HOST_NAME = re.compile("[A-Za-z0-9._-]+")
-_DIGITS = re.compile("[0-9]{1,18}")
-#: What may stay unescaped in a request path or query (RFC 3986 pchar, plus "/"
-#: and "?"); "%" stays so that escapes already in the URL are kept as they are.
-_URL_SAFE: Final = "/?:@!$&'()*+,;=-._~%"
-_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _CHUNK: Final = 64 * 1024
-_REQUEST_HEADERS: Final = {
-    "Accept": "image/png,image/jpeg,image/gif,image/webp",
-    "Accept-Encoding": "identity",
-    "User-Agent": "messenger-content",
-    "Connection": "close",
-}
-#: The start-of-frame markers of a JPEG, which carry its size (not DHT, JPG, DAC).
-_JPEG_SOF: Final = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
 # --- limits and results ------------------------------------------------------
@@ -330,7 +217,7 @@ _Source: TypeAlias = _LocalSource | _DataSource | _RemoteSource
 
 
 @attrs.frozen
-class _Target:
+class _Hop:
     """One remote hop, checked and ready to request."""
 
     url: str
@@ -338,13 +225,8 @@ class _Target:
     host: str
     """ASCII host name or IP address, without brackets."""
     port: int
-    request: str
+    target: str
     """Path and query to send, escaped."""
-
-
-@attrs.frozen
-class _Redirect:
-    location: str
 
 
 def _short(text: str) -> str:
@@ -367,8 +249,8 @@ class _RealFolders:
     """The real path of each article folder resolved so far, and the folder it names.
 
     :func:`os.path.realpath` looks at every component of a path with an ``lstat``
-    from Python: resolving the folder and then the file, as every image check did,
-    takes 0.037 ms four levels down. A remembered real path is used only while the
+    from Python, so resolving the folder again for every image costs a call per
+    level of the folder's path. A remembered real path is used only while the
     folder as named and the remembered path both lead to the directory it was
     resolved to (same device and inode: a ``stat`` of each, one in all when the
     folder is named by its real path), so it names that same directory now; a
@@ -432,6 +314,8 @@ class ResourcePolicy:
     """Whether remote fetches may connect to an address. Widen it only for tests or intranets."""
     resolver: Callable[[str, int], Sequence[str]] = attrs.field(default=resolve_host, repr=False)
     """Resolves a host and port to addresses (text); replaced only in tests."""
+    transport: Transport = attrs.field(default=_pinned_get, repr=False)
+    """Sends a GET to checked addresses (:func:`.transport.get`); replaceable like the resolver."""
 
     def check(self, src: str) -> None:
         """Check *src* against the policy without reading the image.
@@ -453,7 +337,7 @@ class ResourcePolicy:
             case _DataSource():
                 pass
             case _RemoteSource():
-                self._target(src, source.url, "")
+                self._hop(src, source.url, "")
             case _:
                 assert_never(source)
 
@@ -480,7 +364,16 @@ class ResourcePolicy:
                 data = self._download(src, source.url)
             case _:
                 assert_never(source)
-        return _identify(src, data, self.limits)
+        found = images.identify(
+            src, data, max_bytes=self.limits.max_bytes, max_pixels=self.limits.max_pixels
+        )
+        return Resource(
+            data=data,
+            media_type=found.media_type,
+            width=found.width,
+            height=found.height,
+            suffix=found.suffix,
+        )
 
     def data_uri(self, src: str) -> str:
         """Fetch *src* and return it as a base64 ``data:`` URI (for embedding).
@@ -495,17 +388,19 @@ class ResourcePolicy:
     def _classify(self, src: str) -> _Source:
         if not src:
             raise ResourceError(src, "the source is empty")
-        unsafe = _UNSAFE_CHARACTER.search(src)
+        unsafe = urls.first_unsafe(src)
         if unsafe is not None:
             raise ResourceError(
                 src,
-                f"contains white space or a control character (U+{ord(unsafe.group()):04X})"
-                f" at index {unsafe.start()}; percent-encode it",
+                f"contains white space or a control character (U+{ord(src[unsafe]):04X})"
+                f" at index {unsafe}; percent-encode it",
             )
-        scheme_match = _SCHEME.match(src)
-        if scheme_match is None:
-            return _LocalSource(_relative_path(src))
-        scheme = scheme_match.group(1).lower()
+        scheme = urls.scheme(src)
+        if scheme is None:
+            try:
+                return _LocalSource(urls.relative_path(src))
+            except ValueError as error:
+                raise ResourceError(src, str(error)) from None
         if scheme in ("http", "https"):
             if not self.allow_remote:
                 raise ResourceError(
@@ -619,19 +514,31 @@ class ResourcePolicy:
         current = url
         for hop in range(self.limits.max_redirects + 1):
             where = "" if hop == 0 else f"redirect {hop} to {_short(current)!r}: "
-            target = self._target(src, current, where)
-            addresses = self._addresses(src, target, where)
-            answer = self._get(src, target, addresses, deadline, where)
+            checked = self._hop(src, current, where)
+            request = Request(
+                host=checked.host,
+                port=checked.port,
+                tls=checked.tls,
+                target=checked.target,
+                addresses=self._addresses(src, checked, where),
+                deadline=deadline,
+                max_bytes=self.limits.max_bytes,
+            )
+            try:
+                answer = self.transport(request)
+            except TransportError as error:
+                reason = f"timed out after {self.limits.timeout:g} s" if error.timed_out else error
+                raise ResourceError(src, f"{where}{reason}") from None
             match answer:
                 case bytes():
                     return answer
-                case _Redirect():
-                    current = urllib.parse.urljoin(target.url, answer.location)
+                case Redirect():
+                    current = urllib.parse.urljoin(checked.url, answer.location)
                 case _:
                     assert_never(answer)
         raise ResourceError(src, f"more than {self.limits.max_redirects} redirects")
 
-    def _target(self, src: str, url: str, where: str) -> _Target:
+    def _hop(self, src: str, url: str, where: str) -> _Hop:
         """Check the shape of one hop's URL (and its host, if it is an IP literal)."""
         try:
             parts = urllib.parse.urlsplit(url)
@@ -645,15 +552,13 @@ class ResourcePolicy:
         if parts.username is not None or parts.password is not None:
             raise ResourceError(src, f"{where}credentials in URLs are not allowed")
         host = parts.hostname or ""
-        literal = _ip_literal(host) or _numeric_ipv4(host)
+        literal = urls.ip_literal(host)
         if literal is None:
-            try:
-                host = host.encode("idna").decode("ascii")
-            except UnicodeError:
-                host = ""
-            if not _HOST_NAME.fullmatch(host):
+            name = urls.ascii_host(host)
+            if name is None:
                 raise ResourceError(src, f"{where}the URL has no valid host name")
-            if _is_localhost(host):
+            host = name
+            if urls.is_localhost(host):
                 # Browsers and resolvers send these names to the loopback interface
                 # (RFC 6761) without asking DNS; check() resolves no name, so it
                 # judges them by the addresses they always mean.
@@ -662,16 +567,12 @@ class ResourcePolicy:
         else:
             self._check_address(src, literal, str(literal), where)
             host = str(literal)
-        request = urllib.parse.quote(parts.path or "/", safe=_URL_SAFE)
-        if parts.query:
-            request += "?" + urllib.parse.quote(parts.query, safe=_URL_SAFE)
-        default_port = 443 if scheme == "https" else 80
-        return _Target(
+        return _Hop(
             url=url,
             tls=scheme == "https",
             host=host,
-            port=default_port if port is None else port,
-            request=request,
+            port=(443 if scheme == "https" else 80) if port is None else port,
+            target=urls.request_target(parts.path, parts.query),
         )
 
     def _check_address(self, src: str, address: IPAddress, host: str, where: str) -> None:
@@ -684,74 +585,34 @@ class ResourcePolicy:
                 f"{where}{subject} is {_address_kind(address)}; only public addresses are fetched",
             )
 
-    def _addresses(self, src: str, target: _Target, where: str) -> list[str]:
+    def _addresses(self, src: str, hop: _Hop, where: str) -> tuple[str, ...]:
         """Resolve a hop's host and check every address it has."""
-        literal = _ip_literal(target.host)
+        literal = _address(hop.host)
         if literal is not None:
-            return [str(literal)]
+            return (str(literal),)
         try:
-            found = list(self.resolver(target.host, target.port))
+            found = list(self.resolver(hop.host, hop.port))
         except (OSError, UnicodeError) as error:
             raise ResourceError(
-                src, f"{where}cannot resolve {target.host}: {_describe(error)}"
+                src, f"{where}cannot resolve {hop.host}: {_describe(error)}"
             ) from None
         if not found:
-            raise ResourceError(src, f"{where}{target.host} resolves to no address")
+            raise ResourceError(src, f"{where}{hop.host} resolves to no address")
         addresses: list[str] = []
         for text in found:
-            address = _ip_literal(text)
+            address = _address(text)
             if address is None:
-                raise ResourceError(src, f"{where}{target.host} resolves to {text!r}")
-            self._check_address(src, address, target.host, where)
+                raise ResourceError(src, f"{where}{hop.host} resolves to {text!r}")
+            self._check_address(src, address, hop.host, where)
             addresses.append(str(address))
-        return addresses
-
-    def _get(
-        self, src: str, target: _Target, addresses: Sequence[str], deadline: float, where: str
-    ) -> bytes | _Redirect:
-        """Send one GET to a checked address; return the body or the redirect."""
-        # The HTTP client is imported only when something is fetched remotely.
-        from ._remote import get
-
-        return get(self.limits, src, target, addresses, deadline, where)
+        return tuple(addresses)
 
 
 _LOOPBACK: Final = (ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1"))
-_IPV4_NUMBER = re.compile("0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
 
 
-def _is_localhost(host: str) -> bool:
-    name = host.rstrip(".").lower()
-    return name == "localhost" or name.endswith(".localhost")
-
-
-def _numeric_ipv4(host: str) -> ipaddress.IPv4Address | None:
-    """The IPv4 address in a host such as ``2130706433``, ``0x7f.1`` or ``0177.0.0.1``.
-
-    Browsers (the WHATWG URL standard) and ``inet_aton`` read these as addresses,
-    not names: one to four numbers, each decimal, octal (leading ``0``) or
-    hexadecimal (``0x``), the last filling the bytes the others leave.
-    """
-    parts = host.split(".")
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()
-    if not 1 <= len(parts) <= 4 or not all(_IPV4_NUMBER.fullmatch(part) for part in parts):
-        return None
-    numbers = [
-        int(part[2:] or "0", 16)
-        if part[:2].lower() == "0x"
-        else int(part, 8 if len(part) > 1 and part[0] == "0" else 10)
-        for part in parts
-    ]
-    if any(number > 255 for number in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        return None
-    value = numbers[-1]
-    for index, number in enumerate(numbers[:-1]):
-        value += number << (8 * (3 - index))
-    return ipaddress.IPv4Address(value)
-
-
-def _ip_literal(text: str) -> IPAddress | None:
+def _address(text: str) -> IPAddress | None:
+    """*text* as an IP address in standard notation (what a resolver answers), or ``None``."""
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -769,28 +630,6 @@ def _file_kind(mode: int) -> str:
         if test(mode):
             return kind
     return "a special file"
-
-
-def _relative_path(src: str) -> str:
-    """Return the percent-decoded file path of a source without a scheme."""
-    if src.startswith("//"):
-        raise ResourceError(src, "a //host/ reference is not a local path (use an http(s) URL)")
-    path = src.split("#", 1)[0].split("?", 1)[0]
-    try:
-        decoded = urllib.parse.unquote(path, errors="strict")
-    except UnicodeDecodeError:
-        raise ResourceError(src, "its percent-escapes are not UTF-8") from None
-    if not decoded:
-        raise ResourceError(src, "the path is empty")
-    if decoded.startswith("/"):
-        raise ResourceError(
-            src, "absolute paths are not allowed; use a path relative to the article's folder"
-        )
-    if "\\" in decoded:
-        raise ResourceError(src, "backslashes are not allowed in paths; use /")
-    if "\x00" in decoded:
-        raise ResourceError(src, "the path contains a NUL character")
-    return decoded
 
 
 def _decode_data_uri(src: str) -> bytes:
@@ -819,221 +658,17 @@ def _decode_data_uri(src: str) -> bytes:
         raise ResourceError(src, "its base64 data is not valid") from None
 
 
-# --- identifying images --------------------------------------------------------------
-
-
-def _identify(src: str, data: bytes, limits: Limits) -> Resource:
-    """Check that *data* is an acceptable image and describe it."""
-    if not data:
-        raise ResourceError(src, "is empty")
-    if len(data) > limits.max_bytes:
-        raise ResourceError(
-            src, f"is {len(data)} bytes, over the limit of {limits.max_bytes} bytes"
-        )
-    if _looks_like_svg(data):
-        raise ResourceError(src, "SVG images are not accepted (they can carry script)")
-    declared = _declared_size(data)
-    if declared is not None:
-        _check_pixels(src, *declared, limits, from_header=True)
-    key = hashlib.sha256(data).digest()
-    verdict = _VERDICTS.get(key)
-    if verdict is not None and not _over_pillow_limit(*verdict[1:]):
-        pillow_format, width, height = verdict
-        _check_pixels(src, width, height, limits, from_header=False)
-    else:
-        pillow_format, width, height = _with_pillow(src, _probe, data)
-        if pillow_format not in _FORMATS:
-            raise ResourceError(src, _NOT_AN_IMAGE)
-        _check_pixels(src, width, height, limits, from_header=False)
-        _with_pillow(src, _decode, data)
-        _VERDICTS.put(key, (pillow_format, width, height))
-    media_type, suffix = _FORMATS[pillow_format]
-    return Resource(data=data, media_type=media_type, width=width, height=height, suffix=suffix)
-
-
-class _Verdicts:
-    """What is known of images that decoded cleanly: SHA-256 -> (format, width, height).
-
-    Bounded (least recently used entries go first) and safe to share between threads.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: dict[bytes, tuple[str, int, int]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: bytes) -> tuple[str, int, int] | None:
-        with self._lock:
-            verdict = self._entries.pop(key, None)
-            if verdict is not None:
-                self._entries[key] = verdict  # now the most recently used
-            return verdict
-
-    def put(self, key: bytes, verdict: tuple[str, int, int]) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-            self._entries[key] = verdict
-            while len(self._entries) > self._size:
-                del self._entries[next(iter(self._entries))]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_VERDICTS: Final = _Verdicts(512)
-
-
-def _over_pillow_limit(width: int, height: int) -> bool:
-    """Whether Pillow's global pixel limit (which may have been lowered since) refuses this size.
-
-    A remembered verdict is not used then, so Pillow's refusal is reported as before.
-    """
-    from PIL import Image
-
-    limit = Image.MAX_IMAGE_PIXELS
-    return limit is not None and width * height > limit
-
-
-def _check_pixels(src: str, width: int, height: int, limits: Limits, *, from_header: bool) -> None:
-    if width * height > limits.max_pixels:
-        raise ResourceError(
-            src,
-            f"is {width}x{height} pixels, over the limit of {limits.max_pixels} pixels"
-            " (a possible decompression bomb)",
-        )
-    if not from_header and (width <= 0 or height <= 0):
-        raise ResourceError(src, f"has no pixels ({width}x{height})")
-
-
-def _probe(data: bytes) -> tuple[str, int, int]:
-    """Identify the image and read its size; Pillow reads only the header here."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as image:
-        return image.format or "", image.width, image.height
-
-
-def _decode(data: bytes) -> None:
-    """Verify the file's structure, then decode the first frame to catch damaged data."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as image:
-        image.verify()
-    # verify() leaves the image unusable, and checks little beyond PNG chunks:
-    # a truncated JPEG only shows when decoded.
-    with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as image, _strict_decoding():
-        if image.format in ("JPEG", "MPO"):
-            # Scale the output down 8 times: the whole scan is still read and
-            # entropy-decoded (truncation and damage show there), but the
-            # inverse DCT and colour conversion run on 1/64 of the pixels.
-            image.draft(None, (1, 1))
-        image.load()
-
-
-_STRICT_DECODING = threading.Lock()
-
-
-@contextlib.contextmanager
-def _strict_decoding() -> Iterator[None]:
-    """Make Pillow refuse truncated data while decoding, whatever the process set.
-
-    WeasyPrint sets Pillow's global ``ImageFile.LOAD_TRUNCATED_IMAGES`` to true
-    when it is imported, which would let a truncated image through every later
-    check in the same process. The flag is put back afterwards; the lock keeps
-    two decodes from restoring each other's value.
-    """
-    from PIL import ImageFile
-
-    with _STRICT_DECODING:
-        saved = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = saved
-
-
-def _with_pillow(src: str, action: Callable[[bytes], _T], data: bytes) -> _T:
-    """Run a Pillow step, turning whatever Pillow raises on bad data into a ResourceError."""
-    # Pillow is imported only when an image is read, not with the package.
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        return action(data)
-    except UnidentifiedImageError:
-        raise ResourceError(src, _NOT_AN_IMAGE) from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        # Only reachable when limits.max_pixels is above Pillow's own global limit.
-        raise ResourceError(
-            src, "has more pixels than Pillow accepts (PIL.Image.MAX_IMAGE_PIXELS)"
-        ) from None
-    except Exception as error:  # noqa: BLE001
-        # Pillow's decoders raise many types on hostile input (OSError, SyntaxError,
-        # ValueError, EOFError, struct.error, IndexError...): all mean "damaged".
-        raise ResourceError(src, f"is damaged or truncated: {_describe(error)}") from None
-
-
-def _looks_like_svg(data: bytes) -> bool:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and b"<svg" in head
-
-
-def _declared_size(data: bytes) -> tuple[int, int] | None:
-    """Read width and height from a PNG, GIF, WebP or JPEG header without Pillow."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return width, height
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        width, height = struct.unpack("<HH", data[6:10])
-        return width, height
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return _webp_size(data)
-    if data.startswith(b"\xff\xd8"):
-        return _jpeg_size(data)
-    return None
-
-
-def _webp_size(data: bytes) -> tuple[int, int] | None:
-    """The canvas size of a WebP file, from its first chunk (the decoder allocates it at once)."""
-    chunk = data[12:16]
-    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
-        width, height = struct.unpack("<HH", data[26:30])
-        return width & 0x3FFF, height & 0x3FFF
-    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
-        bits = int.from_bytes(data[21:25], "little")
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8X" and len(data) >= 30:
-        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
-    return None
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    """The size in a JPEG's first start-of-frame segment, found by walking the markers."""
-    index = 2
-    while index + 4 <= len(data):  # every step moves index forward
-        if data[index] != 0xFF:
-            return None
-        marker = data[index + 1]
-        if marker == 0xFF:  # fill byte
-            index += 1
-            continue
-        index += 2
-        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a segment
-            continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan: no frame header seen
-            return None
-        (length,) = struct.unpack(">H", data[index : index + 2])
-        if length < 2:
-            return None
-        if marker in _JPEG_SOF and index + 7 <= len(data):
-            height, width = struct.unpack(">HH", data[index + 3 : index + 7])
-            return width, height
-        index += length
-    return None
-
-
 # --- cached policies -----------------------------------------------------------
+
+
+def clear_caches() -> None:
+    """Forget the images that passed and the article folders resolved so far.
+
+    Nothing is wrong with what is remembered; this gives the memory back, or
+    makes the next export pay the full cost again (benchmarks of a cold start).
+    """
+    images.clear_verdicts()
+    _REAL_FOLDERS.clear()
 
 
 def policy_for(
@@ -1055,7 +690,7 @@ def policy_for(
     """
     folder = os.getcwd() if base_dir is None else os.path.abspath(os.fspath(base_dir))
     # Keyed by the folder's text and a shared default: building a Path and a Limits
-    # to look the policy up cost more than the lookup (0.015 ms, several times a book).
+    # just to look the policy up would cost more than the lookup itself.
     return _cached_policy(folder, allow_remote, _DEFAULT_LIMITS if limits is None else limits)
 
 
