@@ -324,6 +324,7 @@ HTML_TAGS = frozenset(
         "style",
         "script",
         "body",
+        "main",
         "article",
         "header",
         "div",

@@ -117,7 +117,7 @@ class HeadingView:
     """A section heading (``blocks/heading.html``)."""
 
     level: int
-    """2 to 6."""
+    """2 to 6: one below the heading it falls under, so no level is skipped."""
     id: str
     """The anchor, unique in the document (``what-the-pilot-includes``)."""
     text: Markup
@@ -154,6 +154,10 @@ class ListView:
 class RelatedLinkView:
     """A related-story box (``blocks/related_link.html``)."""
 
+    label_id: str
+    """``id`` of the "Related" label; with the title's, it names the box (unique ids)."""
+    title_id: str
+    """``id`` of the title: boxes named by label and title stay distinct landmarks."""
     title: str
     """The related story's title."""
     url: str | None
@@ -367,6 +371,25 @@ def render_inline(
             case _:
                 assert_never(item)
     return Markup("".join(parts))
+
+
+def _nested_levels(blocks: tuple[Block, ...]) -> dict[int, int]:
+    """The level each heading renders at, by block index: levels nest without gaps.
+
+    A heading goes one level below the nearest heading above it with a smaller
+    level (the headline is level 1), so ``2, 4, 3, 6`` renders as ``2, 3, 3, 4``:
+    assistive technology and PDF/UA checkers treat a skipped level as a broken
+    outline, while the author's relative order is kept.
+    """
+    levels: dict[int, int] = {}
+    open_headings: list[tuple[int, int]] = []  # (level written by the author, level rendered)
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            while open_headings and open_headings[-1][0] >= block.level:
+                open_headings.pop()
+            levels[index] = (open_headings[-1][1] if open_headings else 1) + 1
+            open_headings.append((block.level, levels[index]))
+    return levels
 
 
 # --- metadata --------------------------------------------------------------------
@@ -640,13 +663,14 @@ class _Renderer:
         """:meth:`href` for an optional URL field."""
         return None if url is None else self.href(url)
 
-    def block_view(self, block: Block, anchor: str | None) -> object:
+    def block_view(self, block: Block, anchor: str | None, level: int | None = None) -> object:
         match block:
             case Paragraph():
                 return ParagraphView(text=self.inline(block.text))
             case Heading():
                 assert anchor is not None
-                return HeadingView(level=block.level, id=anchor, text=self.inline(block.text))
+                assert level is not None
+                return HeadingView(level=level, id=anchor, text=self.inline(block.text))
             case Quote():
                 return QuoteView(
                     text=self.inline(block.text),
@@ -663,7 +687,10 @@ class _Renderer:
                 )
             case RelatedLink():
                 url = self.optional_href(block.url)
+                stem = self.ids.claim("related")
                 return RelatedLinkView(
+                    label_id=self.ids.claim(f"{stem}-label"),
+                    title_id=self.ids.claim(f"{stem}-title"),
                     title=block.title,
                     url=url,
                     summary=block.summary,
@@ -717,9 +744,11 @@ class _Renderer:
             heading = article.body[index]
             assert isinstance(heading, Heading)
             self.anchors[anchor] = render_inline(heading.text, xhtml=self.xhtml, in_link=True)
+        levels = _nested_levels(article.body)
         blocks = []
         for index, block in enumerate(article.body):
-            view = self.block_view(block, anchors.get(index))  # raises on an unknown type
+            # raises on an unknown type
+            view = self.block_view(block, anchors.get(index), levels.get(index))
             blocks.append(self.render(BLOCK_TEMPLATES[type(block)], block=view))
         article_view = ArticleView(
             lang=article.language if fragment else None,

@@ -47,6 +47,7 @@ import logging
 import os
 import re
 import threading
+import warnings
 from collections.abc import Iterator
 from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
 from xml.etree import ElementTree
@@ -368,6 +369,38 @@ def _document_id(seed: bytes) -> str:
     return f"xmp.did:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
+def _add_role_map(document: Any, pdf: Any) -> None:
+    """Give the structure tree a role map, which PDF/UA checkers look for (a finisher).
+
+    It is empty: WeasyPrint tags with PDF 1.7's standard structure types only,
+    so no type needs mapping to one.
+    """
+    pydyf = importlib.import_module("pydyf")  # WeasyPrint's PDF writer (untyped)
+    for pdf_object in pdf.objects:
+        if isinstance(pdf_object, dict) and pdf_object.get("Type") == "/StructTreeRoot":
+            pdf_object.setdefault("RoleMap", pydyf.Dictionary())
+
+
+def _warn_missing_alt(article: Article, variant: str | None) -> None:
+    """Warn, for a PDF/UA file, about each image that reaches it without alt text.
+
+    WeasyPrint tags every image as a ``Figure``, and PDF/UA wants alternative
+    text on each one; it cannot mark a decorative image as an artifact instead.
+    """
+    if variant is None or not variant.startswith("pdf/ua"):
+        return
+    from ..checks import images
+
+    for where, image in images(article):
+        if not image.alt:
+            warnings.warn(
+                f"{where}: image {image.src!r} has no alt text, so its Figure in this "
+                f"{variant} file has none either (the file does not conform)",
+                UserWarning,
+                stacklevel=4,
+            )
+
+
 # --- the renderer ------------------------------------------------------------------
 
 
@@ -469,6 +502,10 @@ class PdfRenderer:
                 by the resource policy or could not be read.
             ExportError: an unknown *paper* or *pdf_variant*, the size limit of
                 :class:`PdfLimits` was reached, or WeasyPrint failed.
+
+        Warns:
+            UserWarning: a PDF/UA *pdf_variant*, and an image without alt text
+                (its ``Figure`` has no ``/Alt``, so the file does not conform).
         """
         from .. import __version__, theme
         from .html import to_html
@@ -478,6 +515,7 @@ class PdfRenderer:
                 f"unknown paper size {paper!r} (expected one of: {', '.join(PAPERS)})"
             )
         variant = _check_variant(pdf_variant, article)
+        _warn_missing_alt(article, variant)
         resources = _Resources(policy_for(base_dir, allow_remote))
         html = to_html(
             article,
@@ -513,7 +551,7 @@ class PdfRenderer:
                 document_id=_document_id(seed.digest()), **vars(document.metadata)
             )
             _set_metadata(document.metadata, article, f"messenger-content {__version__}")
-            pdf: bytes = document.write_pdf(**options)
+            pdf: bytes = document.write_pdf(finisher=_add_role_map, **options)
         return pdf
 
 
