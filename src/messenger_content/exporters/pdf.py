@@ -481,8 +481,9 @@ class PdfRenderer:
             article: The article to render.
             paper: ``"a4"`` (the default) or ``"letter"``.
             pdf_variant: A PDF standard to follow, e.g. ``"pdf/ua-1"`` or
-                ``"pdf/a-3u"`` (see :func:`supported_variants`); ``None`` for a
-                plain tagged PDF.
+                ``"pdf/a-3u"`` (see :func:`supported_variants`). ``None`` (the
+                default): PDF/UA-1 when every image has alt text, so the claim
+                holds; else a tagged PDF that claims no standard.
             base_dir: The article's folder: relative image sources resolve
                 against it and may not leave it (``None``: the current folder).
             allow_remote: Let the resource policy fetch http(s) images.
@@ -561,9 +562,18 @@ def _hyphenates(language: str) -> bool:
     return pyphen.language_fallback(language) is not None
 
 
+#: The standard a PDF claims by default, when the article lets it hold.
+_ACCESSIBLE: Final = "pdf/ua-1"
+
+
 def _check_variant(pdf_variant: str | None, article: Article) -> str | None:
     if pdf_variant is None:
-        return None
+        # The claim is computed, never assumed: PDF/UA wants alternative text on every
+        # Figure, and WeasyPrint tags every image as one.
+        from ..checks import images
+
+        described = all(image.alt for _, image in images(article))
+        return _ACCESSIBLE if described and _ACCESSIBLE in supported_variants() else None
     supported = supported_variants()
     variant = pdf_variant.lower()
     if variant not in supported:
