@@ -63,7 +63,7 @@ from .markup import (
     undescribed_images,
     xhtml,
 )
-from .package import MEDIA_TYPE, Accessibility, Asset, Contents, in_utc, package
+from .package import MEDIA_TYPE, Accessibility, Asset, Contents, in_utc, package_book
 
 __all__ = ["MEDIA_TYPE", "SUFFIX", "book_identifier", "book_language", "modified_time", "to_epub"]
 
@@ -319,7 +319,7 @@ class _Builder:
             toc=toc,
             accessibility=self.accessibility([parse(cover_bytes), article_root]),
         )
-        return package(contents)
+        return package_book(contents)
 
 
 def to_epub(

@@ -1,6 +1,6 @@
 """The package: an ebooklib ``EpubBook`` around the book's files, zipped reproducibly.
 
-:func:`package` hands the documents, stylesheet and images to ebooklib as
+:func:`package_book` hands the documents, stylesheet and images to ebooklib as
 opaque items (its ``EpubHtml`` would re-parse them with an HTML parser), sets
 every piece of metadata ebooklib would otherwise invent (identifier, language,
 modification time, generator), and has ``ebooklib.epub.write_epub`` write the
@@ -42,7 +42,7 @@ __all__ = [
     "Asset",
     "Contents",
     "in_utc",
-    "package",
+    "package_book",
     "w3c",
 ]
 
@@ -125,7 +125,7 @@ def w3c(value: datetime) -> str:
     )
 
 
-def package(contents: Contents) -> bytes:
+def package_book(contents: Contents) -> bytes:
     """Return the ``.epub`` file's bytes for *contents*.
 
     Raises:
