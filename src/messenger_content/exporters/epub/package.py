@@ -273,6 +273,7 @@ def in_utc(value: datetime) -> datetime:
 
 def _package_document(data: bytes, contents: Contents) -> bytes:
     """The package document ebooklib wrote, with ``xml:lang`` and a W3C modified time."""
+    # ebooklib has no setting for the root's xml:lang, and its strftime drops zeros before 1000.
     root = etree.fromstring(data)
     root.set(_XML_LANG, contents.language)
     for element in _MODIFIED(root):
