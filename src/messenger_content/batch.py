@@ -1176,7 +1176,7 @@ def _preload(formats: tuple[str, ...]) -> list[str]:
         module, _, _ = FORMATS[name].entry_point.partition(":")
         modules.append(f"{__package__}.exporters{module}")
         if name == "epub":
-            modules.append(f"{__package__}.exporters._cover")
+            modules.append(f"{__package__}.exporters.epub.cover")
         if name == "pdf":
             # Importing WeasyPrint looks its C libraries up: once here, not again
             # in every worker.
@@ -1238,9 +1238,9 @@ def _pool_context(settings: _Settings) -> multiprocessing.context.BaseContext:
         _warm_templates(settings)
         if "epub" in settings.formats:
             with contextlib.suppress(ImportError, OSError):
-                from .exporters import _cover
+                from .exporters.epub import cover
 
-                _cover.prepare()
+                cover.prepare()
         return multiprocessing.get_context("fork")
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
