@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Iterable, Sequence
 from functools import lru_cache
 from html import escape
@@ -25,8 +24,10 @@ from urllib.parse import urljoin
 import attrs
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
+from ... import urls
 from ...css import loads
 from ...errors import ExportError
+from ...languages import book_language
 from ...theme import Direction
 from ...urls import http_url, mailto_url
 
@@ -83,55 +84,8 @@ _CONTENTS: dict[str, str] = {
     "zh": "目录",
 }
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
-
 #: Attributes that only mean something on a link with an ``href``.
 _LINK_ONLY = ("download", "hreflang", "ping", "referrerpolicy", "rel", "target", "type")
-
-
-# --- language tags ----------------------------------------------------------------
-
-
-#: A well-formed BCP 47 (RFC 5646) language tag, grandfathered tags aside.
-_LANGUAGE_TAG = re.compile(
-    r"(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"
-    r"(?:-[a-z]{4})?"
-    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
-    r"(?P<variants>(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*)"
-    r"(?P<extensions>(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*)"
-    r"(?:-x(?:-[a-z0-9]{1,8})+)?"
-    r"|x(?:-[a-z0-9]{1,8})+)",
-    # ASCII: without it, case-insensitive [a-z] also matches the long s and the Kelvin
-    # sign (U+017F, U+212A: they fold to "s" and "k").
-    re.IGNORECASE | re.ASCII,
-)
-
-
-def _well_formed(tag: str) -> bool:
-    found = _LANGUAGE_TAG.fullmatch(tag)
-    if found is None:
-        return False
-    variants = (found.group("variants") or "").lower().split("-")[1:]
-    singletons = [
-        part for part in (found.group("extensions") or "").lower().split("-") if len(part) == 1
-    ]
-    return len(set(variants)) == len(variants) and len(set(singletons)) == len(singletons)
-
-
-def book_language(tag: str) -> str:
-    """Return *tag* if it is a well-formed BCP 47 tag, else its longest well-formed prefix.
-
-    The format checks only a tag's shape (``en-x``, ``de-1-a`` pass), but an
-    EPUB's language must be well-formed; subtags are dropped from the end until
-    it is (``und``, "undetermined", when none is left).
-    """
-    subtags = tag.split("-")
-    while subtags:
-        candidate = "-".join(subtags)
-        if _well_formed(candidate):
-            return candidate
-        subtags.pop()
-    return "und"
 
 
 # --- documents -----------------------------------------------------------------
@@ -206,9 +160,10 @@ def _resolve(url: str, base: str | None, ids: Container[str]) -> str | None:
     """Where a link or citation in the book should point, or ``None`` to drop it."""
     if url.startswith("#"):
         return url if url[1:] in ids else None
-    if url[:7].lower() == "mailto:":
+    scheme = urls.scheme(url)
+    if scheme == "mailto":
         return mailto_url(url)
-    if _SCHEME.match(url) is None:
+    if scheme is None:
         if base is None:
             return None
         try:
@@ -403,7 +358,7 @@ def _check_css(css: str) -> None:
     for load in loads(css):
         if load.kind == "import":
             raise ExportError("the EPUB stylesheet may not use @import (put the rules in it)")
-        if not load.url.strip().lower().startswith("data:"):
+        if urls.scheme(load.url.strip()) != "data":
             what = "a font" if load.kind == "font" else "a file"
             raise ExportError(
                 f"the EPUB stylesheet loads {what} from {load.url!r}; an EPUB built here holds"
