@@ -549,7 +549,7 @@ def test_dask_distributed_executor(tmp_path: Path) -> None:
     expected = convert_many(paths, ["html", "epub"], tmp_path / "local", jobs=0)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
