@@ -49,6 +49,8 @@ class Faces:
 _LATIN = Faces(script="Latin", serif="Noto Serif", sans="Noto Sans", package=_CORE)
 
 #: Faces by ISO 15924 script code, for the scripts whose faces do not depend on the language.
+#: Arabic's sans-serif is Noto Kufi Arabic: Noto Sans Arabic's "لى" ligature is extracted
+#: backwards from a PDF by poppler (pdftotext), so names would not survive a copy.
 _BY_SCRIPT: dict[str, Faces] = {
     "Latn": _LATIN,
     "Grek": attrs.evolve(_LATIN, script="Greek"),
@@ -57,7 +59,7 @@ _BY_SCRIPT: dict[str, Faces] = {
         script="Armenian", serif="Noto Serif Armenian", sans="Noto Sans Armenian", package=_CORE
     ),
     "Arab": Faces(
-        script="Arabic", serif="Noto Naskh Arabic", sans="Noto Sans Arabic", package=_CORE
+        script="Arabic", serif="Noto Naskh Arabic", sans="Noto Kufi Arabic", package=_CORE
     ),
     "Hebr": Faces(
         script="Hebrew", serif="Noto Serif Hebrew", sans="Noto Sans Hebrew", package=_CORE
