@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,34 @@ def test_without_fontconfig_nothing_is_reported(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("FONTCONFIG_FILE", "/nonexistent/for-this-test.conf")
     assert fonts.installed_families() is None
     assert missing_fonts("Գյումրի", "hy") == []
+
+
+_RENDER_ARMENIAN = """
+import warnings
+import messenger_content as mc
+article = mc.Article(
+    headline="Հայոց ցեղասպանություն",
+    language="hy",
+    body=[mc.Paragraph(text="Երևան")],
+)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    mc.to_pdf(article)
+for warning in caught:
+    print(type(warning.message).__name__, warning.message)
+"""
+
+
+@needs_fontconfig
+@pytest.mark.usefixtures("dejavu_only")
+def test_a_pdf_with_a_missing_face_warns_naming_script_and_package() -> None:
+    """An Armenian PDF with only DejaVu installed warns, naming the script and the package."""
+    result = subprocess.run(
+        [sys.executable, "-c", _RENDER_ARMENIAN],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("MissingFontWarning")]
+    assert any("Armenian" in line and "fonts-noto-core" in line for line in lines), result.stdout

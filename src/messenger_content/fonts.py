@@ -26,10 +26,21 @@ from functools import lru_cache
 
 import attrs
 
-__all__ = ["Faces", "Missing", "faces_for", "installed_families", "missing_fonts"]
+__all__ = [
+    "Faces",
+    "Missing",
+    "MissingFontWarning",
+    "faces_for",
+    "installed_families",
+    "missing_fonts",
+]
 
 _CORE = "fonts-noto-core"
 _CJK = "fonts-noto-cjk"
+
+
+class MissingFontWarning(UserWarning):
+    """A script of the document has no installed face: its text may come out as boxes."""
 
 
 @attrs.frozen(kw_only=True)

@@ -381,6 +381,14 @@ def _add_role_map(document: Any, pdf: Any) -> None:
             pdf_object.setdefault("RoleMap", pydyf.Dictionary())
 
 
+def _warn_missing_fonts(markup: str, language: str) -> None:
+    """Warn about each script of *markup* whose face is not installed (never silent boxes)."""
+    from ..fonts import MissingFontWarning, missing_fonts
+
+    for missing in missing_fonts(markup, language):
+        warnings.warn(str(missing), MissingFontWarning, stacklevel=4)
+
+
 def _warn_missing_alt(article: Article, variant: str | None) -> None:
     """Warn, for a PDF/UA file, about each image that reaches it without alt text.
 
@@ -507,6 +515,8 @@ class PdfRenderer:
         Warns:
             UserWarning: a PDF/UA *pdf_variant*, and an image without alt text
                 (its ``Figure`` has no ``/Alt``, so the file does not conform).
+            MissingFontWarning: a script of the text has no installed face
+                (:mod:`messenger_content.fonts`); the warning names the package.
         """
         from .. import __version__, theme
         from .html import to_html
@@ -529,6 +539,7 @@ class PdfRenderer:
         )
         limits = self.limits if limits is None else limits
         _check_size(html, limits)
+        _warn_missing_fonts(html, article.language)
         theme_css = theme.stylesheet("print", template_dir=template_dir)
         options: dict[str, Any] = {"pdf_tags": True, "pdf_variant": variant}
         weasyprint = _weasyprint()
