@@ -37,6 +37,8 @@ from functools import lru_cache
 import attrs
 from PIL import Image, ImageDraw, ImageFont, features
 
+from ...fonts import faces_for
+
 __all__ = ["COVER_SIZE", "cover_date", "font_file", "prepare", "typographic_cover"]
 
 COVER_SIZE = (1200, 1800)
@@ -60,36 +62,6 @@ _ON_ACCENT = 255
 #: zlib level of the cover's PNG: a flat picture compresses well at the fastest level.
 _PNG_LEVEL = 1
 
-#: Serif families for scripts Noto Serif does not cover, by primary language subtag.
-_FAMILIES: dict[str, str] = {
-    "am": "Noto Serif Ethiopic",
-    "ar": "Noto Naskh Arabic",
-    "bn": "Noto Serif Bengali",
-    "ckb": "Noto Naskh Arabic",
-    "fa": "Noto Naskh Arabic",
-    "gu": "Noto Serif Gujarati",
-    "he": "Noto Serif Hebrew",
-    "hi": "Noto Serif Devanagari",
-    "hy": "Noto Serif Armenian",
-    "ja": "Noto Serif CJK JP",
-    "ka": "Noto Serif Georgian",
-    "km": "Noto Serif Khmer",
-    "kn": "Noto Serif Kannada",
-    "ko": "Noto Serif CJK KR",
-    "ml": "Noto Serif Malayalam",
-    "mr": "Noto Serif Devanagari",
-    "my": "Noto Serif Myanmar",
-    "ne": "Noto Serif Devanagari",
-    "pa": "Noto Serif Gurmukhi",
-    "ps": "Noto Naskh Arabic",
-    "si": "Noto Serif Sinhala",
-    "ta": "Noto Serif Tamil",
-    "te": "Noto Serif Telugu",
-    "th": "Noto Serif Thai",
-    "ur": "Noto Naskh Arabic",
-    "yi": "Noto Serif Hebrew",
-    "zh": "Noto Serif CJK SC",
-}
 _DEFAULT_FAMILY = "Noto Serif"
 
 #: Languages written without spaces between words: lines may break between any two characters.
@@ -203,9 +175,10 @@ def _match(pattern: str) -> _Font | None:
 def font_file(text: str, language: str, *, bold: bool = True) -> tuple[str, int] | None:
     """Find a serif font file covering *text*, preferring the script's Noto face.
 
-    The preferred family (the script's Noto serif, then Noto Serif) is looked up
-    once per process and used when it covers the text; otherwise fontconfig is
-    asked for the best face covering every character.
+    The preferred family (the serif face :func:`messenger_content.fonts.faces_for`
+    names for the language, then Noto Serif) is looked up once per process and
+    used when it covers the text; otherwise fontconfig is asked for the best
+    face covering every character (Thai, Ethiopic ... are found that way).
 
     Args:
         text: Every character the font will draw.
@@ -215,10 +188,7 @@ def font_file(text: str, language: str, *, bold: bool = True) -> tuple[str, int]
     Returns:
         The font's path and face index, or ``None`` when fontconfig is not available.
     """
-    subtags = language.lower().split("-")
-    preferred = _FAMILIES.get(subtags[0], _DEFAULT_FAMILY)
-    if subtags[0] == "zh" and {"hant", "tw", "hk", "mo"} & set(subtags[1:]):
-        preferred = "Noto Serif CJK TC"
+    preferred = faces_for(language).serif  # the stylesheets' face for the language's script
     families = list(dict.fromkeys([preferred, _DEFAULT_FAMILY]))
     weight = ":weight=bold" if bold else ""
     for family in families:
