@@ -21,7 +21,7 @@ import pytest
 from messenger_content import load
 from messenger_content.exporters.markdown import to_markdown
 from messenger_content.exporters.text import to_text
-from tests.test_markdown import expected, parse_body
+from tests.helpers.markdown import expected, parse_body
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -24,10 +24,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
-import re
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -36,26 +32,15 @@ from typing import Any
 import pytest
 
 import messenger_content as mc
-from messenger_content.cli import main
 from messenger_content.codec import MAX_INLINE_DEPTH
 from messenger_content.exporters.epub import to_epub
-from tests.test_hardening_hostile import bounded
+from tests.helpers.cli import SUMMARY, run_cli
+from tests.helpers.limits import bounded, render_pdf_in_child
 
 BAD = Path(__file__).parent / "data" / "bad"
 INDEX: dict[str, Any] = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
 INVALID: dict[str, dict[str, str]] = INDEX["invalid"]
 VALID: dict[str, dict[str, str]] = INDEX["valid"]
-
-#: The summary line ``convert`` ends with (dropped by ``-q``).
-SUMMARY = re.compile(r"^converted \d+, failed \d+, skipped \d+ \(")
-
-
-def run_cli(argv: list[str]) -> tuple[int, list[str]]:
-    """Run the command in this process; return its exit code and its standard error lines."""
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(argv)
-    return code, err.getvalue().splitlines()
 
 
 def expected_line(file: Path, case: dict[str, str]) -> str:
@@ -283,48 +268,6 @@ def test_twenty_megabyte_paragraph_converts_on_the_command_line(
 
 #: Seconds the PDF exporter may take on the 20 MB article before saying it will not make it.
 PDF_BOUND = 90
-#: Address space a PDF rendering may use, in bytes (WeasyPrint maps fonts, so this is generous).
-PDF_MEMORY = 4 * 1024**3
-
-#: Renders a file as PDF in a child process and reports, as JSON, what happened and when.
-PDF_CHILD = """
-import json, os, resource, sys, time
-resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
-import messenger_content as mc
-from messenger_content.exporters.pdf import to_pdf
-article = mc.load(sys.argv[1])
-started = time.monotonic()
-try:
-    data = to_pdf(article, base_dir=os.path.dirname(sys.argv[1]))
-except BaseException as error:
-    outcome = {"raised": type(error).__name__, "message": str(error)[:300]}
-else:
-    outcome = {"raised": None, "bytes": len(data)}
-outcome["seconds"] = time.monotonic() - started
-outcome["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(json.dumps(outcome))
-"""
-
-
-def render_pdf_in_child(path: Path, seconds: float) -> dict[str, Any]:
-    """Render *path* as PDF in a child process under :data:`PDF_MEMORY`; fail past *seconds*."""
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", PDF_CHILD, str(path), str(PDF_MEMORY)],
-            capture_output=True,
-            text=True,
-            timeout=seconds,
-            check=False,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(
-            f"to_pdf ran for more than {seconds} s on {path.name} without an answer: the PDF"
-            " exporter has no time or size limit (WeasyPrint takes about 0.14 s per KB of text)"
-        )
-    assert result.returncode == 0, result.stderr[-2000:]
-    outcome: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
-    return outcome
 
 
 @pytest.mark.slow

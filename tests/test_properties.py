@@ -72,8 +72,7 @@ from messenger_content.exporters.pdf import to_pdf
 from messenger_content.exporters.text import cell_width
 from messenger_content.models import HeadingLevel
 from messenger_content.theme import heading_ids, text_direction
-from tests.strategies import articles
-from tests.test_hardening_hostile import (
+from tests.helpers.hostile import (
     assert_safe_epub,
     assert_safe_html,
     assert_safe_markdown,
@@ -82,6 +81,7 @@ from tests.test_hardening_hostile import (
     parse_html,
     split_front_matter,
 )
+from tests.strategies import articles
 from tests.validators import (
     describe_epubcheck,
     describe_vnu,

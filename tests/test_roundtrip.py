@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from jsonschema import Draft202012Validator
 
 import messenger_content as mc
-
-from .strategies import articles
+from tests.strategies import articles
 
 VALIDATOR = Draft202012Validator(mc.json_schema())
 

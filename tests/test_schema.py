@@ -15,8 +15,7 @@ from jsonschema import Draft202012Validator
 
 import messenger_content as mc
 from messenger_content.schema import build_schema, render_schema
-
-from .test_codec import MALFORMED
+from tests.helpers.malformed import MALFORMED
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(ROOT.glob("examples/*/article.json"))
