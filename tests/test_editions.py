@@ -162,8 +162,10 @@ def test_valid_editions_load_and_validate(path: Path) -> None:
 
 def test_an_article_file_is_not_an_edition() -> None:
     """load() refuses an edition file, naming its type, and load_edition() an article file."""
-    with pytest.raises(mc.ValidationError, match='expected "article"'):
+    with pytest.raises(mc.ValidationError) as caught:
         mc.load(EXAMPLE)
+    assert [problem.path for problem in caught.value.problems] == ["type"]
+    assert "this is an edition, not an article" in caught.value.problems[0].message
     with pytest.raises(mc.ValidationError, match='expected "edition"'):
         mc.load_edition(ROOT / "examples" / "night-bus-pilot" / "article.json")
 

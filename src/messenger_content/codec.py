@@ -581,6 +581,12 @@ def structure(value: object) -> Article:
     if not isinstance(schema, str):
         problems.append(Problem("$schema", f"expected a string, got {_json_type(schema)}"))
     tag = fields.pop("type", "article")
+    if tag == "edition":
+        raise _fail(
+            '"edition": this is an edition, not an article'
+            " (read it with load_edition, or convert it with messenger-content edition)",
+            "type",
+        )
     if tag != "article":
         problems.append(Problem("type", f'expected "article", got {json.dumps(tag)[:40]}'))
     try:

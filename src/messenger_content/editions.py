@@ -272,7 +272,7 @@ class _Collector:
             return None
         target, base = resolved
         folder = Path(os.path.relpath(os.path.dirname(target), base))
-        entry = self._read(target, value, where, folder)
+        entry = self._read(target, value, where, folder, missing="not found next to the edition")
         return None if entry is None else (entry, target, repr(value))
 
     def _python_entry(self, value: object, where: str) -> _Found | None:
@@ -283,7 +283,7 @@ class _Collector:
         if isinstance(value, (str, os.PathLike)):
             file = os.path.abspath(value)
             shown = os.fspath(value)
-            entry = self._read(file, shown, where, Path(file).parent)
+            entry = self._read(file, shown, where, Path(file).parent, missing="not found")
             return None if entry is None else (entry, os.path.realpath(file), repr(shown))
         self.problems.append(
             Problem(
@@ -366,7 +366,9 @@ class _Collector:
             return None
         return target, base
 
-    def _read(self, file: str, shown: str, where: str, folder: Path) -> EditionArticle | None:
+    def _read(
+        self, file: str, shown: str, where: str, folder: Path, *, missing: str
+    ) -> EditionArticle | None:
         """Load the article file *file* (named *shown* in messages), kept with *folder*."""
         if os.path.isdir(file):
             self.problems.append(
@@ -376,14 +378,22 @@ class _Collector:
         try:
             data = Path(file).read_bytes()
         except FileNotFoundError:
-            self.problems.append(Problem(where, f"{shown!r} not found next to the edition"))
+            self.problems.append(Problem(where, f"{shown!r} {missing}"))
             return None
         except OSError as error:
             reason = error.strerror or type(error).__name__
             self.problems.append(Problem(where, f"{shown!r} cannot be read: {reason}"))
             return None
         try:
-            article = codec.loads(data)
+            value = codec.parse_json(data)
+            if isinstance(value, dict) and value.get("type") == "edition":
+                self.problems.append(
+                    Problem(
+                        where, f"{shown!r} is an edition, not an article (editions do not nest)"
+                    )
+                )
+                return None
+            article = codec.structure(value)
         except ValidationError as error:
             self.problems.extend(
                 Problem(where, f"{shown}: {problem}") for problem in error.problems
@@ -555,10 +565,13 @@ def build_edition(
             JSON path inside it.
     """
     collector = _Collector(None)
-    entries = collector.articles(
-        articles, "articles", in_json=False, needed="an edition needs at least one article"
-    )
-    parts = collector.python_sections(sections)
+    given, groups = list(articles), list(sections)
+    entries: tuple[EditionArticle, ...] | None = ()
+    if given or not groups:
+        entries = collector.articles(
+            given, "articles", in_json=False, needed="an edition needs at least one article"
+        )
+    parts = collector.python_sections(groups)
     if collector.problems:
         raise ValidationError(collector.problems)
     _report(collector.notes, notes)

@@ -652,10 +652,7 @@ class Edition:
     id: str | None = attrs.field(default=None, validator=_string)
     """Stable identifier; seeds the EPUB identifier and output file names."""
     language: str = attrs.field(default="en", validator=_language)
-    """BCP 47 language tag of the edition's own text (title page, contents).
-
-    Each article keeps its own language.
-    """
+    """BCP 47 language tag of the title page and contents; each article keeps its own."""
     title: str = attrs.field(validator=_string)
     """The edition's title, e.g. ``"The Morning Edition"``."""
     subtitle: str | None = attrs.field(default=None, validator=_string)
