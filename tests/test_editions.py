@@ -360,3 +360,14 @@ def test_build_edition_lists_every_bad_file(tmp_path: Path) -> None:
         ("articles[1]", f"{bad}: body: expected an array, got a string"),
         ("articles[2]", f"'{tmp_path / 'missing.json'}' not found"),
     ]
+
+
+def test_build_edition_reads_issued_text_and_takes_sections() -> None:
+    """build_edition parses issued given as text (refusing a bad one) and takes Section values."""
+    section = mc.Section(title="S", articles=[article("A")])
+    edition = mc.build_edition(title="T", issued="2026-12-07", sections=[section])
+    assert edition.issued == date(2026, 12, 7)
+    assert edition.sections == (section,)
+    with pytest.raises(mc.ValidationError) as caught:
+        mc.build_edition(title="T", issued="7 December", articles=[article("A")])
+    assert caught.value.path == "issued"

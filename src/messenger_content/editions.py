@@ -47,6 +47,7 @@ from .models import Article, Edition, EditionArticle, Section
 __all__ = [
     "ArticleSource",
     "DuplicateArticleWarning",
+    "SectionSource",
     "build_edition",
     "dump_edition",
     "dumps_edition",
@@ -61,6 +62,9 @@ __all__ = [
 #: What :func:`build_edition` takes for one article: an entry, an article (read
 #: from the edition's folder) or the path of an article JSON file.
 ArticleSource: TypeAlias = EditionArticle | Article | str | os.PathLike[str]
+#: What :func:`build_edition` takes for one section: a section, or a title and
+#: its articles.
+SectionSource: TypeAlias = Section | tuple[str, Iterable[ArticleSource]]
 
 _ABSENT: Any = object()
 
@@ -212,12 +216,11 @@ class _Collector:
                 sections.append(section)
         return tuple(sections)
 
-    def python_sections(
-        self, values: Iterable[tuple[str, Iterable[ArticleSource]]]
-    ) -> tuple[Section, ...]:
-        """Sections given in Python as ``(title, articles)`` pairs."""
+    def python_sections(self, values: Iterable[SectionSource]) -> tuple[Section, ...]:
+        """Sections given in Python: sections, or ``(title, articles)`` pairs."""
         sections: list[Section] = []
-        for index, (title, sources) in enumerate(values):
+        for index, value in enumerate(values):
+            title, sources = (value.title, value.articles) if isinstance(value, Section) else value
             where = f"sections[{index}]"
             entries = self.articles(
                 sources,
@@ -541,7 +544,7 @@ def build_edition(
     *,
     title: str,
     articles: Iterable[ArticleSource] = (),
-    sections: Iterable[tuple[str, Iterable[ArticleSource]]] = (),
+    sections: Iterable[SectionSource] = (),
     notes: list[Problem] | None = None,
     **metadata: Any,
 ) -> Edition:
@@ -554,10 +557,11 @@ def build_edition(
     Args:
         title: The edition's title.
         articles: The articles, when the edition has no sections.
-        sections: ``(title, articles)`` pairs, when it has.
+        sections: Sections or ``(title, articles)`` pairs, when it has.
         notes: Receives the notes about duplicates; without it, each is a
             :class:`DuplicateArticleWarning`.
-        **metadata: The edition's other fields (``subtitle``, ``issued`` ...).
+        **metadata: The edition's other fields (``subtitle``, ``issued`` ...);
+            ``issued`` may also be given as its JSON text (``"2026-12-07"``).
 
     Raises:
         ValidationError: every problem, each naming the article's place
@@ -572,6 +576,11 @@ def build_edition(
             given, "articles", in_json=False, needed="an edition needs at least one article"
         )
     parts = collector.python_sections(groups)
+    if isinstance(metadata.get("issued"), str):
+        try:
+            metadata["issued"] = _structure_issued(metadata["issued"], None)
+        except ValidationError as error:
+            collector.problems[:0] = _prefixed(error.problems, "issued")
     if collector.problems:
         raise ValidationError(collector.problems)
     _report(collector.notes, notes)
