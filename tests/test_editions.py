@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import warnings
 from datetime import date, datetime, timedelta, timezone
@@ -13,6 +15,7 @@ from hypothesis import given, settings
 from jsonschema import Draft202012Validator
 
 import messenger_content as mc
+from messenger_content.cli import main
 from messenger_content.editions import folder_of, read_article, unstructure_edition
 from messenger_content.schema import build_edition_schema, render_edition_schema
 
@@ -150,6 +153,18 @@ def test_edition_schema_holds_the_article_schema() -> None:
     for name, definition in article_schema["$defs"].items():
         assert definitions[name] == definition
     assert definitions["Article"]["properties"] == article_schema["properties"]
+
+
+def test_cli_prints_the_edition_schema() -> None:
+    """``schema --edition`` prints the edition schema; ``schema`` still the article one."""
+    for argv, expected in (
+        (["schema", "--edition"], mc.edition_json_schema()),
+        (["schema"], mc.json_schema()),
+    ):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(argv) == 0
+        assert json.loads(out.getvalue()) == expected
 
 
 @pytest.mark.parametrize("path", VALID, ids=[path.name for path in VALID])

@@ -248,10 +248,13 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print a machine-readable report on standard output"
     )
 
-    commands.add_parser(
+    schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the format",
         description="Print the JSON Schema (draft 2020-12) of the article format.",
+    )
+    schema.add_argument(
+        "--edition", action="store_true", help="print the schema of the edition format instead"
     )
     return parser
 
@@ -707,7 +710,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     checked, as_json=args.json, quiet=args.quiet, stdout=stdout, stderr=stderr
                 )
                 return EXIT_OK if all(c.valid for c in checked) else EXIT_INVALID
-            json.dump(_schema(), stdout, ensure_ascii=False, indent=2)
+            json.dump(_schema(edition=args.edition), stdout, ensure_ascii=False, indent=2)
             stdout.write("\n")
             return EXIT_OK
     except UsageError as error:
@@ -740,10 +743,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _schema() -> dict[str, Any]:
-    from .schema import json_schema
+def _schema(*, edition: bool = False) -> dict[str, Any]:
+    from .schema import edition_json_schema, json_schema
 
-    return json_schema()
+    return edition_json_schema() if edition else json_schema()
 
 
 if __name__ == "__main__":  # pragma: no cover
