@@ -413,14 +413,13 @@ class _Collector:
             why = f"{shown} is the same file as {self._files[file]}"
         elif article_id is not None and article_id in self._ids:
             why = f"the same id {article_id!r} as {self._ids[article_id]}"
-        elif entry in self._entries:
-            why = f"the same article as {self._entries[entry]}"
+        elif (first := self._entries.setdefault(entry, where)) != where:
+            why = f"the same article as {first}"
         else:
             if file is not None:
                 self._files[file] = where
             if article_id is not None:
                 self._ids[article_id] = where
-            self._entries.setdefault(entry, where)
             return True
         self.notes.append(Problem(where, f"{why}; the article is included once"))
         return False
