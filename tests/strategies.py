@@ -28,6 +28,7 @@ import string
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+import attrs
 from hypothesis import strategies as st
 
 from messenger_content import _rules
@@ -461,11 +462,29 @@ def sections() -> st.SearchStrategy[Section]:
     )
 
 
-def _distinct(edition: Edition) -> bool:
-    """No article given twice (same id, or same article and folder): a loader keeps only one."""
-    entries = edition.all_articles
-    ids = [entry.article.id for entry in entries if entry.article.id is not None]
-    return len(set(entries)) == len(entries) and len(set(ids)) == len(ids)
+def _distinct(entries: list[EditionArticle], start: int = 0) -> list[EditionArticle]:
+    """The entries made distinct, as a loader keeps them: each id and each entry unique.
+
+    Hypothesis often draws equal values; ids get their position appended, so an
+    edition never holds the same article twice (which its loader would drop).
+    """
+    result = []
+    for index, entry in enumerate(entries, start):
+        article = entry.article
+        if article.id is not None:
+            article = attrs.evolve(article, id=f"{article.id} #{index}")
+        else:
+            article = attrs.evolve(article, headline=f"{article.headline} #{index}")
+        result.append(attrs.evolve(entry, article=article))
+    return result
+
+
+def _distinct_sections(sections: list[Section]) -> list[Section]:
+    result, start = [], 0
+    for section in sections:
+        result.append(attrs.evolve(section, articles=_distinct(list(section.articles), start)))
+        start += len(section.articles)
+    return result
 
 
 def editions() -> st.SearchStrategy[Edition]:
@@ -487,6 +506,6 @@ def editions() -> st.SearchStrategy[Edition]:
             **contents,  # type: ignore[arg-type]
         )
 
-    flat = build(articles=st.lists(edition_articles(), min_size=1, max_size=3))
-    sectioned = build(sections=st.lists(sections(), min_size=1, max_size=3))
-    return st.one_of(flat, sectioned).filter(_distinct)
+    flat = build(articles=st.lists(edition_articles(), min_size=1, max_size=3).map(_distinct))
+    sectioned = build(sections=st.lists(sections(), min_size=1, max_size=3).map(_distinct_sections))
+    return st.one_of(flat, sectioned)
