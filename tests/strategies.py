@@ -8,6 +8,9 @@ trips such as ``loads(dumps(a)) == a``)::
     @given(articles())
     def test_round_trip(article): ...
 
+:func:`editions` makes editions of such articles, flat or in sections, each
+article with or without a folder of its own.
+
 Text is nasty on purpose: Markdown and HTML syntax, entity references, white
 space of every kind at the edges, newlines, combining marks, wide CJK
 characters, right-to-left scripts, emoji sequences — any Unicode the models
@@ -22,8 +25,10 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
+import attrs
 from hypothesis import strategies as st
 
 from messenger_content import _rules
@@ -33,6 +38,8 @@ from messenger_content.models import (
     Block,
     Code,
     Divider,
+    Edition,
+    EditionArticle,
     Emphasis,
     Heading,
     Image,
@@ -45,6 +52,7 @@ from messenger_content.models import (
     Publication,
     Quote,
     RelatedLink,
+    Section,
     Strong,
     Text,
     to_text,
@@ -57,6 +65,9 @@ __all__ = [
     "authors",
     "blocks",
     "datetimes",
+    "edition_articles",
+    "editions",
+    "folders",
     "hrefs",
     "http_urls",
     "images",
@@ -65,6 +76,7 @@ __all__ = [
     "languages",
     "plain_text",
     "publications",
+    "sections",
     "srcs",
     "text",
 ]
@@ -422,3 +434,78 @@ def articles(*, max_blocks: int = 6) -> st.SearchStrategy[Article]:
         lead_image=st.none() | images(),
         rights=_optional(plain_text()),
     )
+
+
+# --- editions ------------------------------------------------------------------
+
+_folder_part = st.text(
+    st.characters(codec="utf-8", exclude_characters=FORBIDDEN + "/\\:"), min_size=1, max_size=8
+).filter(lambda part: part.strip() and part not in (".", ".."))
+
+
+def folders() -> st.SearchStrategy[Path]:
+    """Folders relative to an edition's folder, as its JSON names them (``a``, ``a/b é``)."""
+    return st.lists(_folder_part, min_size=1, max_size=3).map(lambda parts: Path(*parts))
+
+
+def edition_articles(*, max_blocks: int = 3) -> st.SearchStrategy[EditionArticle]:
+    """An article of an edition, read from the edition's folder or from a folder of its own."""
+    return st.builds(
+        EditionArticle, article=articles(max_blocks=max_blocks), folder=st.none() | folders()
+    )
+
+
+def sections() -> st.SearchStrategy[Section]:
+    """A titled section of one to three articles."""
+    return st.builds(
+        Section, title=plain_text(), articles=st.lists(edition_articles(), min_size=1, max_size=3)
+    )
+
+
+def _distinct(entries: list[EditionArticle], start: int = 0) -> list[EditionArticle]:
+    """The entries made distinct, as a loader keeps them: each id and each entry unique.
+
+    Hypothesis often draws equal values; ids get their position appended, so an
+    edition never holds the same article twice (which its loader would drop).
+    """
+    result = []
+    for index, entry in enumerate(entries, start):
+        article = entry.article
+        if article.id is not None:
+            article = attrs.evolve(article, id=f"{article.id} #{index}")
+        else:
+            article = attrs.evolve(article, headline=f"{article.headline} #{index}")
+        result.append(attrs.evolve(entry, article=article))
+    return result
+
+
+def _distinct_sections(sections: list[Section]) -> list[Section]:
+    result, start = [], 0
+    for section in sections:
+        result.append(attrs.evolve(section, articles=_distinct(list(section.articles), start)))
+        start += len(section.articles)
+    return result
+
+
+def editions() -> st.SearchStrategy[Edition]:
+    """Valid editions: every metadata field sometimes set, flat or in sections, no duplicates."""
+    issued = st.none() | st.dates(min_value=date(1, 1, 1)) | datetimes()
+
+    def build(**contents: object) -> st.SearchStrategy[Edition]:
+        return st.builds(
+            Edition,
+            title=plain_text(),
+            id=_optional(plain_text()),
+            language=st.just("en") | languages(),
+            subtitle=_optional(plain_text()),
+            description=_optional(plain_text()),
+            publication=st.none() | publications(),
+            issued=issued,
+            cover_image=st.none() | images(),
+            rights=_optional(plain_text()),
+            **contents,  # type: ignore[arg-type]
+        )
+
+    flat = build(articles=st.lists(edition_articles(), min_size=1, max_size=3).map(_distinct))
+    sectioned = build(sections=st.lists(sections(), min_size=1, max_size=3).map(_distinct_sections))
+    return st.one_of(flat, sectioned)

@@ -116,11 +116,15 @@ def test_convert_folder_recursive_all_formats(
     out = tmp_path / "out"
     assert main(["convert", str(ROOT / "examples"), "-r", "-t", "all", "-o", f"{out}/", "-q"]) == 0
     names = sorted(path.name for path in out.iterdir() if path.is_file())
-    stems = [
+    stems = [  # the edition file beside them is skipped: it is not an article
+        "harbourton-ferry-returns",
         "harbourton-night-bus-pilot",
         "kim-kardashian-urges-biden-to-stop-another-armenian-genocide",
+        "yerevan-book-fair-2026",
     ]
-    assert all((out / f"{stem}_files").is_dir() for stem in stems)  # the copied images
+    with_images = [stem for stem in stems if stem != "yerevan-book-fair-2026"]
+    assert all((out / f"{stem}_files").is_dir() for stem in with_images)  # the copied images
+    assert not (out / "yerevan-book-fair-2026_files").exists()  # no image, no folder
     assert names == sorted(
         f"{stem}{suffix}" for stem in stems for suffix in (".epub", ".html", ".md", ".pdf", ".txt")
     )
@@ -131,7 +135,8 @@ def test_folder_without_recursion_needs_json_inside(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A folder holding no *.json (without -r) is a usage error that suggests -r."""
-    assert main(["convert", str(ROOT / "examples"), "-t", "txt", "-o", str(tmp_path)]) == 2
+    write_articles(tmp_path / "in" / "deeper", 1)
+    assert main(["convert", str(tmp_path / "in"), "-t", "txt", "-o", f"{tmp_path}/"]) == 2
     assert "no files match '*.json' in it (-r to look deeper)" in capsys.readouterr().err
 
 

@@ -1,7 +1,8 @@
 """The documentation stays in step with the code.
 
-- docs/format.md has one table per object of the format, named after its class,
-  listing exactly the keys of the JSON Schema with their descriptions.
+- docs/format.md has one table per object of the format (articles and
+  editions), named after its class, listing exactly the keys of the JSON
+  Schemas with their descriptions.
 - Every signature written in the docs (the API tables of docs/api.md, and any
   code span elsewhere with a ``*`` or ``->``) names every parameter of the real
   function, of the same kind and with the same default; every call written in a
@@ -94,6 +95,10 @@ def schema_objects() -> dict[tuple[str, str], dict[str, Any]]:
     for name, definition in definitions.items():
         if "properties" in definition and name not in tagged:
             objects["Reference", name] = definition
+    edition = mc.edition_json_schema()
+    objects["Editions", "Edition"] = edition
+    for name in ("Section", "EditionArticle"):
+        objects["Editions", name] = edition["$defs"][name]
     return objects
 
 
@@ -127,7 +132,7 @@ def test_format_reference_descriptions_match() -> None:
 
 
 def test_format_json_examples_load() -> None:
-    """Each JSON example of docs/format.md that is a whole article loads."""
+    """Each JSON example of docs/format.md that is a whole article or edition loads."""
     articles = [
         match["code"]
         for match in FENCE.finditer(FORMAT)
@@ -135,7 +140,10 @@ def test_format_json_examples_load() -> None:
     ]
     assert articles
     for text in articles:
-        mc.loads(text)
+        if '"type": "edition"' in text:
+            mc.loads_edition(text, base_dir=ROOT / "examples")
+        else:
+            mc.loads(text)
 
 
 def test_readme_starts_with_two_commands() -> None:

@@ -6,6 +6,8 @@ Load an article, check it, and render it::
 
     article = mc.load("examples/kardashian-armenian-genocide/article.json")
     html = mc.to_html(article)
+
+Several articles make an :class:`Edition` (``load_edition``, ``build_edition``).
 """
 
 import importlib
@@ -13,6 +15,14 @@ import typing
 
 from .api import export
 from .codec import dump, dumps, load, loads
+from .editions import (
+    DuplicateArticleWarning,
+    build_edition,
+    dump_edition,
+    dumps_edition,
+    load_edition,
+    loads_edition,
+)
 from .errors import (
     ContentError,
     ExportError,
@@ -27,6 +37,8 @@ from .models import (
     Block,
     Code,
     Divider,
+    Edition,
+    EditionArticle,
     Emphasis,
     Heading,
     Image,
@@ -39,6 +51,7 @@ from .models import (
     Publication,
     Quote,
     RelatedLink,
+    Section,
     Strong,
     Text,
 )
@@ -49,7 +62,7 @@ if typing.TYPE_CHECKING:
     from .exporters.markdown import to_markdown
     from .exporters.pdf import to_pdf
     from .exporters.text import to_text
-    from .schema import json_schema
+    from .schema import edition_json_schema, json_schema
 
 __version__ = "0.1.0"
 
@@ -58,6 +71,7 @@ __version__ = "0.1.0"
 # The schema is built from the models by introspection (ast, inspect), which a
 # conversion never needs.
 _LAZY = {
+    "edition_json_schema": ".schema",
     "json_schema": ".schema",
     "to_epub": ".exporters.epub",
     "to_html": ".exporters.html",
@@ -86,6 +100,9 @@ __all__ = [
     "Code",
     "ContentError",
     "Divider",
+    "DuplicateArticleWarning",
+    "Edition",
+    "EditionArticle",
     "Emphasis",
     "ExportError",
     "Heading",
@@ -102,16 +119,23 @@ __all__ = [
     "Quote",
     "RelatedLink",
     "ResourceError",
+    "Section",
     "Strong",
     "Text",
     "ValidationError",
     "__version__",
+    "build_edition",
     "dump",
+    "dump_edition",
     "dumps",
+    "dumps_edition",
+    "edition_json_schema",
     "export",
     "json_schema",
     "load",
+    "load_edition",
     "loads",
+    "loads_edition",
     "to_epub",
     "to_html",
     "to_markdown",

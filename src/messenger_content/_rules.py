@@ -9,27 +9,32 @@ patterns are re-exported here with the others.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from .languages import LANGUAGE_PATTERN, is_well_formed
-from .urls import HREF_PATTERN, HTTP_URL_PATTERN, SRC_PATTERN, scheme
+from .urls import _SCHEME_SYNTAX, HREF_PATTERN, HTTP_URL_PATTERN, SRC_PATTERN, scheme
 
 __all__ = [
     "DATETIME_PATTERN",
+    "DATE_PATTERN",
     "FORBIDDEN_CHARACTERS",
     "HREF_PATTERN",
     "HTTP_URL_PATTERN",
     "LANGUAGE_PATTERN",
     "MAX_INLINE_DEPTH",
     "NONBLANK_PATTERN",
+    "RELATIVE_PATH_PATTERNS",
     "SRC_PATTERN",
     "TEXT_PATTERN",
+    "date_problem",
     "datetime_problem",
     "format_datetime",
     "href_problem",
     "http_url_problem",
     "language_problem",
+    "parse_date",
     "parse_datetime",
+    "relative_path_problem",
     "src_problem",
     "text_problem",
 ]
@@ -58,13 +63,26 @@ _OFFSET = "(?:[Zz]|[+\\-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 #: An RFC 3339 date-time that carries its offset (real calendar dates only;
 #: no leap seconds, at most microseconds, as Python's datetime holds them).
 DATETIME_PATTERN = f"^{_DATE}[Tt ]{_TIME}{_OFFSET}$"
+#: An RFC 3339 full-date (``2026-12-07``), real calendar dates only.
+DATE_PATTERN = f"^{_DATE}$"
 #: Text that is not empty or only white space.
 NONBLANK_PATTERN = "\\S"
+#: A file path inside a folder, as an edition names its article files: each
+#: pattern is one rule of :func:`relative_path_problem` (all must match).
+RELATIVE_PATH_PATTERNS = (
+    NONBLANK_PATTERN,
+    TEXT_PATTERN,
+    f"^(?!{_SCHEME_SYNTAX}:)",
+    "^(?!/)",
+    "^[^\\\\]*$",
+    "^(?!(?:.*/)?\\.\\.(?:/|$))",
+)
 
 _HREF = re.compile(HREF_PATTERN)
 _HTTP_URL = re.compile(HTTP_URL_PATTERN)
 _SRC = re.compile(SRC_PATTERN)
 _DATETIME = re.compile(DATETIME_PATTERN)
+_DATE_ONLY = re.compile(DATE_PATTERN)
 _DATETIME_PARTS = re.compile(
     "^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
     "(?:\\.([0-9]{1,6}))?(?:([Zz])|([+\\-])([0-9]{2}):([0-9]{2}))$"
@@ -186,4 +204,57 @@ def datetime_problem(value: object) -> str | None:
         return "the datetime has no offset (naive datetimes are not allowed)"
     if offset.seconds % 60 or offset.microseconds:
         return "the offset must be a whole number of minutes"
+    return None
+
+
+def parse_date(value: str) -> date | datetime:
+    """Parse an RFC 3339 full-date (``2026-12-07``) or a date-time that carries an offset.
+
+    Raises:
+        ValueError: with a message saying what was expected.
+    """
+    if re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        if not _DATE_ONLY.fullmatch(value):
+            raise ValueError(f"not a real date: {value!r}")
+        return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+    try:
+        return parse_datetime(value)
+    except ValueError as error:
+        if "has no offset" in str(error):
+            raise
+        raise ValueError(
+            "expected a date such as '2026-12-07' or an RFC 3339 date-time with an offset,"
+            f" such as '2026-12-07T06:00:00+01:00', got {value[:60]!r}"
+        ) from None
+
+
+def date_problem(value: object) -> str | None:
+    """Say what is wrong with *value* as a model date or datetime, or return ``None``."""
+    if isinstance(value, datetime):
+        return datetime_problem(value)
+    if isinstance(value, date):
+        return None
+    return f"expected a date or a datetime, got {type(value).__name__}"
+
+
+def relative_path_problem(value: str) -> str | None:
+    """Say what is wrong with *value* as a path inside an edition's folder, or return ``None``.
+
+    The path is a plain file path (not a URL: nothing is percent-decoded), with
+    ``/`` between folders, that cannot leave the folder it is relative to.
+    """
+    if not value.strip():
+        return "expected a path relative to the edition's file, got an empty string"
+    problem = text_problem(value)
+    if problem is not None:
+        return problem
+    found = scheme(value)
+    if found is not None:
+        return f"{found}: URLs are not allowed; use a path relative to the edition's file"
+    if value.startswith("/"):
+        return "absolute paths are not allowed; use a path relative to the edition's file"
+    if "\\" in value:
+        return "backslashes are not allowed in paths; use /"
+    if ".." in value.split("/"):
+        return "the path leads outside the edition's folder ('..' is not allowed)"
     return None

@@ -301,10 +301,13 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print a machine-readable report on standard output"
     )
 
-    commands.add_parser(
+    schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the format",
         description="Print the JSON Schema (draft 2020-12) of the article format.",
+    )
+    schema.add_argument(
+        "--edition", action="store_true", help="print the schema of the edition format instead"
     )
 
     theme = commands.add_parser(
@@ -349,7 +352,7 @@ def _not_an_article(data: bytes) -> str | None:
     Broken JSON is not skipped: it is reported like any invalid article. Most
     articles name a headline and no schema, and are passed without parsing.
     """
-    if b'"headline"' in data and b'"$schema"' not in data:
+    if b'"headline"' in data and b'"$schema"' not in data and b'"edition"' not in data:
         return None
     try:
         value = json.loads(data.decode("utf-8-sig"))
@@ -359,6 +362,8 @@ def _not_an_article(data: bytes) -> str | None:
         return _JSON_KINDS.get(type(value), "a JSON value other than an object")
     if "$schema" in value and "properties" in value:
         return "a JSON Schema"
+    if value.get("type") == "edition":
+        return "an edition"
     if "headline" not in value and "body" not in value:
         return "no headline or body"
     return None
@@ -1086,7 +1091,7 @@ def _run(
     if args.command == "theme":
         _theme_export(args, stderr)
         return EXIT_OK
-    json.dump(_schema(), stdout, ensure_ascii=False, indent=2)
+    json.dump(_schema(edition=args.edition), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return EXIT_OK
 
@@ -1140,10 +1145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _schema() -> dict[str, Any]:
-    from .schema import json_schema
+def _schema(*, edition: bool = False) -> dict[str, Any]:
+    from .schema import edition_json_schema, json_schema
 
-    return json_schema()
+    return edition_json_schema() if edition else json_schema()
 
 
 if __name__ == "__main__":  # pragma: no cover

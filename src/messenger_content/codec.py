@@ -47,6 +47,7 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "parse_json",
     "structure",
     "unstructure",
 ]
@@ -595,6 +596,12 @@ def structure(value: object) -> Article:
     if not isinstance(schema, str):
         problems.append(Problem("$schema", f"expected a string, got {_json_type(schema)}"))
     tag = fields.pop("type", "article")
+    if tag == "edition":
+        raise _fail(
+            '"edition": this is an edition, not an article'
+            " (read it with load_edition, or convert it with messenger-content edition)",
+            "type",
+        )
     if tag != "article":
         problems.append(Problem("type", f'expected "article", got {json.dumps(tag)[:40]}'))
     try:
@@ -613,12 +620,11 @@ def unstructure(article: Article) -> dict[str, Any]:
     return result
 
 
-def loads(text: str | bytes, *, source: str | None = None) -> Article:
-    """Load an article from JSON text (``str``, or UTF-8 ``bytes`` with or without a BOM).
+def parse_json(text: str | bytes, *, source: str | None = None) -> object:
+    """Parse JSON text (``str``, or UTF-8 ``bytes`` with or without a BOM) into a value.
 
     Raises:
         ParseError: the text is not JSON this package can read.
-        ValidationError: the JSON does not describe a valid article.
     """
     if isinstance(text, (bytes, bytearray)):
         try:
@@ -632,7 +638,7 @@ def loads(text: str | bytes, *, source: str | None = None) -> Article:
     if not text.strip():
         raise ParseError("the document is empty; expected a JSON object", source=source)
     try:
-        value = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ParseError(
             f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
@@ -642,6 +648,16 @@ def loads(text: str | bytes, *, source: str | None = None) -> Article:
         raise ParseError("the document is nested too deeply to read", source=source) from None
     except ValueError as error:  # e.g. numbers with too many digits
         raise ParseError(f"not valid JSON: {error}", source=source) from None
+
+
+def loads(text: str | bytes, *, source: str | None = None) -> Article:
+    """Load an article from JSON text (``str``, or UTF-8 ``bytes`` with or without a BOM).
+
+    Raises:
+        ParseError: the text is not JSON this package can read.
+        ValidationError: the JSON does not describe a valid article.
+    """
+    value = parse_json(text, source=source)
     try:
         return structure(value)
     except ValidationError as error:

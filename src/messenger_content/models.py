@@ -14,8 +14,10 @@ strings dropped), so equal content always makes equal values.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
@@ -29,6 +31,8 @@ __all__ = [
     "Block",
     "Code",
     "Divider",
+    "Edition",
+    "EditionArticle",
     "Emphasis",
     "Heading",
     "Image",
@@ -42,6 +46,7 @@ __all__ = [
     "Quote",
     "RelatedLink",
     "Rule",
+    "Section",
     "Strong",
     "Text",
 ]
@@ -121,6 +126,12 @@ def _datetime_check(path: str, value: object) -> None:
         raise _fail(path, problem)
 
 
+def _date_check(path: str, value: object) -> None:
+    problem = _rules.date_problem(value)
+    if problem is not None:
+        raise _fail(path, problem)
+
+
 def _positive_int_check(path: str, value: object) -> None:
     if type(value) is not int:
         raise _fail(path, f"expected an integer, got {type(value).__name__}")
@@ -167,6 +178,15 @@ _language = Rule(_language_check, {"type": "string", "pattern": _rules.LANGUAGE_
 _datetime = Rule(
     _datetime_check,
     {"type": "string", "format": "date-time", "pattern": _rules.DATETIME_PATTERN},
+)
+_date = Rule(
+    _date_check,
+    {
+        "anyOf": [
+            {"type": "string", "format": "date", "pattern": _rules.DATE_PATTERN},
+            {"type": "string", "format": "date-time", "pattern": _rules.DATETIME_PATTERN},
+        ]
+    },
 )
 _positive_int = Rule(_positive_int_check, {"type": "integer", "minimum": 1})
 _flag = Rule(_flag_check, {"type": "boolean"})
@@ -546,3 +566,127 @@ class Article:
         converter=_body, validator=_instances(BLOCK_CLASSES, "a block")
     )
     """The body, in reading order."""
+
+
+# --- editions ----------------------------------------------------------------
+
+
+def _folder(value: str | os.PathLike[str] | None) -> Path | None:
+    """A folder as a :class:`~pathlib.Path`; the edition's own folder (``"."``) is ``None``."""
+    if value is None:
+        return None
+    path = Path(value)
+    return None if path == Path() else path
+
+
+def _folder_check(path: str, value: object) -> None:
+    if not isinstance(value, Path):
+        raise _fail(path, f"expected a folder as a pathlib.Path, got {type(value).__name__}")
+    if not value.is_absolute() and ".." in value.parts:
+        raise _fail(path, "a folder relative to the edition may not go up with '..'")
+
+
+#: A relative folder in JSON: what :func:`_folder_check` and the edition loader accept.
+_folder_rule = Rule(_folder_check, {"$ref": "#/$defs/relativePath"})
+
+
+@attrs.frozen(kw_only=True)
+class EditionArticle:
+    """An article in an edition, with the folder its images are read from."""
+
+    folder: Path | None = attrs.field(default=None, converter=_folder, validator=_folder_rule)
+    """Folder the article's relative image paths resolve against.
+
+    Relative to the edition's folder (as loaded from JSON), or absolute (as built
+    in Python); ``None`` is the edition's folder itself.
+    """
+    article: Article = attrs.field(validator=_instances(Article, "an Article"))
+    """The article."""
+
+
+def _entries(value: Iterable[EditionArticle | Article]) -> tuple[EditionArticle, ...]:
+    """Articles given bare are read from the edition's folder."""
+    return tuple(
+        EditionArticle(article=item) if isinstance(item, Article) else item for item in value
+    )
+
+
+def _entries_check(path: str, value: object) -> None:
+    _instances(EditionArticle, "an EditionArticle or an Article").check(path, value)
+
+
+def _nonempty_entries_check(path: str, value: object) -> None:
+    if not value:
+        raise _fail(path, "a section needs at least one article")
+    _entries_check(path, value)
+
+
+_entries_rule = Rule(_entries_check, {})
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """A titled group of articles in an edition."""
+
+    title: str = attrs.field(validator=_string)
+    """The section's title, e.g. ``"World"``."""
+    articles: tuple[EditionArticle, ...] = attrs.field(
+        converter=_entries, validator=Rule(_nonempty_entries_check, {})
+    )
+    """The section's articles, in reading order; at least one."""
+
+
+def _sections(value: Iterable[Section]) -> tuple[Section, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Edition:
+    """Several articles in one document: a morning edition, a digest, a dossier.
+
+    An edition holds either ``articles`` or ``sections`` (each a titled group of
+    articles), never both, and at least one article.
+    """
+
+    type: ClassVar[str] = "edition"
+    id: str | None = attrs.field(default=None, validator=_string)
+    """Stable identifier; seeds the EPUB identifier and output file names."""
+    language: str = attrs.field(default="en", validator=_language)
+    """BCP 47 language tag of the title page and contents; each article keeps its own."""
+    title: str = attrs.field(validator=_string)
+    """The edition's title, e.g. ``"The Morning Edition"``."""
+    subtitle: str | None = attrs.field(default=None, validator=_string)
+    """A line under the title."""
+    description: str | None = attrs.field(default=None, validator=_string)
+    """One-paragraph description for metadata."""
+    publication: Publication | None = attrs.field(
+        default=None, validator=_instances(Publication, "a Publication")
+    )
+    """The publication that issues the edition."""
+    issued: date | datetime | None = attrs.field(default=None, validator=_date)
+    """When the edition was issued: a date, or a date-time with its offset."""
+    cover_image: Image | None = attrs.field(default=None, validator=_instances(Image, "an Image"))
+    """The cover image, its ``src`` relative to the edition's folder."""
+    rights: str | None = attrs.field(default=None, validator=_string)
+    """Copyright line."""
+    articles: tuple[EditionArticle, ...] = attrs.field(
+        default=(), converter=_entries, validator=_entries_rule
+    )
+    """The articles, in reading order (when the edition has no sections)."""
+    sections: tuple[Section, ...] = attrs.field(
+        default=(), converter=_sections, validator=_instances(Section, "a Section")
+    )
+    """The sections, in reading order (when the edition has no flat list of articles)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.articles and self.sections:
+            raise _fail("sections", "an edition has articles or sections, not both")
+        if not self.articles and not self.sections:
+            raise _fail("articles", "an edition needs at least one article (or sections)")
+
+    @property
+    def all_articles(self) -> tuple[EditionArticle, ...]:
+        """Every article of the edition in reading order, sections flattened."""
+        if self.articles:
+            return self.articles
+        return tuple(entry for section in self.sections for entry in section.articles)

@@ -1,9 +1,15 @@
-"""JSON Schema (draft 2020-12) of the article format, generated from the models.
+"""JSON Schemas (draft 2020-12) of the article and edition formats, generated from the models.
 
 :func:`build_schema` walks the attrs models and their field rules (each rule
 carries its own schema fragment) and takes each field's description from the
 docstring under it. The result ships in the package as ``schema.json``, which
 :func:`json_schema` returns; a test keeps the two identical.
+:func:`build_edition_schema` does the same for editions, holding the article
+schema's definitions so that it stands alone (``edition.schema.json``,
+:func:`edition_json_schema`).
+
+Regenerate both with ``python -m messenger_content.schema`` and
+``python -m messenger_content.schema --edition``.
 """
 
 from __future__ import annotations
@@ -23,10 +29,21 @@ import attrs
 from . import _rules, models
 from .models import BLOCK_CLASSES, INLINE_NODE_CLASSES, Article, Rule, Text
 
-__all__ = ["SCHEMA_ID", "build_schema", "json_schema"]
+__all__ = [
+    "EDITION_SCHEMA_ID",
+    "SCHEMA_ID",
+    "build_edition_schema",
+    "build_schema",
+    "edition_json_schema",
+    "json_schema",
+    "render_edition_schema",
+    "render_schema",
+]
 
 #: The schema's ``$id``: the name other tools use to refer to format version 1.
 SCHEMA_ID = "https://messenger-content.invalid/schema/article-1.json"
+#: The edition schema's ``$id``.
+EDITION_SCHEMA_ID = "https://messenger-content.invalid/schema/edition-1.json"
 
 
 def _docstrings(cls: type) -> dict[str, str]:
@@ -156,14 +173,98 @@ def build_schema() -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> str:
-    return resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
+def _entries_schema(minimum: str) -> dict[str, Any]:
+    return {
+        "description": f"The articles, in reading order; {minimum}.",
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": "#/$defs/articleEntry"},
+    }
+
+
+def build_edition_schema() -> dict[str, Any]:
+    """Generate the JSON Schema of the edition format, version 1, from the models."""
+    article = build_schema()
+    defs: dict[str, Any] = dict(article.pop("$defs"))
+    for key in ("$schema", "$id", "title"):
+        del article[key]
+    defs["Article"] = article
+    defs["relativePath"] = {
+        "description": (
+            "A path relative to the edition's file, with `/` between folders, that stays"
+            " inside the edition's folder: not absolute, not a URL, no `..`, no backslash."
+        ),
+        "type": "string",
+        "allOf": [{"pattern": pattern} for pattern in _rules.RELATIVE_PATH_PATTERNS],
+    }
+    defs["EditionArticle"] = {
+        "type": "object",
+        "description": "An article inline, with the folder its images are read from.",
+        "properties": {
+            "folder": {
+                "description": (
+                    "Folder the article's relative image paths resolve against,"
+                    " relative to the edition's folder."
+                ),
+                "$ref": "#/$defs/relativePath",
+            },
+            "article": {"description": "The article.", "$ref": "#/$defs/Article"},
+        },
+        "required": ["article"],
+        "additionalProperties": False,
+    }
+    defs["articleEntry"] = {
+        "description": (
+            "An article of the edition: the path of an article JSON file, an article"
+            " inline, or an article inline with its folder."
+        ),
+        "oneOf": [
+            {"$ref": "#/$defs/relativePath"},
+            {"$ref": "#/$defs/Article"},
+            {"$ref": "#/$defs/EditionArticle"},
+        ],
+    }
+    section = _object_schema(models.Section, tagged=False)
+    section["properties"]["articles"] = _entries_schema("at least one")
+    defs["Section"] = section
+    edition = _object_schema(models.Edition, tagged=False)
+    properties = edition["properties"]
+    properties["articles"] = _entries_schema("at least one, when the edition has no sections")
+    properties["sections"] = {
+        "description": properties["sections"]["description"],
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": "#/$defs/Section"},
+    }
+    edition["properties"] = {
+        "$schema": {"description": "URI of the schema the document follows.", "type": "string"},
+        "type": {"description": "Always `edition`; optional on input.", "const": "edition"},
+        **properties,
+    }
+    edition["oneOf"] = [{"required": ["articles"]}, {"required": ["sections"]}]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": EDITION_SCHEMA_ID,
+        "title": "messenger_content edition, format version 1",
+        **edition,
+        "$defs": defs,
+    }
+
+
+@lru_cache(maxsize=2)
+def _shipped(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of the article format, version 1."""
-    value: dict[str, Any] = json.loads(_shipped())
+    value: dict[str, Any] = json.loads(_shipped("schema.json"))
+    return value
+
+
+def edition_json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of the edition format, version 1."""
+    value: dict[str, Any] = json.loads(_shipped("edition.schema.json"))
     return value
 
 
@@ -172,5 +273,12 @@ def render_schema() -> str:
     return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
-if __name__ == "__main__":  # pragma: no cover - regenerates the shipped file
-    print(render_schema(), end="")
+def render_edition_schema() -> str:
+    """The edition schema as the text shipped in ``edition.schema.json``."""
+    return json.dumps(build_edition_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates the shipped files
+    import sys
+
+    print(render_edition_schema() if "--edition" in sys.argv else render_schema(), end="")
