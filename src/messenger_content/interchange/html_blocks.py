@@ -284,9 +284,6 @@ class _Converter:
         if not raw:
             self.counts["<img> without a source dropped"] += 1
             return None
-        if self.base_url is None and urls.scheme(raw) is None:
-            self.counts["<img> with a relative source and no base URL dropped"] += 1
-            return None
         src = image_source(self.resolve(raw))
         if src is None:
             self.counts[f"<img> with a {_shown_scheme(raw)} source dropped"] += 1
@@ -605,9 +602,8 @@ def html_to_blocks(markup: str, *, base_url: str | None = None) -> Converted:
     Args:
         markup: The HTML. A whole document is read from its ``<body>``.
         base_url: An absolute http(s) URL relative links and image sources are
-            resolved against. Without it, relative links stay relative and
-            images with relative sources are dropped (they name files of a
-            page that is not at hand).
+            resolved against. Without it they stay relative, and the resource
+            policy decides at export time (no leaving the article's folder).
 
     Returns:
         The blocks and the warnings (one per kind of thing dropped).
