@@ -53,7 +53,7 @@ def same_image(left: mc.Image | None, right: mc.Image | None) -> bool:
     if left is None or right is None:
         return left is right
     caption = [words(plain_text(i.caption or ())) for i in (left, right)]
-    fields = [(i.src, i.alt, i.credit, i.width, i.height) for i in (left, right)]
+    fields = [(i.src, words(i.alt or ""), words(i.credit or ""), i.width, i.height) for i in (left, right)]
     return caption[0] == caption[1] and fields[0] == fields[1]
 
 

@@ -146,7 +146,9 @@ def _json_type(value: object) -> str:
 
 def _fixed(value: str, check: Callable[[str], str | None], schemes: tuple[str, ...]) -> str | None:
     """*value* made valid for *check* by escaping, if its scheme is one of *schemes*."""
-    value = value.strip()
+    # As browsers read URLs: ASCII white space at the ends goes, tabs and newlines
+    # inside are removed ("java\tscript:" is "javascript:"); U+00A0 is data.
+    value = re.sub("[\t\n\r]", "", value.strip(" \t\n\r\f"))
     if check(value) is None:
         return value
     found = urls.scheme(value)

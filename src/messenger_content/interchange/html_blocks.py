@@ -100,6 +100,7 @@ _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 #: NITF (``body.content``) element names read as their HTML counterparts.
 NITF_TAGS = {"hl1": "h2", "hl2": "h3", "block": "div", "media": "figure", "media-caption": "figcaption"}
 _CREDIT_CLASS = re.compile(r"(?:^|[\s_-])(?:credit|copyright|byline|photographer)(?:$|[\s_-])", re.I)
+_HTML_SPACE = " \t\n\r\f"
 _WHITE_SPACE = re.compile(r"[ \t\n\r\f]+")
 _FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
 #: Inline nodes open at once; deeper formatting is unwrapped so models never refuse it.
@@ -267,7 +268,7 @@ class _Converter:
         raw = element.get("href")
         if raw is None:
             return None
-        value = self.resolve(raw.strip())
+        value = self.resolve(raw.strip(_HTML_SPACE))
         target = link_target(value) if value else None
         if target is None:
             self.counts[f"<a> link to {_shown_scheme(value)} dropped, its text kept"] += 1
@@ -280,7 +281,7 @@ class _Converter:
 
     def image(self, element: Any, caption: Text | None = None, credit: str | None = None) -> Image | None:
         raw = element.get("src") or element.get("data-src") or ""
-        raw = _FORBIDDEN.sub("", raw).strip()
+        raw = _FORBIDDEN.sub("", raw).strip(_HTML_SPACE)
         if not raw:
             self.counts["<img> without a source dropped"] += 1
             return None
@@ -309,8 +310,8 @@ def _shown_scheme(value: str) -> str:
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    value = _WHITE_SPACE.sub(" ", _FORBIDDEN.sub("", value)).strip()
-    return value or None
+    value = _WHITE_SPACE.sub(" ", _FORBIDDEN.sub("", value)).strip(_HTML_SPACE)
+    return value if value.strip() else None
 
 
 def _dimension(value: str | None) -> int | None:
@@ -320,23 +321,23 @@ def _dimension(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-def _trim(content: list[Inline]) -> list[Inline]:
-    """*content* without white space or line breaks at either end (inside nodes too)."""
+def _trim(content: list[Inline], ends: tuple[int, ...] = (0, -1)) -> list[Inline]:
+    """*content* without white space or line breaks at its *ends* (inside nodes too)."""
     content = list(content)
-    for end in (0, -1):
+    for end in ends:
         while content:
             item = content[end]
             if isinstance(item, LineBreak):
                 content.pop(end)
                 continue
             if isinstance(item, str):
-                stripped = item.lstrip() if end == 0 else item.rstrip()
+                stripped = item.lstrip(_HTML_SPACE) if end == 0 else item.rstrip(_HTML_SPACE)
                 if not stripped:
                     content.pop(end)
                     continue
                 content[end] = stripped
             elif isinstance(item, (Emphasis, Strong, Link)) and item.text is not None:
-                inner = _trim(list(item.text))
+                inner = _trim(list(item.text), (end,))
                 if not inner:
                     content.pop(end)
                     continue
@@ -399,7 +400,7 @@ def _code(self: _Converter, element: Any, depth: int) -> None:
     text = _WHITE_SPACE.sub(" ", _FORBIDDEN.sub("", _text_content(element)))
     if text.strip():
         if self.space:
-            text = text.lstrip()
+            text = text.lstrip(" ")
         self.add_inline(Code(text=text))
 
 
@@ -632,8 +633,8 @@ def text_to_blocks(text: str) -> tuple[Block, ...]:
     """Paragraphs of plain text: split at blank lines, or at every line if there are none."""
     text = _FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     parts = _PARAGRAPH_BREAK.split(text) if _PARAGRAPH_BREAK.search(text) else text.split("\n")
-    paragraphs = (" ".join(part.split()) for part in parts)
-    return tuple(Paragraph(text=part) for part in paragraphs if part)
+    paragraphs = (_WHITE_SPACE.sub(" ", part).strip(_HTML_SPACE) for part in parts)
+    return tuple(Paragraph(text=part) for part in paragraphs if part.strip())
 
 
 # --- blocks to HTML --------------------------------------------------------------------
