@@ -26,7 +26,9 @@ def messages(markup: str) -> str:
 
 def test_paragraphs_and_inline_nodes() -> None:
     """p, em/i, strong/b, a, code and br become a paragraph of inline nodes."""
-    assert blocks('<p>A <i>b</i> <b>c</b> <a href="https://x.example/">d</a> <code>e</code><br>f</p>') == (
+    assert blocks(
+        '<p>A <i>b</i> <b>c</b> <a href="https://x.example/">d</a> <code>e</code><br>f</p>'
+    ) == (
         mc.Paragraph(
             text=[
                 "A ",
@@ -45,7 +47,7 @@ def test_paragraphs_and_inline_nodes() -> None:
 
 
 def test_headings_lists_and_rules() -> None:
-    """h1–h6, ul/ol/li and hr map to headings (h1 at level 2), lists and a divider."""
+    """h1 to h6, ul/ol/li and hr map to headings (h1 at level 2), lists and a divider."""
     assert blocks("<h1>T</h1><h3>S</h3><ol><li>a</li><li>b</li></ol><hr><ul><li>c</li></ul>") == (
         mc.Heading(text="T", level=2),
         mc.Heading(text="S", level=3),
@@ -56,8 +58,11 @@ def test_headings_lists_and_rules() -> None:
 
 
 def test_a_blockquote_with_footer_and_cite() -> None:
-    """A blockquote's footer is the attribution, its cite element the source, its cite URL the url."""
-    markup = '<blockquote cite="https://src.example/"><p>Words.</p><footer>— Kim, <cite>Vogue</cite></footer></blockquote>'
+    """A blockquote's footer is the attribution, its cite element the source, @cite the url."""
+    markup = (
+        '<blockquote cite="https://src.example/"><p>Words.</p>'
+        "<footer>\u2014 Kim, <cite>Vogue</cite></footer></blockquote>"
+    )
     assert blocks(markup) == (
         mc.Quote(text="Words.", attribution="Kim", source="Vogue", url="https://src.example/"),
     )
@@ -92,7 +97,9 @@ def test_an_image_inside_a_paragraph_splits_it() -> None:
 
 def test_relative_urls_resolve_against_the_base() -> None:
     """With a base URL, relative links and sources become absolute."""
-    converted = html_to_blocks('<p><a href="/b">b</a></p><img src="i.png">', base_url="https://x.example/a/")
+    converted = html_to_blocks(
+        '<p><a href="/b">b</a></p><img src="i.png">', base_url="https://x.example/a/"
+    )
     assert converted.blocks == (
         mc.Paragraph(text=[mc.Link(href="https://x.example/b", text="b")]),
         mc.Image(src="https://x.example/a/i.png"),
@@ -104,23 +111,42 @@ def test_relative_urls_resolve_against_the_base() -> None:
     [
         ("<table><tr><th>a</th><td>b</td></tr></table>", (mc.Paragraph(text="a | b"),), "<table>"),
         ("<pre>x = 1\n  y</pre>", (mc.Paragraph(text=[mc.Code(text="x = 1\n  y")]),), "<pre>"),
-        ('<p>a</p><iframe src="https://v.example/e"></iframe>', (mc.Paragraph(text="a"),), "<iframe>"),
-        ("<p>a</p><video src='https://v.example/v.mp4'>alt</video>", (mc.Paragraph(text="a"),), "<video>"),
+        (
+            '<p>a</p><iframe src="https://v.example/e"></iframe>',
+            (mc.Paragraph(text="a"),),
+            "<iframe>",
+        ),
+        (
+            "<p>a</p><video src='https://v.example/v.mp4'>alt</video>",
+            (mc.Paragraph(text="a"),),
+            "<video>",
+        ),
         ("<p>a<blink>b</blink></p>", (mc.Paragraph(text="ab"),), "<blink>"),
-        ("<p>a</p><form><input value=x><button>b</button></form>", (mc.Paragraph(text="a"),), "<form>"),
+        (
+            "<p>a</p><form><input value=x><button>b</button></form>",
+            (mc.Paragraph(text="a"),),
+            "<form>",
+        ),
         ("<p>a</p><style>p{}</style>", (mc.Paragraph(text="a"),), "<style>"),
     ],
 )
 def test_what_has_no_block_yet_is_kept_as_text_or_dropped_with_a_warning(
     markup: str, kept: tuple[mc.Block, ...], named: str
 ) -> None:
-    """table, pre, iframe, video, unknown elements, forms and styles: text kept or dropped, named."""
+    """table, pre, iframe, video, unknown elements, forms, styles: text kept or dropped, named."""
     assert blocks(markup) == kept
     assert named in messages(markup)
 
 
 @pytest.mark.parametrize(
-    "href", ["javascript:alert(1)", " JAVASCRIPT:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "vbscript:x"]
+    "href",
+    [
+        "javascript:alert(1)",
+        " JAVASCRIPT:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+    ],
 )
 def test_dangerous_links_keep_their_text_only(href: str) -> None:
     """A link the article format refuses becomes its text, with a warning."""
@@ -176,7 +202,9 @@ def test_the_hostile_corpus_is_used() -> None:
 def test_hostile_markup_converts_to_inert_content(markup: str) -> None:
     """Each hostile string gives valid blocks whose HTML rendering has no active content."""
     converted = html_to_blocks(markup)
-    article = mc.Article(headline="h", body=[b for b in converted.blocks if not isinstance(b, mc.Image)])
+    article = mc.Article(
+        headline="h", body=[b for b in converted.blocks if not isinstance(b, mc.Image)]
+    )
     assert mc.loads(mc.dumps(article)) == article
     document = html5lib.parse(mc.to_html(article, fragment=True), namespaceHTMLElements=False)
     for element in document.iter():
@@ -186,4 +214,10 @@ def test_hostile_markup_converts_to_inert_content(markup: str) -> None:
             target = element.get(name, "").strip().lower()
             assert not target.startswith(("javascript:", "vbscript:", "data:", "file:"))
     for image in (b for b in converted.blocks if isinstance(b, mc.Image)):
-        assert image.src.split(":")[0].lower() not in ("javascript", "vbscript", "file", "ftp", "gopher")
+        assert image.src.split(":")[0].lower() not in (
+            "javascript",
+            "vbscript",
+            "file",
+            "ftp",
+            "gopher",
+        )

@@ -34,7 +34,9 @@ class Imported(NamedTuple):
 
 
 _FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
-_NAIVE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(\.[0-9]+)?$")
+_NAIVE = re.compile(
+    r"^([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(\.[0-9]+)?$"
+)
 _ZONED = re.compile(
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(\.[0-9]+)?"
     r"([Zz]|[+\-][0-9]{2}:?[0-9]{2})$"
@@ -174,7 +176,7 @@ def image_source(value: str) -> str | None:
 
 
 def field(obj: Mapping[str, Any], name: str) -> Any:
-    """*obj*'s property *name*, spelt as in ninjs 3 (``versionCreated``) or 2 (``versioncreated``)."""
+    """*obj*'s property *name* as ninjs 3 spells it (``versionCreated``) or ninjs 2 does."""
     if name in obj:
         return obj[name]
     return obj.get(name.lower())

@@ -8,7 +8,7 @@ models:
 HTML                                      blocks and inline nodes
 ========================================  ==========================================
 ``p``, ``div``, ``section`` …             :class:`Paragraph` (containers are unwrapped)
-``h1``–``h6``                             :class:`Heading` (``h1`` becomes level 2)
+``h1`` to ``h6``                          :class:`Heading` (``h1`` becomes level 2)
 ``blockquote`` + ``cite``/``footer``      :class:`Quote` with its attribution and source
 ``figure``, ``img``, ``figcaption``       :class:`Image` (a ``.credit`` element is the credit)
 ``ul``, ``ol``, ``li``                    :class:`ItemList` (nested lists are flattened)
@@ -80,26 +80,113 @@ class Converted(NamedTuple):
 
 #: Elements dropped with everything inside them: active content, forms, metadata.
 _DROPPED = frozenset(
-    "script style noscript template form input button select option optgroup textarea"
-    " object embed applet svg math canvas link meta base head title dialog frame frameset"
-    " map area param source track portal menu".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "form",
+        "input",
+        "button",
+        "select",
+        "option",
+        "optgroup",
+        "textarea",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "math",
+        "canvas",
+        "link",
+        "meta",
+        "base",
+        "head",
+        "title",
+        "dialog",
+        "frame",
+        "frameset",
+        "map",
+        "area",
+        "param",
+        "source",
+        "track",
+        "portal",
+        "menu",
+    ]
 )
 #: Elements an embed block will carry (format v1.1); dropped until then.
 _EMBEDS = frozenset({"iframe", "video", "audio"})
 #: Block containers: unwrapped, their content starts and ends a paragraph.
 _BLOCK_CONTAINERS = frozenset(
-    "html body div section article main header footer aside nav center address details"
-    " summary hgroup fieldset legend dl dt dd caption search".split()
+    [
+        "html",
+        "body",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "center",
+        "address",
+        "details",
+        "summary",
+        "hgroup",
+        "fieldset",
+        "legend",
+        "dl",
+        "dt",
+        "dd",
+        "caption",
+        "search",
+    ]
 )
 #: Inline elements whose meaning the model has no node for: unwrapped silently.
 _INLINE_CONTAINERS = frozenset(
-    "span font small big u s strike del ins mark abbr acronym cite q dfn time data sup sub"
-    " bdi bdo label nobr wbr picture var".split()
+    [
+        "span",
+        "font",
+        "small",
+        "big",
+        "u",
+        "s",
+        "strike",
+        "del",
+        "ins",
+        "mark",
+        "abbr",
+        "acronym",
+        "cite",
+        "q",
+        "dfn",
+        "time",
+        "data",
+        "sup",
+        "sub",
+        "bdi",
+        "bdo",
+        "label",
+        "nobr",
+        "wbr",
+        "picture",
+        "var",
+    ]
 )
 _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 #: NITF (``body.content``) element names read as their HTML counterparts.
-NITF_TAGS = {"hl1": "h2", "hl2": "h3", "block": "div", "media": "figure", "media-caption": "figcaption"}
-_CREDIT_CLASS = re.compile(r"(?:^|[\s_-])(?:credit|copyright|byline|photographer)(?:$|[\s_-])", re.I)
+NITF_TAGS = {
+    "hl1": "h2",
+    "hl2": "h3",
+    "block": "div",
+    "media": "figure",
+    "media-caption": "figcaption",
+}
+_CREDIT_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:credit|copyright|byline|photographer)(?:$|[\s_-])", re.I
+)
 _HTML_SPACE = " \t\n\r\f"
 _WHITE_SPACE = re.compile(r"[ \t\n\r\f]+")
 _FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
@@ -187,7 +274,7 @@ class _Converter:
     def tag(self, element: Any) -> str | None:
         if not isinstance(element.tag, str):
             return None  # a comment or processing instruction
-        name = lxml.etree.QName(element).localname.lower()
+        name = str(lxml.etree.QName(element).localname).lower()
         return self.tags.get(name, name)
 
     def children(self, element: Any, depth: int) -> None:
@@ -205,7 +292,9 @@ class _Converter:
                 self.counts[f"event attribute {str(attribute).lower()} dropped from <{name}>"] += 1
         if depth > _MAX_DEPTH:
             self.counts["markup nested too deeply: kept as plain text"] += 1
-            self.add_text(lxml.etree.tostring(element, method="text", encoding="unicode", with_tail=False))
+            self.add_text(
+                lxml.etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+            )
             return
         handler = _HANDLERS.get(name)
         if handler is not None:
@@ -279,7 +368,9 @@ class _Converter:
             return urljoin(self.base_url, value)
         return value
 
-    def image(self, element: Any, caption: Text | None = None, credit: str | None = None) -> Image | None:
+    def image(
+        self, element: Any, caption: Text | None = None, credit: str | None = None
+    ) -> Image | None:
         raw = element.get("src") or element.get("data-src") or ""
         raw = _FORBIDDEN.sub("", raw).strip(_HTML_SPACE)
         if not raw:
@@ -435,7 +526,7 @@ def _list(self: _Converter, element: Any, depth: int) -> None:
             after.extend(self.sub([child], depth))
             continue
         nested = [c for c in child if self.tag(c) in ("ul", "ol")]
-        blocks = self.sub_children(child, depth, lambda c: c in nested)
+        blocks = self.sub_children(child, depth, _among(nested))
         line, others = _text_of(blocks)
         line = _trim(line)
         if line:
@@ -513,7 +604,8 @@ def _figure(self: _Converter, element: Any, depth: int) -> None:
         credits = [c for c in credits if c is not figcaption]
         if credits:
             credit = _clean(_text_content(credits[0]))
-        text, _others = _text_of(self.sub_children(figcaption, depth, lambda c: c in credits))
+        blocks = self.sub_children(figcaption, depth, _among(credits))
+        text, _others = _text_of(blocks)
         caption.extend(text)
     self.add_block(self.image(images[0], to_text(_trim(caption)), credit))
     for image in images[1:]:
@@ -521,6 +613,11 @@ def _figure(self: _Converter, element: Any, depth: int) -> None:
     others = [c for c in element if c not in captions and self.tag(c) not in ("img", "picture")]
     others = [c for c in others if not any(i in images for i in c.iter())]
     self.blocks.extend(self.sub(others, depth))
+
+
+def _among(elements: list[Any]) -> Callable[[Any], bool]:
+    """A test for membership in *elements* (bound now, not when called)."""
+    return lambda element: element in elements
 
 
 def _inside(element: Any, containers: list[Any]) -> bool:

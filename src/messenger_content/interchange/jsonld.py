@@ -91,6 +91,9 @@ class _Reader:
         authors = []
         for index, item in enumerate(self.many(value)):
             path = f"author[{index}]"
+            name: object
+            url: str | None
+            role: str | None
             if isinstance(item, str):
                 name, url, role = item, None, None
             elif isinstance(item, Mapping):
@@ -100,13 +103,13 @@ class _Reader:
             else:
                 self.notes.add(path, "expected a name or a Person; ignored")
                 continue
-            name = self.notes.text(name, f"{path}.name")
-            if name is None:
+            text = self.notes.text(name, f"{path}.name")
+            if text is None:
                 continue
             author = self.notes.build(
                 Author,
                 path,
-                name=name.strip(),
+                name=text.strip(),
                 url=self.notes.href(url, f"{path}.url") if url else None,
                 role=self.notes.text(role, f"{path}.jobTitle"),
             )
@@ -120,7 +123,9 @@ class _Reader:
         width = height = None
         if isinstance(item, Mapping):
             caption = self.text(item.get("caption"), f"{path}.caption")
-            credit = self.text(item.get("creditText") or item.get("copyrightHolder"), f"{path}.creditText")
+            credit = self.text(
+                item.get("creditText") or item.get("copyrightHolder"), f"{path}.creditText"
+            )
             width, height = _pixels(item.get("width")), _pixels(item.get("height"))
             item = item.get("url") or item.get("contentUrl")
         if isinstance(item, list):
@@ -174,7 +179,9 @@ def _parse(document: object) -> object:
         try:
             return json.loads(document)
         except json.JSONDecodeError as error:
-            raise ParseError(f"not valid JSON-LD: {error.msg} (line {error.lineno}, column {error.colno})") from None
+            raise ParseError(
+                f"not valid JSON-LD: {error.msg} (line {error.lineno}, column {error.colno})"
+            ) from None
         except (RecursionError, ValueError):
             raise ParseError("not valid JSON-LD: nested too deeply or unreadable") from None
     return document
@@ -202,7 +209,9 @@ def from_jsonld(document: object) -> Imported:
     notes = Notes()
     reader = _Reader(nodes, notes)
     node = max(candidates, key=lambda n: ("headline" in n, "articleBody" in n, len(n)))
-    headline = reader.text(node.get("headline"), "headline") or reader.text(node.get("name"), "name")
+    headline = reader.text(node.get("headline"), "headline") or reader.text(
+        node.get("name"), "name"
+    )
     if headline is None:
         raise ValidationError([Problem("headline", "the article node has no headline")])
     images = []
@@ -242,14 +251,18 @@ def from_jsonld(document: object) -> Imported:
         notes.add("dateline", f"no dateline field yet: {dateline!r} dropped")
     corrections = reader.many(node.get("correction"))
     if corrections:
-        notes.add("correction", f"{len(corrections)} correction(s) dropped: no corrections field yet")
+        notes.add(
+            "correction", f"{len(corrections)} correction(s) dropped: no corrections field yet"
+        )
     url = node.get("url") or node.get("mainEntityOfPage")
     if isinstance(url, Mapping):
         url = url.get("@id") or url.get("url")
     identifier = node.get("identifier")
     if not isinstance(identifier, str):
         node_id = node.get("@id")
-        identifier = node_id if isinstance(node_id, str) and not node_id.startswith(("_:", "#")) else None
+        identifier = (
+            node_id if isinstance(node_id, str) and not node_id.startswith(("_:", "#")) else None
+        )
     article = notes.build(
         Article,
         "",

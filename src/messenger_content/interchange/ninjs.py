@@ -57,9 +57,17 @@ def _kind(body: Mapping[str, Any]) -> tuple[int, str]:
     value = body.get("value")
     if not isinstance(value, str):
         return (-1, "")
-    if _NITF.search(content_type) or role == "nitf" or value.lstrip().startswith("<?xml") and "<nitf" in value[:400]:
+    if (
+        _NITF.search(content_type)
+        or role == "nitf"
+        or (value.lstrip().startswith("<?xml") and "<nitf" in value[:400])
+    ):
         return (2, "nitf")
-    if "html" in content_type or "xhtml" in content_type or role in ("html", "html5", "xhtml", "richtext", "richhtml5"):
+    if (
+        "html" in content_type
+        or "xhtml" in content_type
+        or role in ("html", "html5", "xhtml", "richtext", "richhtml5")
+    ):
         return (3, "html")
     if content_type in ("", "text/plain"):
         if re.match(r"\s*<(?:p|div|section|body|html)\b", value, re.I):
@@ -111,7 +119,11 @@ def _nitf(value: str, notes: Notes, path: str) -> list[Block] | None:
     except (lxml.etree.XMLSyntaxError, ValueError) as error:
         notes.add(path, f"NITF body is not well-formed XML ({error}); the next richest body used")
         return None
-    contents = [e for e in root.iter() if isinstance(e.tag, str) and lxml.etree.QName(e).localname == "body.content"]
+    contents = [
+        e
+        for e in root.iter()
+        if isinstance(e.tag, str) and lxml.etree.QName(e).localname == "body.content"
+    ]
     if not contents:
         notes.add(path, "NITF body has no body.content; the next richest body used")
         return None
@@ -170,12 +182,19 @@ def _authors(document: Mapping[str, Any], notes: Notes) -> list[Author]:
     authors: list[Author] = []
     people = field(document, "people")
     for index, person in enumerate(people if isinstance(people, list) else []):
-        if not isinstance(person, Mapping) or str(person.get("rel") or "").lower() not in AUTHOR_RELS:
+        if (
+            not isinstance(person, Mapping)
+            or str(person.get("rel") or "").lower() not in AUTHOR_RELS
+        ):
             continue
         path = f"people[{index}]"
         name = notes.text(person.get("name"), f"{path}.name")
         uri = person.get("uri")
-        url = notes.href(uri, f"{path}.uri") if isinstance(uri, str) and urls.scheme(uri) in ("http", "https", "mailto") else None
+        url = (
+            notes.href(uri, f"{path}.uri")
+            if isinstance(uri, str) and urls.scheme(uri) in ("http", "https", "mailto")
+            else None
+        )
         author = notes.build(Author, path, name=name, url=url) if name else None
         if author is not None:
             authors.append(author)
@@ -214,13 +233,19 @@ def _dates(document: Mapping[str, Any], notes: Notes) -> tuple[datetime | None, 
     content = notes.date(field(document, "contentCreated"), "contentCreated")
     version = notes.date(field(document, "versionCreated"), "versionCreated")
     published = first or content or version
-    updated = version if version is not None and published is not None and utc(version) != utc(published) else None
+    updated = (
+        version
+        if version is not None and published is not None and utc(version) != utc(published)
+        else None
+    )
     if published is version and version is not None:
         updated = None
     return published, updated
 
 
-def _rendition(renditions: object, path: str, notes: Notes) -> tuple[str, int | None, int | None] | None:
+def _rendition(
+    renditions: object, path: str, notes: Notes
+) -> tuple[str, int | None, int | None] | None:
     """The rendition to print: the smallest at least PRINT_WIDTH wide, else the widest."""
     candidates: list[tuple[str, int | None, int | None]] = []
     for index, rendition in enumerate(renditions if isinstance(renditions, list) else []):
@@ -260,19 +285,30 @@ def _picture(item: Mapping[str, Any], path: str, notes: Notes) -> Image | None:
     captions.sort(key=lambda d: ("html" in d[1] or "xhtml" in d[1], d[0] != "caption"))
     caption: Any = None
     if captions:
-        role, content_type, value = captions[0]
+        _role, content_type, value = captions[0]
         caption = html_to_inline(value, notes) if "html" in content_type else value
     alt = _plain(headlines[0][1], headlines[0][2], notes) if headlines else None
     credit = credits[0][2] if credits else notes.text(field(item, "by"), f"{path}.by")
     return notes.build(
-        Image, path, src=src, alt=alt, caption=caption or None, credit=credit, width=width, height=height
+        Image,
+        path,
+        src=src,
+        alt=alt,
+        caption=caption or None,
+        credit=credit,
+        width=width,
+        height=height,
     )
 
 
 def _associations(document: Mapping[str, Any], notes: Notes) -> list[Image]:
     associations = field(document, "associations")
     if isinstance(associations, Mapping):  # ninjs 1.x: keyed by name
-        associations = [dict(value, name=key) for key, value in associations.items() if isinstance(value, Mapping)]
+        associations = [
+            dict(value, name=key)
+            for key, value in associations.items()
+            if isinstance(value, Mapping)
+        ]
     images: list[Image] = []
     for index, item in enumerate(associations if isinstance(associations, list) else []):
         path = f"associations[{index}]"
@@ -280,7 +316,9 @@ def _associations(document: Mapping[str, Any], notes: Notes) -> list[Image]:
             continue
         kind = str(item.get("type") or "picture")
         if kind not in ("picture", "graphic"):
-            notes.add(path, f"a {kind} association ({item.get('name')!s}) cannot be carried; ignored")
+            notes.add(
+                path, f"a {kind} association ({item.get('name')!s}) cannot be carried; ignored"
+            )
             continue
         image = _picture(item, path, notes)
         if image is None:
@@ -333,11 +371,15 @@ def from_ninjs(document: object) -> Imported:
             (``headlines``, ``headline``, ``title`` or ``slugline``).
     """
     if not isinstance(document, Mapping):
-        raise ValidationError([Problem("", f"expected a ninjs object, got {type(document).__name__}")])
+        raise ValidationError(
+            [Problem("", f"expected a ninjs object, got {type(document).__name__}")]
+        )
     notes = Notes()
     headline, subheadline = _headlines(document, notes)
     if headline is None:
-        raise ValidationError([Problem("headlines", "a ninjs item needs a headline to become an article")])
+        raise ValidationError(
+            [Problem("headlines", "a ninjs item needs a headline to become an article")]
+        )
     descriptions = _texts(field(document, "descriptions"), "descriptions", notes)
     text_descriptions = [d for d in descriptions if d[0] not in _CREDIT_ROLES | {"caption"}]
     summary = None
@@ -414,7 +456,9 @@ def _association(image: Image, name: str) -> dict[str, Any]:
     digest = hashlib.sha256(image.src.encode("utf-8")).hexdigest()[:32]
     item: dict[str, Any] = {
         "name": name,
-        "uri": image.src if urls.scheme(image.src) in ("http", "https") else f"urn:x-messenger-content:image:{digest}",
+        "uri": image.src
+        if urls.scheme(image.src) in ("http", "https")
+        else f"urn:x-messenger-content:image:{digest}",
         "type": "picture",
     }
     if image.alt is not None:
@@ -425,10 +469,16 @@ def _association(image: Image, name: str) -> dict[str, Any]:
         descriptions.append(
             {"role": "caption", "contentType": "text/html", "value": inline_html(image.caption)}
             if rich
-            else {"role": "caption", "contentType": "text/plain", "value": plain_text(image.caption)}
+            else {
+                "role": "caption",
+                "contentType": "text/plain",
+                "value": plain_text(image.caption),
+            }
         )
     if image.credit is not None:
-        descriptions.append({"role": "creditline", "contentType": "text/plain", "value": image.credit})
+        descriptions.append(
+            {"role": "creditline", "contentType": "text/plain", "value": image.credit}
+        )
     if descriptions:
         item["descriptions"] = descriptions
     item["renditions"] = [rendition]
@@ -452,10 +502,14 @@ def to_ninjs(article: Article) -> dict[str, Any]:
         document["versionCreated"] = _rules.format_datetime(when)
     headlines = [{"role": "main", "contentType": "text/plain", "value": article.headline}]
     if article.subheadline is not None:
-        headlines.append({"role": "subhead", "contentType": "text/plain", "value": article.subheadline})
+        headlines.append(
+            {"role": "subhead", "contentType": "text/plain", "value": article.subheadline}
+        )
     document["headlines"] = headlines
     if article.summary is not None:
-        document["descriptions"] = [{"role": "summary", "contentType": "text/plain", "value": article.summary}]
+        document["descriptions"] = [
+            {"role": "summary", "contentType": "text/plain", "value": article.summary}
+        ]
     if article.authors:
         document["by"] = ", ".join(author.name for author in article.authors)
         people = []
@@ -479,12 +533,18 @@ def to_ninjs(article: Article) -> dict[str, Any]:
         document["copyrightNotice"] = article.rights
     html = blocks_to_html(article.body)
     text = blocks_to_text(article.body)
-    bodies = []
+    bodies: list[dict[str, Any]] = []
     if html:
         bodies.append({"role": "main", "contentType": "text/html", "value": html})
     if text:
         bodies.append(
-            {"role": "text", "contentType": "text/plain", "charCount": len(text), "wordCount": len(text.split()), "value": text}
+            {
+                "role": "text",
+                "contentType": "text/plain",
+                "charCount": len(text),
+                "wordCount": len(text.split()),
+                "value": text,
+            }
         )
     if bodies:
         document["bodies"] = bodies
