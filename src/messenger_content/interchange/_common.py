@@ -30,7 +30,7 @@ class Imported(NamedTuple):
     article: Article
     """The article, valid by the models' rules."""
     warnings: tuple[Problem, ...]
-    """One :class:`~messenger_content.Problem` per value dropped or changed, in input order."""
+    """One :class:`~messenger_content.Problem` per value dropped or changed."""
 
 
 _FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
