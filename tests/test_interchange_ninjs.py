@@ -293,3 +293,53 @@ def test_round_trip_keeps_headline_authors_dates_body_and_images(article: mc.Art
     found = [b for b in again.body if isinstance(b, mc.Image)]
     assert len(found) == len(images)
     assert all(same_image(*pair) for pair in zip(found, images, strict=False))
+
+
+def test_an_nitf_body_resolves_no_entity() -> None:
+    """An NITF body declaring an external entity is read without fetching or expanding it."""
+    nitf = (
+        '<?xml version="1.0"?><!DOCTYPE nitf [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        "<nitf><body><body.content><p>Before &secret; after</p></body.content></body></nitf>"
+    )
+    document = {
+        "uri": "urn:x:1",
+        "headlines": [{"value": "H"}],
+        "bodies": [{"contentType": "text/vnd.IPTC.NITF", "value": nitf}],
+    }
+    article, _ = from_ninjs(document)
+    assert article.body == (mc.Paragraph(text="Before after"),)
+
+
+def test_ninjs_1_properties_are_read() -> None:
+    """The 1.x properties headline, byline and body_html give headline, author and body."""
+    document = {
+        "uri": "urn:x:1",
+        "headline": "Old style",
+        "byline": "Ann",
+        "body_html": "<p>One</p><p>Two</p>",
+    }
+    article, _ = from_ninjs(document)
+    assert (article.headline, article.authors) == ("Old style", (mc.Author(name="Ann"),))
+    assert article.body == (mc.Paragraph(text="One"), mc.Paragraph(text="Two"))
+
+
+def test_a_hostile_association_is_dropped() -> None:
+    """A picture whose renditions are javascript: or file: URLs gives no image, and says so."""
+    document = {
+        "uri": "urn:x:1",
+        "headlines": [{"value": "H"}],
+        "associations": [
+            {
+                "name": "pic",
+                "uri": "urn:x:2",
+                "type": "picture",
+                "renditions": [
+                    {"name": "a", "href": "javascript:alert(1)"},
+                    {"name": "b", "href": "file:///etc/passwd"},
+                ],
+            }
+        ],
+    }
+    article, warnings = from_ninjs(document)
+    assert article.lead_image is None
+    assert {"associations[0].renditions[0].href", "associations[0]"} <= {w.path for w in warnings}
