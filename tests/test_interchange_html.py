@@ -9,6 +9,8 @@ from typing import Any
 
 import html5lib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import messenger_content as mc
 from messenger_content.interchange import html_to_blocks
@@ -221,3 +223,50 @@ def test_hostile_markup_converts_to_inert_content(markup: str) -> None:
             "ftp",
             "gopher",
         )
+
+
+_TAGS = st.sampled_from(
+    [
+        "p",
+        "em",
+        "b",
+        "a href='https://x.example/'",
+        "a href='javascript:x'",
+        "img src=i.png",
+        "ul",
+        "li",
+        "ol",
+        "blockquote",
+        "footer",
+        "cite",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "td",
+        "pre",
+        "code",
+        "br",
+        "hr",
+        "h2",
+        "script",
+        "iframe",
+        "div",
+        "x.y<z",
+        "svg",
+    ]
+)
+_PIECES = st.one_of(
+    st.text(max_size=8),
+    _TAGS.map(lambda tag: f"<{tag}>"),
+    _TAGS.map(lambda tag: f"</{tag.split()[0]}>"),
+    st.sampled_from(["&amp;", "&#0;", "&bogus;", "<!--", "-->", "\x00", "\r\n", "<![CDATA["]),
+)
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_markup_gives_valid_blocks(markup: str) -> None:
+    """Random tag soup never raises: the blocks always make a valid article."""
+    converted = html_to_blocks(markup)
+    article = mc.Article(headline="h", body=converted.blocks)
+    assert mc.loads(mc.dumps(article)) == article

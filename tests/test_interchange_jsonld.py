@@ -202,10 +202,12 @@ def test_to_jsonld_is_what_the_html_exporter_embeds(article: mc.Article) -> None
 
 @given(articles(max_blocks=3))
 def test_jsonld_round_trip_keeps_the_metadata(article: mc.Article) -> None:
-    """from_jsonld(to_jsonld(a, with_body=True)) keeps headline, author names and the dates."""
+    """from_jsonld(to_jsonld(a, with_body=True)) keeps headline, authors, dates, language, tags."""
     again, _ = from_jsonld(to_jsonld(article, with_body=True))
     assert again.headline == article.headline
-    assert [a.name for a in again.authors] == [a.name.strip() for a in article.authors]
+    # Repeated authors and tags are read once (pages repeat them).
+    assert {a.name for a in again.authors} == {a.name.strip() for a in article.authors}
+    assert len(again.authors) <= len(article.authors)
     assert again.published == article.published
     assert again.language == article.language
-    assert again.tags == tuple(t.strip() for t in article.tags)
+    assert again.tags == tuple(dict.fromkeys(t.strip() for t in article.tags))

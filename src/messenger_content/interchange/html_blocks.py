@@ -274,7 +274,8 @@ class _Converter:
     def tag(self, element: Any) -> str | None:
         if not isinstance(element.tag, str):
             return None  # a comment or processing instruction
-        name = str(lxml.etree.QName(element).localname).lower()
+        # Not QName(): the HTML parser makes elements of names XML refuses ("<a.b<br>").
+        name = element.tag.rpartition("}")[2].lower()
         return self.tags.get(name, name)
 
     def children(self, element: Any, depth: int) -> None:
