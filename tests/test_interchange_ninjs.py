@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 
 import messenger_content as mc
-from messenger_content.interchange import from_ninjs, to_ninjs
+from messenger_content.interchange import detect, from_ninjs, to_jsonld, to_ninjs
 from messenger_content.theme import plain_text
 from tests.strategies import articles
 
@@ -343,3 +343,21 @@ def test_a_hostile_association_is_dropped() -> None:
     article, warnings = from_ninjs(document)
     assert article.lead_image is None
     assert {"associations[0].renditions[0].href", "associations[0]"} <= {w.path for w in warnings}
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:5], ids=lambda p: p.name)
+def test_json_text_and_detection(path: Path) -> None:
+    """from_ninjs takes the JSON text too, and detect() names the IPTC examples ninjs."""
+    text = path.read_text(encoding="utf-8")
+    assert from_ninjs(text) == from_ninjs(json.loads(text))
+    assert detect(json.loads(text)) == "ninjs"
+
+
+def test_detect_tells_the_formats_apart() -> None:
+    """detect() names our format, ninjs and JSON-LD, and nothing else."""
+    article = mc.Article(headline="H", body=[mc.Paragraph(text="t")])
+    assert detect(json.loads(mc.dumps(article))) == "article"
+    assert detect(to_ninjs(article)) == "ninjs"
+    assert detect(to_jsonld(article)) == "jsonld"
+    assert detect([{"@type": "NewsArticle"}]) == "jsonld"
+    assert [detect(v) for v in ({}, [], "x", {"uri": "u"}, [1])] == [None] * 5

@@ -16,7 +16,7 @@ Example::
     document = to_ninjs(article)
 """
 
-from ._common import Imported
+from ._common import Imported, detect
 from .html_blocks import Converted, html_to_blocks
 from .jsonld import from_jsonld, to_jsonld
 from .ninjs import from_ninjs, to_ninjs
@@ -24,6 +24,7 @@ from .ninjs import from_ninjs, to_ninjs
 __all__ = [
     "Converted",
     "Imported",
+    "detect",
     "from_jsonld",
     "from_ninjs",
     "html_to_blocks",

@@ -7,16 +7,17 @@ what happens to text the format forbids.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from .. import _rules, urls
-from ..errors import Problem, ValidationError
+from ..errors import ParseError, Problem, ValidationError
 from ..models import Article
 
-__all__ = ["Imported", "Notes"]
+__all__ = ["Imported", "Notes", "detect", "parse_json"]
 
 T = TypeVar("T")
 
@@ -137,6 +138,59 @@ class Notes:
                 where = f"{path}.{problem.path}" if path and problem.path else path or problem.path
                 self.add(where, f"{problem.message}; ignored")
             return None
+
+
+def parse_json(document: object, what: str) -> object:
+    """*document* parsed if it is JSON text (``str`` or UTF-8 ``bytes``), else as it is.
+
+    Raises:
+        ParseError: the text is not JSON.
+    """
+    if isinstance(document, (bytes, bytearray)):
+        try:
+            document = bytes(document).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ParseError(f"{what} is not valid UTF-8") from None
+    if not isinstance(document, str):
+        return document
+    try:
+        return json.loads(document)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ParseError(f"not valid {what}: {error.msg} ({where})") from None
+    except (RecursionError, ValueError):
+        raise ParseError(f"not valid {what}: nested too deeply or unreadable") from None
+
+
+def detect(value: object) -> Literal["article", "ninjs", "jsonld"] | None:
+    """Which format a parsed JSON value is in: this package's, ninjs or JSON-LD (or ``None``).
+
+    JSON-LD has ``@context``, ``@graph`` or ``@type`` (or is a list of such
+    nodes); an article has ``headline`` and ``body``; ninjs has ``uri`` and
+    one of its own properties.
+    """
+    if isinstance(value, list):
+        nodes = [item for item in value if isinstance(item, Mapping)]
+        return "jsonld" if nodes and all(_is_jsonld(node) for node in nodes) else None
+    if not isinstance(value, Mapping):
+        return None
+    if _is_jsonld(value):
+        return "jsonld"
+    if "headline" in value and "body" in value:
+        return "article"
+    if "uri" in value and any(key.lower() in _NINJS_KEYS for key in value):
+        return "ninjs"
+    return None
+
+
+def _is_jsonld(node: Mapping[str, Any]) -> bool:
+    return any(key in node for key in ("@context", "@graph", "@type"))
+
+
+_NINJS_KEYS = frozenset(
+    {"headlines", "bodies", "versioncreated", "firstcreated", "renditions", "associations"}
+    | {"headline", "byline", "descriptions", "pubstatus", "type"}
+)
 
 
 def _json_type(value: object) -> str:

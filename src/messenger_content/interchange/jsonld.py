@@ -9,15 +9,14 @@ image nodes. :func:`to_jsonld` writes the object the HTML exporter embeds.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from .. import _rules, urls
-from ..errors import ParseError, Problem, ValidationError
+from ..errors import Problem, ValidationError
 from ..models import Article, Author, Image, Publication
-from ._common import Imported, Notes, image_source
+from ._common import Imported, Notes, image_source, parse_json
 from .html_blocks import blocks_to_text, html_to_blocks, text_to_blocks
 
 __all__ = ["ARTICLE_TYPES", "from_jsonld", "to_jsonld"]
@@ -169,24 +168,6 @@ def _pixels(value: object) -> int | None:
     return value if type(value) is int and 0 < value < 1_000_000 else None
 
 
-def _parse(document: object) -> object:
-    if isinstance(document, (bytes, bytearray)):
-        try:
-            document = bytes(document).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ParseError("JSON-LD is not valid UTF-8") from None
-    if isinstance(document, str):
-        try:
-            return json.loads(document)
-        except json.JSONDecodeError as error:
-            raise ParseError(
-                f"not valid JSON-LD: {error.msg} (line {error.lineno}, column {error.colno})"
-            ) from None
-        except (RecursionError, ValueError):
-            raise ParseError("not valid JSON-LD: nested too deeply or unreadable") from None
-    return document
-
-
 def from_jsonld(document: object) -> Imported:
     """Read a schema.org article from JSON-LD into an article.
 
@@ -202,7 +183,7 @@ def from_jsonld(document: object) -> Imported:
         ParseError: *document* is JSON text that does not parse.
         ValidationError: there is no article node, or it has no headline.
     """
-    nodes = _nodes(_parse(document))
+    nodes = _nodes(parse_json(document, "JSON-LD"))
     candidates = [n for n in nodes if _types(n) & ARTICLE_TYPES]
     if not candidates:
         raise ValidationError([Problem("", "no schema.org Article or NewsArticle node found")])

@@ -22,7 +22,7 @@ from .. import _rules, urls
 from ..errors import Problem, ValidationError
 from ..models import Article, Author, Block, Image, Publication
 from ..theme import plain_text
-from ._common import Imported, Notes, field, image_source, utc
+from ._common import Imported, Notes, field, image_source, parse_json, utc
 from .html_blocks import (
     NITF_TAGS,
     blocks_to_html,
@@ -359,7 +359,7 @@ def from_ninjs(document: object) -> Imported:
     """Read a ninjs 3.x or 2.x news item (a parsed JSON object) into an article.
 
     Args:
-        document: The ninjs object, as :func:`json.loads` gives it.
+        document: The ninjs object, as :func:`json.loads` gives it, or its JSON text.
 
     Returns:
         The article and the warnings: each value the model cannot carry yet
@@ -367,9 +367,11 @@ def from_ninjs(document: object) -> Imported:
         (a ``javascript:`` link, a date without a time) is named there.
 
     Raises:
+        ParseError: *document* is JSON text that does not parse.
         ValidationError: *document* is not an object, or has no headline
             (``headlines``, ``headline``, ``title`` or ``slugline``).
     """
+    document = parse_json(document, "ninjs")
     if not isinstance(document, Mapping):
         raise ValidationError(
             [Problem("", f"expected a ninjs object, got {type(document).__name__}")]
