@@ -156,6 +156,12 @@ def test_dangerous_links_keep_their_text_only(href: str) -> None:
     assert "dropped" in messages(f'<p><a href="{href}">click</a></p>')
 
 
+def test_markup_past_the_parsers_depth_limit_is_reported() -> None:
+    """Past libxml2's nesting limit the rest of the markup is lost, and a warning says so."""
+    converted = html_to_blocks("<div>" * 300 + "x" + "</div>" * 300 + "<p>after</p>")
+    assert "nested deeper than the parser reads" in " ".join(w.message for w in converted.warnings)
+
+
 def test_deep_nesting_is_flattened_not_refused() -> None:
     """Formatting nested past the models' limit is unwrapped; the text stays."""
     markup = "<p>" + "<em><b>" * 60 + "x" + "</b></em>" * 60 + "</p>"

@@ -667,7 +667,7 @@ _HANDLERS: dict[str, Callable[[_Converter, Any, int], None]] = {
 # --- entry points ----------------------------------------------------------------------
 
 
-def _parse(markup: str) -> Any:
+def _parse(markup: str, notes: Notes) -> Any:
     """The ``<body>`` (or root) of *markup* parsed as HTML, or ``None`` if it holds nothing."""
     markup = _FORBIDDEN.sub("", markup)
     if not markup.strip():
@@ -679,6 +679,9 @@ def _parse(markup: str) -> Any:
         root = lxml.html.document_fromstring(markup.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        # libxml2 stops at its nesting limit rather than read without bounds.
+        notes.add("", "markup nested deeper than the parser reads: the text after it is lost")
     body = root.find("body")
     return root if body is None else body
 
@@ -708,14 +711,14 @@ def html_to_blocks(markup: str, *, base_url: str | None = None) -> Converted:
         The blocks and the warnings (one per kind of thing dropped).
     """
     notes = Notes()
-    root = _parse(markup)
+    root = _parse(markup, notes)
     blocks = [] if root is None else convert_element(root, notes, base_url=base_url)
     return Converted(tuple(blocks), tuple(notes.items))
 
 
 def html_to_inline(markup: str, notes: Notes) -> Text:
     """Inline content of a short piece of HTML (a caption): paragraphs joined by line breaks."""
-    root = _parse(markup)
+    root = _parse(markup, notes)
     if root is None:
         return ()
     text, others = _text_of(convert_element(root, notes))

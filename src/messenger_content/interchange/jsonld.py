@@ -10,6 +10,7 @@ image nodes. :func:`to_jsonld` writes the object the HTML exporter embeds.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,11 +54,11 @@ def _types(node: Mapping[str, Any]) -> set[str]:
 def _nodes(document: object) -> list[Mapping[str, Any]]:
     """Every object in *document*, breadth first (``@graph`` and nested nodes included)."""
     found: list[Mapping[str, Any]] = []
-    pending = [document]
+    pending = deque([document])
     while pending and len(found) < _MAX_NODES:
-        value = pending.pop(0)
+        value = pending.popleft()
         if isinstance(value, list):
-            pending.extend(value)
+            pending.extend(v for v in value if isinstance(v, (list, Mapping)))
         elif isinstance(value, Mapping):
             found.append(value)
             pending.extend(v for v in value.values() if isinstance(v, (list, Mapping)))
