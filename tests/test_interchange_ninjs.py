@@ -361,3 +361,13 @@ def test_detect_tells_the_formats_apart() -> None:
     assert detect(to_jsonld(article)) == "jsonld"
     assert detect([{"@type": "NewsArticle"}]) == "jsonld"
     assert [detect(v) for v in ({}, [], "x", {"uri": "u"}, [1])] == [None] * 5
+
+
+def test_a_text_item_without_body_takes_its_text_description() -> None:
+    """NTB's text item has no bodies: its "text" description becomes the body, and it is said."""
+    document = read(NINJS / "3.0" / "ntb_text.json")
+    article, warnings = from_ninjs(document)
+    first = article.body[0]
+    assert isinstance(first, mc.Paragraph)
+    assert plain_text(first.text).startswith("IT-giganten Google")
+    assert any(w.path == "descriptions" for w in warnings)

@@ -409,6 +409,11 @@ def from_ninjs(document: object) -> Imported:
         images.insert(0, own)
     if not body and _bodies(document):
         notes.add("bodies", "no body could be read")
+    full_text = [d for d in text_descriptions if d[0] == "text" and "html" not in d[1]]
+    if not _bodies(document) and document.get("type") == "text" and full_text:
+        # NTB sends short text items with the whole text as a "text" description.
+        body = list(text_to_blocks(full_text[0][2]))
+        notes.add("descriptions", "a text item without a body: its text description is the body")
     language = notes.language(field(document, "language"), "language")
     article = notes.build(
         Article,
