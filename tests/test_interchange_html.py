@@ -276,3 +276,15 @@ def test_any_markup_gives_valid_blocks(markup: str) -> None:
     converted = html_to_blocks(markup)
     article = mc.Article(headline="h", body=converted.blocks)
     assert mc.loads(mc.dumps(article)) == article
+
+
+def test_the_html_exporters_own_blocks_read_back() -> None:
+    """What to_html writes for a quote, an image and a related link reads back as those blocks."""
+    body: list[mc.Block] = [
+        mc.Quote(text="Words", attribution="Kim", source="Vogue", url="https://v.example/"),
+        mc.Image(src="photo.png", alt="Alt", caption="Cap", credit="AFP"),
+        mc.RelatedLink(title="Rel", url="https://r.example/", summary="More."),
+    ]
+    article = mc.Article(headline="h", body=body)
+    html = mc.to_html(article, fragment=True, base_dir=HOSTILE)
+    assert html_to_blocks(html).blocks == (mc.Heading(text="h"), *body)

@@ -13,6 +13,7 @@ HTML                                      blocks and inline nodes
 ``figure``, ``img``, ``figcaption``       :class:`Image` (a ``.credit`` element is the credit)
 ``ul``, ``ol``, ``li``                    :class:`ItemList` (nested lists are flattened)
 ``hr``                                    :class:`Divider`
+``aside class="related"`` with one link   :class:`RelatedLink`
 ``a``, ``em``/``i``, ``strong``/``b``     :class:`Link`, :class:`Emphasis`, :class:`Strong`
 ``code``, ``br``                          :class:`Code`, :class:`LineBreak`
 ``pre``                                   a paragraph holding :class:`Code` (warning)
@@ -640,7 +641,31 @@ def _table(self: _Converter, element: Any, depth: int) -> None:
                 self.emit(lambda text: Paragraph(text=text), (line,))
 
 
+_RELATED_CLASS = re.compile(r"(?:^|\s)related(?:$|[\s_-])", re.I)
+
+
+def _aside(self: _Converter, element: Any, depth: int) -> None:
+    """An aside of class ``related`` with one link is a related link; others are unwrapped."""
+    links = [a for a in element.iter() if self.tag(a) == "a" and a.get("href")]
+    if not _RELATED_CLASS.search(element.get("class") or "") or len(links) != 1:
+        self.flush()
+        self.children(element, depth)
+        self.flush()
+        return
+    link = links[0]
+    title = _clean(_text_content(link))
+    url = link_target(self.resolve(link.get("href").strip(_HTML_SPACE)))
+    summaries = [
+        p
+        for p in element
+        if _RELATED_CLASS.search(p.get("class") or "") and "summary" in (p.get("class") or "")
+    ]
+    summary = _clean(_text_content(summaries[0])) if summaries else None
+    self.add_block(self.notes.build(RelatedLink, "", title=title, url=url, summary=summary))
+
+
 _HANDLERS: dict[str, Callable[[_Converter, Any, int], None]] = {
+    "aside": _aside,
     "p": _paragraph,
     **dict.fromkeys(_HEADINGS, _heading),
     "em": _emphasis,
