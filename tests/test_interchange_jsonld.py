@@ -1,0 +1,213 @@
+"""schema.org JSON-LD: NewsArticle read from the shapes pages use, and written as HTML embeds it."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+
+import messenger_content as mc
+from messenger_content.interchange import from_jsonld, to_jsonld
+from tests.strategies import articles
+
+GRAPH: dict[str, Any] = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {"@type": "WebPage", "@id": "https://news.example/a#page", "name": "page"},
+        {
+            "@type": "Person",
+            "@id": "https://news.example/#ann",
+            "name": "Ann Lee",
+            "url": "https://news.example/ann",
+            "jobTitle": "Reporter",
+        },
+        {
+            "@type": "NewsMediaOrganization",
+            "@id": "https://news.example/#org",
+            "name": "The Example",
+            "url": "https://news.example/",
+            "logo": {"@type": "ImageObject", "url": "https://news.example/logo.png"},
+        },
+        {
+            "@type": ["ReportageNewsArticle"],
+            "@id": "https://news.example/a#article",
+            "headline": "Rain falls",
+            "alternativeHeadline": "A wet day",
+            "description": "It rained.",
+            "author": [
+                {"@id": "https://news.example/#ann"},
+                "Bo Ek",
+                {"@type": "Organization", "name": "Desk"},
+            ],
+            "publisher": {"@id": "https://news.example/#org"},
+            "datePublished": "2024-05-01T08:00:00+02:00",
+            "dateModified": "2024-05-01T09:30:00+02:00",
+            "image": [
+                {
+                    "@type": "ImageObject",
+                    "url": "https://news.example/rain.jpg",
+                    "width": 1200,
+                    "caption": "Rain",
+                },
+                "https://news.example/rain-square.jpg",
+            ],
+            "articleSection": ["Weather", "Local"],
+            "keywords": "rain, weather , ",
+            "inLanguage": "en-GB",
+            "articleBody": "First paragraph.\n\nSecond paragraph.",
+            "dateline": "OSLO",
+            "correction": {"@type": "CorrectionComment", "text": "The time was wrong."},
+            "mainEntityOfPage": {"@id": "https://news.example/a"},
+        },
+    ],
+}
+
+
+def test_an_article_in_a_graph_with_references() -> None:
+    """The article node of an @graph is found and its @id references are followed."""
+    article, _ = from_jsonld(GRAPH)
+    assert article.headline == "Rain falls"
+    assert article.subheadline == "A wet day"
+    assert article.summary == "It rained."
+    assert article.authors == (
+        mc.Author(name="Ann Lee", url="https://news.example/ann", role="Reporter"),
+        mc.Author(name="Bo Ek"),
+        mc.Author(name="Desk"),
+    )
+    assert article.publication is not None
+    assert article.publication.name == "The Example"
+    assert article.publication.logo == mc.Image(src="https://news.example/logo.png")
+    tz = article.published.tzinfo if article.published is not None else None
+    assert article.published == datetime(2024, 5, 1, 6, 0, tzinfo=timezone.utc)
+    assert tz is not None
+    assert article.updated == datetime(2024, 5, 1, 7, 30, tzinfo=timezone.utc)
+    assert article.lead_image == mc.Image(
+        src="https://news.example/rain.jpg", width=1200, caption="Rain"
+    )
+    assert article.section == "Weather"
+    assert article.tags == ("rain", "weather")
+    assert article.language == "en-GB"
+    assert article.url == "https://news.example/a"
+    assert article.body == (
+        mc.Paragraph(text="First paragraph."),
+        mc.Paragraph(text="Second paragraph."),
+    )
+
+
+def test_what_cannot_be_carried_is_a_warning() -> None:
+    """dateline, correction, further images and sections are reported, each by its path."""
+    _, warnings = from_jsonld(GRAPH)
+    assert {"dateline", "correction", "image", "articleSection"} <= {w.path for w in warnings}
+
+
+@pytest.mark.parametrize(
+    "kind", ["NewsArticle", "Article", "ReportageNewsArticle", "schema:NewsArticle"]
+)
+def test_a_list_of_nodes_and_each_article_type(kind: str) -> None:
+    """A list of nodes is searched; each article type (prefixed or not) is read."""
+    nodes = [
+        {"@type": "BreadcrumbList"},
+        {"@type": kind, "headline": "H", "author": {"@type": "Person", "name": "A"}},
+    ]
+    article, _ = from_jsonld(nodes)
+    assert article.headline == "H"
+    assert article.authors == (mc.Author(name="A"),)
+
+
+def test_json_text_is_accepted() -> None:
+    """The text of a <script type="application/ld+json"> element is read as it is."""
+    article, _ = from_jsonld(
+        json.dumps({"@type": "NewsArticle", "headline": "H", "keywords": ["a", "b"]})
+    )
+    assert article.tags == ("a", "b")
+
+
+def test_an_html_article_body_goes_through_the_converter() -> None:
+    """An articleBody holding markup becomes blocks, with script dropped and reported."""
+    node = {
+        "@type": "NewsArticle",
+        "headline": "H",
+        "articleBody": "<p>One</p><script>x()</script><p>Two</p>",
+    }
+    article, warnings = from_jsonld(node)
+    assert article.body == (mc.Paragraph(text="One"), mc.Paragraph(text="Two"))
+    assert any("<script>" in w.message for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{"@type": "NewsArticle", "headline": ',
+        "[" * 100_000,
+        b"\xff\xfe",
+        '{"@type": "WebPage"}',
+        "{}",
+        5,
+    ],
+)
+def test_broken_json_ld_is_a_content_error(document: object) -> None:
+    """Broken JSON, no article node or no object at all: a ContentError, never a traceback."""
+    with pytest.raises(mc.ContentError):
+        from_jsonld(document)
+
+
+def test_hostile_values_are_dropped_with_warnings() -> None:
+    """javascript: URLs, control characters and wrong types leave a safe article and warnings."""
+    node = {
+        "@type": "NewsArticle",
+        "headline": "H\x00i",
+        "url": "javascript:alert(1)",
+        "author": [{"@type": "Person", "name": "A", "url": "javascript:alert(2)"}, 7],
+        "image": "javascript:alert(3)",
+        "datePublished": "yesterday",
+        "inLanguage": "<script>",
+    }
+    article, warnings = from_jsonld(node)
+    assert article.headline == "Hi"
+    assert article.url is None
+    assert article.lead_image is None
+    assert article.authors == (mc.Author(name="A"),)
+    assert article.published is None
+    assert "javascript" not in mc.dumps(article)
+    assert {
+        "headline",
+        "url",
+        "author[0].url",
+        "author[1]",
+        "image[0]",
+        "datePublished",
+        "inLanguage",
+    } <= {w.path for w in warnings}
+
+
+def embedded_json_ld(html: str) -> Any:
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+@given(articles(max_blocks=3))
+def test_to_jsonld_is_what_the_html_exporter_embeds(article: mc.Article) -> None:
+    """to_jsonld(a) equals the JSON-LD object in to_html(a) (images left out: none are at hand)."""
+    publication = article.publication and attrs.evolve(article.publication, logo=None)
+    body = [block for block in article.body if not isinstance(block, mc.Image)]
+    article = attrs.evolve(article, lead_image=None, publication=publication, body=body)
+    assert to_jsonld(article) == embedded_json_ld(mc.to_html(article))
+
+
+@given(articles(max_blocks=3))
+def test_jsonld_round_trip_keeps_the_metadata(article: mc.Article) -> None:
+    """from_jsonld(to_jsonld(a, with_body=True)) keeps headline, authors, dates, language, tags."""
+    again, _ = from_jsonld(to_jsonld(article, with_body=True))
+    assert again.headline == article.headline
+    # Repeated authors and tags are read once (pages repeat them).
+    assert {a.name for a in again.authors} == {a.name.strip() for a in article.authors}
+    assert len(again.authors) <= len(article.authors)
+    assert again.published == article.published
+    assert again.language == article.language
+    assert again.tags == tuple(dict.fromkeys(t.strip() for t in article.tags))
