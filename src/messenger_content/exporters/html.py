@@ -55,6 +55,7 @@ from ..models import (
 from ..resources import ResourcePolicy, policy_for
 from ..theme import Direction, Labels, Media
 from . import _images
+from .jsonld import is_absolute, share_image, to_jsonld
 
 __all__ = [
     "ArticleView",
@@ -406,10 +407,6 @@ def _joins(base: str | None, url: str) -> bool:
     return True
 
 
-def _is_absolute(url: str | None) -> bool:
-    return url is not None and urls.scheme(url) in ("http", "https")
-
-
 def _script_json(value: Any) -> Markup:
     """Serialise JSON for a ``<script>`` element: no text can close or comment it."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
@@ -441,62 +438,6 @@ def _html_datetime(value: datetime) -> str:
     if milliseconds:
         text = f"{text[:19]}.{milliseconds:03d}{text[19:]}"
     return text
-
-
-def _share_image(article: Article) -> Image | None:
-    """The first image with an absolute URL (lead image first): metadata needs one."""
-    candidates = [article.lead_image, *(b for b in article.body if isinstance(b, Image))]
-    for image in candidates:
-        if image is not None and _is_absolute(image.src):
-            return image
-    return None
-
-
-def _json_ld(article: Article, description: str | None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.headline,
-    }
-    if description is not None:
-        data["description"] = description
-    if article.url is not None:
-        data["url"] = article.url
-        data["mainEntityOfPage"] = article.url
-    if article.published is not None:
-        data["datePublished"] = format_datetime(article.published)
-    modified = article.updated or article.published
-    if modified is not None:
-        data["dateModified"] = format_datetime(modified)
-    if article.authors:
-        people = []
-        for author in article.authors:
-            person: dict[str, Any] = {"@type": "Person", "name": author.name}
-            if _is_absolute(author.url):
-                person["url"] = author.url
-            if author.role is not None:
-                person["jobTitle"] = author.role
-            people.append(person)
-        data["author"] = people
-    if article.publication is not None:
-        publication = article.publication
-        publisher: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publication.name}
-        if publication.url is not None:
-            publisher["url"] = publication.url
-        if publication.logo is not None and _is_absolute(publication.logo.src):
-            publisher["logo"] = {"@type": "ImageObject", "url": publication.logo.src}
-        data["publisher"] = publisher
-    image = _share_image(article)
-    if image is not None:
-        data["image"] = [image.src]
-    data["inLanguage"] = article.language
-    if article.tags:
-        data["keywords"] = list(article.tags)
-    if article.section is not None:
-        data["articleSection"] = article.section
-    if article.rights is not None:
-        data["copyrightNotice"] = article.rights
-    return data
 
 
 def _og_locale(language: str) -> str | None:
@@ -531,7 +472,7 @@ def _meta(article: Article, description: str | None, media: Media) -> tuple[Meta
     if media != "screen":
         return tuple(name)
 
-    image = _share_image(article)
+    image = share_image(article)
     add("property", "og:type", "article")
     add("property", "og:title", article.headline)
     add("property", "og:description", description)
@@ -555,7 +496,7 @@ def _meta(article: Article, description: str | None, media: Media) -> tuple[Meta
     )
     add("property", "article:section", article.section)
     for author in article.authors:
-        if _is_absolute(author.url):
+        if is_absolute(author.url):
             add("property", "article:author", author.url)
     for tag in article.tags:
         add("property", "article:tag", tag)
@@ -836,7 +777,7 @@ def _document(
         canonical=article.url if media != "epub" else None,
         stylesheet_href=stylesheet_href,
         style=None if style is None else _style_text(style),
-        json_ld=None if media == "epub" else _script_json(_json_ld(article, description)),
+        json_ld=None if media == "epub" else _script_json(to_jsonld(article)),
         article=rendered,
     )
 

@@ -4,7 +4,8 @@
 holds — one node, a list of nodes, or an ``@graph`` — finds the article node
 (``NewsArticle``, ``Article``, ``ReportageNewsArticle`` and the other
 ``Article`` types) and follows ``@id`` references to its author, publisher and
-image nodes. :func:`to_jsonld` writes the object the HTML exporter embeds.
+image nodes. :func:`to_jsonld` (from :mod:`messenger_content.exporters.jsonld`) writes the object
+the HTML exporter embeds.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-from .. import _rules, urls
+from .. import urls
 from ..errors import Problem, ValidationError
+from ..exporters.jsonld import to_jsonld
 from ..models import Article, Author, Image, Publication
 from ._common import Imported, Notes, image_source, parse_json
-from .html_blocks import blocks_to_text, html_to_blocks, text_to_blocks
+from .html_blocks import html_to_blocks, text_to_blocks
 
 __all__ = ["ARTICLE_TYPES", "from_jsonld", "to_jsonld"]
 
@@ -270,77 +272,3 @@ def from_jsonld(document: object) -> Imported:
 
 
 # --- writing -------------------------------------------------------------------------------
-
-
-def _is_absolute(url: str | None) -> bool:
-    return url is not None and urls.scheme(url) in ("http", "https")
-
-
-def _share_image(article: Article) -> Image | None:
-    """The first image with an absolute URL (lead image first): metadata needs one."""
-    candidates = [article.lead_image, *(b for b in article.body if isinstance(b, Image))]
-    for image in candidates:
-        if image is not None and _is_absolute(image.src):
-            return image
-    return None
-
-
-def to_jsonld(article: Article, *, with_body: bool = False) -> dict[str, Any]:
-    """The schema.org ``NewsArticle`` object of *article*, as the HTML exporter embeds it.
-
-    Args:
-        article: The article.
-        with_body: Also write ``articleBody`` (the body as plain text) and
-            ``alternativeHeadline``, for a JSON-LD file that stands alone.
-    """
-    description = article.summary or article.subheadline
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.headline,
-    }
-    if description is not None:
-        data["description"] = description
-    if article.url is not None:
-        data["url"] = article.url
-        data["mainEntityOfPage"] = article.url
-    if article.published is not None:
-        data["datePublished"] = _rules.format_datetime(article.published)
-    modified = article.updated or article.published
-    if modified is not None:
-        data["dateModified"] = _rules.format_datetime(modified)
-    if article.authors:
-        people = []
-        for author in article.authors:
-            person: dict[str, Any] = {"@type": "Person", "name": author.name}
-            if _is_absolute(author.url):
-                person["url"] = author.url
-            if author.role is not None:
-                person["jobTitle"] = author.role
-            people.append(person)
-        data["author"] = people
-    if article.publication is not None:
-        publication = article.publication
-        publisher: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": publication.name}
-        if publication.url is not None:
-            publisher["url"] = publication.url
-        if publication.logo is not None and _is_absolute(publication.logo.src):
-            publisher["logo"] = {"@type": "ImageObject", "url": publication.logo.src}
-        data["publisher"] = publisher
-    image = _share_image(article)
-    if image is not None:
-        data["image"] = [image.src]
-    data["inLanguage"] = article.language
-    if article.tags:
-        data["keywords"] = list(article.tags)
-    if article.section is not None:
-        data["articleSection"] = article.section
-    if article.rights is not None:
-        data["copyrightNotice"] = article.rights
-    if with_body:
-        if article.subheadline is not None:
-            data["alternativeHeadline"] = article.subheadline
-        text = blocks_to_text(article.body)
-        if text:
-            data["articleBody"] = text
-    return data
