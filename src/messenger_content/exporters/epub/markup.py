@@ -315,9 +315,17 @@ def _toc_list(entries: Iterable[TocEntry]) -> str:
 
 
 def nav_document(
-    *, language: str, direction: Direction, toc: Sequence[TocEntry], title: str
+    *,
+    language: str,
+    direction: Direction,
+    toc: Sequence[TocEntry],
+    title: str,
+    start_href: str = ARTICLE_HREF,
 ) -> bytes:
-    """The navigation document: the table of contents (*toc*) and the landmarks."""
+    """The navigation document: the table of contents (*toc*) and the landmarks.
+
+    *start_href* is the first document of the body matter (an edition's first article).
+    """
     primary = language.lower().split("-")[0]
     heading = _CONTENTS.get(primary)
     heading_lang = ""
@@ -335,7 +343,7 @@ def nav_document(
         "<h2>Landmarks</h2>\n"
         "<ol>\n"
         f'<li><a epub:type="cover" href="{COVER_HREF}">Cover</a></li>\n'
-        f'<li><a epub:type="bodymatter" href="{ARTICLE_HREF}">Start of content</a></li>\n'
+        f'<li><a epub:type="bodymatter" href="{escape(start_href)}">Start of content</a></li>\n'
         "</ol>\n"
         "</nav>\n"
     )
