@@ -219,6 +219,14 @@ def test_each_article_keeps_its_language_and_direction(books: dict[str, bytes]) 
     assert found == [("ar", "rtl"), ("hy", "ltr"), ("he", "rtl"), ("en", "ltr")]
 
 
+def test_nav_marks_the_language_of_each_foreign_article(books: dict[str, bytes]) -> None:
+    """A headline in another language than the edition's is tagged with it in the nav."""
+    nav = etree.fromstring(_files(books["languages"])["EPUB/nav.xhtml"])
+    articles = nav.findall(".//x:nav[@id='toc']/x:ol/x:li/x:ol/x:li", _NS)
+    found = [(item.get(_XML_LANG), item.get("dir")) for item in articles]
+    assert found == [("ar", "rtl"), ("hy", "ltr"), ("he", "rtl"), (None, None)]
+
+
 def _nav_tree(ol: etree._Element) -> list[tuple[str, Any]]:
     """The nav's nested ``<ol>`` as ``(label, children)`` pairs."""
     result = []

@@ -243,7 +243,12 @@ class _Builder:
         return _Document(
             href=href,
             data=serialise(root),
-            toc=TocEntry(article.headline, href, _headings(article, ids, href)),
+            toc=TocEntry(
+                article.headline,
+                href,
+                _headings(article, ids, href),
+                language=None if language == self.language else language,
+            ),
             conforms=conforms,
             described=described,
         )
