@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import urllib.parse
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -67,12 +68,17 @@ def _edition_front_matter(edition: Edition) -> str:
 
 
 def _rebased(article: Article, folder: str) -> Article:
-    """*article* with its relative image sources made relative to the edition's folder."""
+    """*article* with its relative image sources made relative to the edition's folder.
+
+    The folder is percent-encoded: a destination is a URL, and a folder name may
+    hold characters a URL may not (``a b``, ``{``).
+    """
+    prefix = urllib.parse.quote(folder, safe="/")
 
     def moved(image: Image) -> Image:
         if urls.scheme(image.src) is not None or image.src.startswith("/"):
             return image
-        return attrs.evolve(image, src=posixpath.join(folder, image.src))
+        return attrs.evolve(image, src=posixpath.join(prefix, image.src))
 
     body = tuple(moved(block) if isinstance(block, Image) else block for block in article.body)
     lead = None if article.lead_image is None else moved(article.lead_image)
