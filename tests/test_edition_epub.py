@@ -124,6 +124,13 @@ def editions(folder: Path) -> dict[str, mc.Edition]:
                 ),
             ],
         ),
+        "cover": mc.Edition(
+            title="With a cover",
+            subtitle="And a subtitle",
+            issued=date(2026, 12, 7),
+            cover_image=mc.Image(src="a/photo.jpg", alt="The depot at dusk"),
+            articles=[mc.EditionArticle(article=shared[0], folder=Path("a"))],
+        ),
         "hundred": mc.Edition(
             title="A hundred stories",
             id="hundred",
@@ -174,7 +181,7 @@ def _shown_words(root: etree._Element) -> set[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["one", "sections", "languages", "shared", "hundred"])
+@pytest.mark.parametrize("name", ["one", "sections", "languages", "shared", "cover", "hundred"])
 def test_edition_passes_epubcheck(name: str, epubcheck: dict[str, Any]) -> None:
     """EPUBCheck finds no fatal error, error or warning in the edition's book."""
     report = epubcheck[name]
@@ -390,6 +397,7 @@ def test_the_editions_cover_image_is_the_books_cover(folder: Path) -> None:
     article = mc.Article(headline="Depot", body=[mc.Image(src="photo.jpg", alt="The depot")])
     edition = mc.Edition(
         title="With a cover",
+        issued=date(2026, 12, 7),
         cover_image=mc.Image(src="a/photo.jpg", alt="The depot at dusk"),
         articles=[mc.EditionArticle(article=article, folder=Path("a"))],
     )
@@ -398,6 +406,7 @@ def test_the_editions_cover_image_is_the_books_cover(folder: Path) -> None:
     src = cover.find(".//x:img", _NS).get("src")
     assert files[f"EPUB/{src}"] == (folder / "a" / "photo.jpg").read_bytes()
     assert "With a cover" in "".join(cover.itertext())
+    assert "December 7, 2026" in "".join(cover.itertext())
     assert [name for name in files if name.startswith("EPUB/images/")] == [f"EPUB/{src}"]
 
 

@@ -1,4 +1,4 @@
-"""What the text and Markdown editions share: the articles grouped by section, the date line."""
+"""What the editions in several formats share: the articles grouped by section, the date line."""
 
 from __future__ import annotations
 

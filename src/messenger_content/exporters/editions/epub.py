@@ -60,8 +60,28 @@ from ..epub.markup import (
     undescribed_images,
     xhtml,
 )
-from ..epub.package import MEDIA_TYPE, Accessibility, Asset, _accessibility_metadata, in_utc, w3c
+
+# The package's own zip and manifest conventions, shared with the article's book.
+from ..epub.package import (
+    _MODIFIED,
+    _OPF_PATH,
+    _STORED_SUFFIXES,
+    _XML_LANG,
+    _ZIP_FILE_MODE,
+    _ZIP_TIME,
+    _ZIP_UNIX,
+    MEDIA_TYPE,
+    Accessibility,
+    Asset,
+    _accessibility_metadata,
+    _entry_order,
+    _Item,
+    _links,
+    in_utc,
+    w3c,
+)
 from ..html import to_html
+from ._contents import issued_text
 
 __all__ = ["edition_identifier", "edition_modified", "edition_to_epub"]
 
@@ -71,16 +91,6 @@ _NAMESPACE = uuid.UUID("3f0c9d52-8a47-5b8e-b1f4-6c2d9e0a7b31")
 _GENERATOR = "messenger_content"
 _EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
 _XHTML_MEDIA_TYPE = "application/xhtml+xml"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_OPF = "http://www.idpf.org/2007/opf"
-_OPF_PATH = "EPUB/content.opf"
-_MODIFIED = etree.XPath(
-    "opf:metadata/opf:meta[@property='dcterms:modified']", namespaces={"opf": _OPF}
-)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_ZIP_FILE_MODE = 0o100644 << 16
-_ZIP_UNIX = 3
-_STORED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 _TYPOGRAPHIC_COVER_HREF = "images/cover.png"
 
 
@@ -138,12 +148,12 @@ class _Images:
         self.by_source: dict[tuple[str, str], _Stored] = {}
         self.by_digest: dict[bytes, _Stored] = {}
 
-    def add(self, folder: Path, src: str) -> Asset:
-        """Store the image *src* of an article whose folder is *folder*; return its asset."""
+    def add(self, folder: Path, src: str) -> _Stored:
+        """Store the image *src* of an article whose folder is *folder* (once per content)."""
         key = (os.fspath(folder), src)
         stored = self.by_source.get(key)
         if stored is not None:
-            return stored.asset
+            return stored
         policy = policy_for(folder, self.allow_remote)
         resource = policy.fetch(src)
         digest = hashlib.sha256(resource.data).digest()
@@ -159,18 +169,28 @@ class _Images:
             if urls.scheme(src) is None:  # a file: read again when zipped
                 read = _reader(policy, src, digest)
             else:
-                data = resource.data
-                read = lambda: data  # noqa: E731 - a closure over this image's bytes
+                read = _kept(resource.data)
             stored = _Stored(asset=asset, digest=digest, read=read)
             self.by_digest[digest] = stored
         self.by_source[key] = stored
-        return stored.asset
+        return stored
 
     def stored(self) -> list[_Stored]:
         return list(self.by_digest.values())
 
 
+def _kept(data: bytes) -> Callable[[], bytes]:
+    """Bytes already in memory, given back when the book is zipped."""
+
+    def read() -> bytes:
+        return data
+
+    return read
+
+
 def _reader(policy: ResourcePolicy, src: str, digest: bytes) -> Callable[[], bytes]:
+    """Read *src* again when the book is zipped, checking it is the image identified first."""
+
     def read() -> bytes:
         data = policy.fetch(src).data
         if hashlib.sha256(data).digest() != digest:
@@ -182,6 +202,8 @@ def _reader(policy: ResourcePolicy, src: str, digest: bytes) -> Callable[[], byt
 
 @attrs.frozen
 class _Document:
+    """One article's content document, its table of contents and what it passed."""
+
     href: str
     data: bytes
     toc: TocEntry
@@ -222,7 +244,7 @@ class _Builder:
             base_dir=folder,
             allow_remote=self.allow_remote,
             template_dir=self.template_dir,
-            image_src=lambda src: self.images.add(folder, src).href,
+            image_src=lambda src: self.images.add(folder, src).asset.href,
         )
         root = parse(
             xhtml(
@@ -279,22 +301,25 @@ class _Builder:
         if edition.cover_image is not None:
             image = edition.cover_image
             stored = self.images.add(self.base_dir, image.src)
-            found = self.images.by_digest
-            read = next(item.read for item in found.values() if item.asset is stored)
+            asset, read = stored.asset, stored.read
             alt = image.alt or ""
             role = ' role="doc-cover"' if alt else ""  # an image without alt is decorative
-            lines = [publication, edition.title, edition.subtitle]
+            lines = {
+                "publication": publication,
+                "headline": edition.title,
+                "subtitle": edition.subtitle,
+                "date": issued_text(edition),
+            }
             text = "".join(
                 f'<p class="cover-{kind}">{escape(line)}</p>\n'
-                for kind, line in zip(("publication", "headline", "subtitle"), lines, strict=True)
+                for kind, line in lines.items()
                 if line
             )
             inner = (
-                f'<img class="cover-image" src="{escape(stored.href)}"'
+                f'<img class="cover-image" src="{escape(asset.href)}"'
                 f' alt="{escape(alt)}"{role} />\n<div class="cover-text">\n{text}</div>\n'
             )
             body_class = "cover-page"
-            asset = stored
         else:
             # Pillow's drawing and font modules are loaded only for a book that needs them.
             from ..epub.cover import cover_date, typographic_cover
@@ -310,9 +335,7 @@ class _Builder:
             asset = Asset(
                 id="cover-image", href=_TYPOGRAPHIC_COVER_HREF, media_type="image/png", data=b""
             )
-
-            def read() -> bytes:
-                return png
+            read = _kept(png)
 
             alt = " \u2014 ".join(part for part in (publication, edition.title, shown) if part)
             inner = (
@@ -505,34 +528,6 @@ def _headings(article: Article, ids: dict[str, etree._Element], href: str) -> tu
             title = element_text(element) or f"\u00a7 {number}"
             found.append((block.level, title, f"{href}#{anchor}"))
     return nest(found)
-
-
-def _entry_order(name: str) -> tuple[int, str]:
-    if name == "mimetype":
-        return (0, name)
-    if name.startswith("META-INF/"):
-        return (1, name)
-    return (2, name)
-
-
-class _Item(epub.EpubItem):  # type: ignore[misc]
-    """An item ebooklib writes as it is given, with manifest ``properties``."""
-
-    def __init__(
-        self, uid: str, href: str, media_type: str, content: bytes, *properties: str
-    ) -> None:
-        super().__init__(uid=uid, file_name=href, media_type=media_type, content=content)
-        self.properties = list(properties)
-
-
-def _links(entries: Sequence[TocEntry], prefix: str) -> list[Any]:
-    """The table of contents as ebooklib's nested ``Link`` lists (for the NCX)."""
-    result: list[Any] = []
-    for number, entry in enumerate(entries, start=1):
-        uid = f"{prefix}-{number}"
-        link = epub.Link(entry.href, entry.title, uid)
-        result.append((link, _links(entry.children, uid)) if entry.children else link)
-    return result
 
 
 def edition_to_epub(
