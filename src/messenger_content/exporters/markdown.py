@@ -101,6 +101,7 @@ from ..models import (
     Block,
     Code,
     Divider,
+    Edition,
     Emphasis,
     Heading,
     Image,
@@ -736,7 +737,7 @@ class _Writer:
 
 
 def to_markdown(
-    article: Article,
+    article: Article | Edition,
     *,
     embed_images: bool = False,
     image_src: Callable[[str], str] | None = None,
@@ -753,8 +754,12 @@ def to_markdown(
     To write a file whose images resolve wherever it is saved, use
     :func:`messenger_content.export`, which copies them beside the file.
 
+    An :class:`~messenger_content.Edition` is written as its title, a contents
+    list, then each article in order (see ``docs/editions.md``); *base_dir* is
+    then the edition's folder.
+
     Args:
-        article: The article to render.
+        article: The article (or edition) to render.
         embed_images: Write every image as a ``data:`` URI.
         image_src: Maps each image's source to the destination written.
         image_base: Join each relative image source to this URL.
@@ -774,6 +779,18 @@ def to_markdown(
         ValueError: more than one of *embed_images*, *image_src* and *image_base*;
             a *labels* key or phrase is not valid.
     """
+    if isinstance(article, Edition):
+        from .editions.markdown import edition_to_markdown
+
+        return edition_to_markdown(
+            article,
+            embed_images=embed_images,
+            image_src=image_src,
+            image_base=image_base,
+            base_dir=base_dir,
+            allow_remote=allow_remote,
+            labels=labels,
+        )
     words = labels_for(article.language, labels)
     _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
     image_url: Callable[[str], str] | None = None

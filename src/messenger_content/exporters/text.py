@@ -96,6 +96,7 @@ from ..models import (
     Block,
     Code,
     Divider,
+    Edition,
     Emphasis,
     Heading,
     Image,
@@ -676,11 +677,17 @@ class _Renderer:
         return "\n\n".join("\n".join(lines) for lines in parts if lines) + "\n"
 
 
-def to_text(article: Article, *, width: int = 72, labels: Mapping[str, str] | None = None) -> str:
+def to_text(
+    article: Article | Edition, *, width: int = 72, labels: Mapping[str, str] | None = None
+) -> str:
     """Render *article* as plain text wrapped to *width* display cells.
 
+    An :class:`~messenger_content.Edition` is written as its title, a contents
+    list, then each article in order, each with its own "Links" list (see
+    ``docs/editions.md``).
+
     Args:
-        article: The article to render.
+        article: The article (or edition) to render.
         width: Line width in terminal cells; at least :data:`MIN_WIDTH`.
         labels: Replace some of the words the exporter adds, by key
             (:data:`~messenger_content.i18n.LABEL_KEYS`), e.g.
@@ -693,6 +700,10 @@ def to_text(article: Article, *, width: int = 72, labels: Mapping[str, str] | No
         ValueError: *width* is smaller than :data:`MIN_WIDTH`, or a *labels*
             key or phrase is not valid.
     """
+    if isinstance(article, Edition):
+        from .editions.text import edition_to_text
+
+        return edition_to_text(article, width=width, labels=labels)
     if isinstance(width, bool) or not isinstance(width, int) or width < MIN_WIDTH:
         raise ValueError(f"width must be an integer of at least {MIN_WIDTH}, got {width!r}")
     return _Renderer(width, labels_for(article.language, labels)).article(article)

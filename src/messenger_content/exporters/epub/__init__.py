@@ -46,7 +46,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from ... import __version__, theme
 from ...codec import dumps
-from ...models import Article, Heading, Image
+from ...models import Article, Edition, Heading, Image
 from ...resources import Resource, ResourcePolicy, policy_for
 from ..html import to_html
 from .markup import (
@@ -323,14 +323,14 @@ class _Builder:
 
 
 def to_epub(
-    article: Article,
+    article: Article | Edition,
     *,
     base_dir: str | os.PathLike[str] | None = None,
     allow_remote: bool = False,
     css: str | None = None,
     template_dir: str | os.PathLike[str] | None = None,
 ) -> bytes:
-    """Render an article as an EPUB 3 book.
+    """Render an article (or an edition) as an EPUB 3 book.
 
     The book passes EPUBCheck without warnings, opens on a cover (the lead
     image with the headline, or a typographic cover drawn for it), has a table
@@ -338,10 +338,15 @@ def to_epub(
     for it, and is byte-for-byte the same each time the same article is
     exported. See ``docs/epub.md``.
 
+    An :class:`~messenger_content.Edition` makes one book with a content
+    document per article and a nested table of contents; see
+    ``docs/editions.md``.
+
     Args:
-        article: The article to render.
+        article: The article (or edition) to render.
         base_dir: The article's folder, which relative image sources are
-            resolved against and may not leave (``None``: the current folder).
+            resolved against and may not leave (``None``: the current folder);
+            for an edition, the edition's folder.
         allow_remote: Let http(s) images be fetched (they are then stored in
             the book; a book never refers to anything outside itself).
         css: Extra CSS appended after the theme's ``epub.css``; it may not
@@ -357,6 +362,16 @@ def to_epub(
         ExportError: the theme's markup or stylesheet cannot go in an EPUB, or
             the book could not be written.
     """
+    if isinstance(article, Edition):
+        from ..editions.epub import edition_to_epub
+
+        return edition_to_epub(
+            article,
+            base_dir=base_dir,
+            allow_remote=allow_remote,
+            css=css,
+            template_dir=template_dir,
+        )
     return _Builder(
         article,
         base_dir=base_dir,

@@ -28,7 +28,7 @@ from ... import urls
 from ...css import loads
 from ...errors import ExportError
 from ...languages import book_language
-from ...theme import Direction
+from ...theme import Direction, text_direction
 from ...urls import http_url, mailto_url
 
 __all__ = [
@@ -289,6 +289,8 @@ class TocEntry:
     title: str
     href: str
     children: tuple[TocEntry, ...] = ()
+    language: str | None = None
+    """The entry's language when it differs from the navigation document's (its children's too)."""
 
 
 def nest(entries: Sequence[tuple[int, str, str]]) -> tuple[TocEntry, ...]:
@@ -310,14 +312,28 @@ def _toc_list(entries: Iterable[TocEntry]) -> str:
     for entry in entries:
         inner = _toc_list(entry.children) if entry.children else ""
         link = f'<a href="{escape(entry.href)}">{escape(entry.title)}</a>'
-        items.append(f"<li>{link}{inner}</li>\n")
+        language = ""
+        if entry.language is not None:
+            language = (
+                f' lang="{entry.language}" xml:lang="{entry.language}"'
+                f' dir="{text_direction(entry.language)}"'
+            )
+        items.append(f"<li{language}>{link}{inner}</li>\n")
     return f"<ol>\n{''.join(items)}</ol>\n"
 
 
 def nav_document(
-    *, language: str, direction: Direction, toc: Sequence[TocEntry], title: str
+    *,
+    language: str,
+    direction: Direction,
+    toc: Sequence[TocEntry],
+    title: str,
+    start_href: str = ARTICLE_HREF,
 ) -> bytes:
-    """The navigation document: the table of contents (*toc*) and the landmarks."""
+    """The navigation document: the table of contents (*toc*) and the landmarks.
+
+    *start_href* is the first document of the body matter (an edition's first article).
+    """
     primary = language.lower().split("-")[0]
     heading = _CONTENTS.get(primary)
     heading_lang = ""
@@ -335,7 +351,7 @@ def nav_document(
         "<h2>Landmarks</h2>\n"
         "<ol>\n"
         f'<li><a epub:type="cover" href="{COVER_HREF}">Cover</a></li>\n'
-        f'<li><a epub:type="bodymatter" href="{ARTICLE_HREF}">Start of content</a></li>\n'
+        f'<li><a epub:type="bodymatter" href="{escape(start_href)}">Start of content</a></li>\n'
         "</ol>\n"
         "</nav>\n"
     )

@@ -220,8 +220,11 @@ def _links(entries: Sequence[TocEntry], prefix: str) -> list[Any]:
     return result
 
 
-def _accessibility_metadata(book: Any, found: Accessibility) -> None:
-    """The EPUB Accessibility 1.1 metadata, each claim as *found* allows."""
+def _accessibility_metadata(book: Any, found: Accessibility, *, what: str = "article") -> None:
+    """The EPUB Accessibility 1.1 metadata, each claim as *found* allows.
+
+    *what* names the book in its summary: ``"article"``, or ``"edition"``.
+    """
 
     def meta(name: str, value: str, **attributes: str) -> None:
         book.add_metadata(None, "meta", value, {"property": name, **attributes})
@@ -237,13 +240,13 @@ def _accessibility_metadata(book: Any, found: Accessibility) -> None:
         meta("schema:accessibilityFeature", "alternativeText")
     meta("schema:accessibilityFeature", "displayTransformability")
     meta("schema:accessibilityHazard", "none")
-    meta("schema:accessibilitySummary", _summary(found), **{_XML_LANG: "en"})
+    meta("schema:accessibilitySummary", _summary(found, what), **{_XML_LANG: "en"})
     if found.conforms:
         meta("dcterms:conformsTo", CONFORMANCE, id="conformance")
         meta("a11y:certifiedBy", found.certifier, refines="#conformance")
 
 
-def _summary(found: Accessibility) -> str:
+def _summary(found: Accessibility, what: str) -> str:
     images = (
         "Every image has a text alternative."
         if found.described
@@ -255,7 +258,7 @@ def _summary(found: Accessibility) -> str:
         else " It makes no WCAG conformance claim."
     )
     return (
-        "A reflowable article whose text can be resized and restyled, with a table of"
+        f"A reflowable {what} whose text can be resized and restyled, with a table of"
         " contents, headings for navigation and a logical reading order. " + images + claim
     )
 

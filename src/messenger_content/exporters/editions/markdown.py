@@ -1,0 +1,189 @@
+"""An edition as CommonMark: front matter, a contents list, then every article in order.
+
+::
+
+    ---
+    title: "The Morning Edition"           the edition's front matter: title, subtitle,
+    date: "2026-12-07"                     date, language, publisher, rights, description
+    ---
+
+    # The Morning Edition
+
+    *Monday 7 December 2026*
+
+    ## Contents
+
+    - City                                 section titles, and the articles numbered
+      1. Council backs ...                 across the edition
+      2. ...
+
+    # City                                 a section's title opens it
+
+    # Council backs ...                    each article as to_markdown writes it,
+                                           without its own front matter
+    ---                                    a thematic break between articles
+
+Each article is written by :func:`~messenger_content.to_markdown` in its own
+language; its links are inline links, so they stay with it. An article's
+image sources are relative to its own folder: when that is not the edition's
+folder, they are written relative to the edition's folder, so the file finds
+every image when it is saved there.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import urllib.parse
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import attrs
+
+from ... import urls
+from ...editions import folder_of
+from ...i18n import labels_for
+from ...models import Article, Edition, EditionArticle, Emphasis, Image
+from .._images import check_choice
+from ..markdown import _front_matter, _inline, _yaml_string, to_markdown
+from ._contents import groups, issued_text
+
+__all__ = ["edition_to_markdown"]
+
+
+def _edition_front_matter(edition: Edition) -> str:
+    lines = ["---"]
+    fields = {
+        "title": edition.title,
+        "subtitle": edition.subtitle,
+        "date": None if edition.issued is None else edition.issued.isoformat(),
+        "language": edition.language,
+        "publisher": None if edition.publication is None else edition.publication.name,
+        "rights": edition.rights,
+        "description": edition.description,
+    }
+    lines += [f"{key}: {_yaml_string(value)}" for key, value in fields.items() if value]
+    lines.append("---")
+    return "\n".join(lines)
+
+
+def _rebased(article: Article, folder: str) -> Article:
+    """*article* with its relative image sources made relative to the edition's folder.
+
+    The folder is percent-encoded: a destination is a URL, and a folder name may
+    hold characters a URL may not (``a b``, ``{``).
+    """
+    prefix = urllib.parse.quote(folder, safe="/")
+
+    def moved(image: Image) -> Image:
+        if urls.scheme(image.src) is not None or image.src.startswith("/"):
+            return image
+        return attrs.evolve(image, src=posixpath.join(prefix, image.src))
+
+    body = tuple(moved(block) if isinstance(block, Image) else block for block in article.body)
+    lead = None if article.lead_image is None else moved(article.lead_image)
+    return attrs.evolve(article, body=body, lead_image=lead)
+
+
+def _article_markdown(
+    entry: EditionArticle,
+    base_dir: str | os.PathLike[str] | None,
+    images: _Images,
+    labels: Mapping[str, str] | None,
+) -> str:
+    """One article as to_markdown writes it, without its front matter."""
+    article = entry.article
+    if images.rewrite:  # images go through the policy of the article's own folder
+        text = to_markdown(
+            article,
+            embed_images=images.embed,
+            image_src=images.image_src,
+            image_base=images.image_base,
+            base_dir=folder_of(entry, Path.cwd() if base_dir is None else base_dir),
+            allow_remote=images.allow_remote,
+            labels=labels,
+        )
+    else:
+        if entry.folder is not None:
+            folder = entry.folder
+            if folder.is_absolute() and base_dir is not None:
+                folder = Path(os.path.relpath(folder, base_dir))
+            article = _rebased(article, folder.as_posix())
+        text = to_markdown(article, labels=labels)
+    front = _front_matter(article) + "\n\n"
+    assert text.startswith(front)
+    return text[len(front) :].rstrip("\n")
+
+
+@attrs.frozen
+class _Images:
+    """How image destinations are written (the options of :func:`to_markdown`)."""
+
+    embed: bool
+    image_src: Callable[[str], str] | None
+    image_base: str | None
+    allow_remote: bool
+
+    @property
+    def rewrite(self) -> bool:
+        return self.embed or self.image_src is not None or self.image_base is not None
+
+
+def edition_to_markdown(
+    edition: Edition,
+    *,
+    embed_images: bool = False,
+    image_src: Callable[[str], str] | None = None,
+    image_base: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Render *edition* as CommonMark (see :func:`~messenger_content.to_markdown`).
+
+    *base_dir* is the edition's folder; each article's images are read (when
+    *embed_images*, *image_src* or *image_base* asks for it) from its own folder.
+
+    Raises:
+        ResourceError: an image was refused by the resource policy or unreadable.
+        ValueError: more than one of *embed_images*, *image_src* and *image_base*;
+            a *labels* key or phrase is not valid.
+    """
+    check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
+    images = _Images(
+        embed=embed_images, image_src=image_src, image_base=image_base, allow_remote=allow_remote
+    )
+    words = labels_for(edition.language, labels)
+    parts = [_edition_front_matter(edition), "# " + _inline((edition.title,), single_line=True)]
+    if edition.subtitle is not None:
+        parts.append(_inline((Emphasis(text=edition.subtitle),)))
+    issued = issued_text(edition)
+    if issued is not None:
+        parts.append(_inline((issued,)))
+
+    grouped = groups(edition)
+    parts.append("## " + _inline((words.contents,), single_line=True))
+    for title, entries in grouped:
+        # A list that does not start at 1 cannot interrupt a paragraph: a blank line first.
+        indent = "" if title is None else "  "
+        items = "\n".join(
+            f"{indent}{number}. " + _inline((entry.article.headline,), single_line=True)
+            for number, entry in entries
+        )
+        if title is None:
+            parts.append(items)
+        else:
+            parts.append("- " + _inline((title,), single_line=True) + "\n\n" + items)
+
+    started = False
+    for title, entries in grouped:
+        if title is not None:
+            if started:
+                parts.append("---")
+            parts.append("# " + _inline((title,), single_line=True))
+        for index, entry in enumerate(entries):
+            if started and not (title is not None and index == 0):
+                parts.append("---")
+            parts.append(_article_markdown(entry[1], base_dir, images, labels))
+            started = True
+    return "\n\n".join(parts) + "\n"
