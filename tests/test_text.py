@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from wcwidth import wcswidth
 
 from messenger_content.exporters.text import MIN_WIDTH, cell_width, to_text
+from messenger_content.i18n import format_date
 from messenger_content.models import (
     Article,
     Author,
@@ -30,7 +31,6 @@ from messenger_content.models import (
     RelatedLink,
     Strong,
 )
-from messenger_content.i18n import format_date
 from tests.strategies import articles
 
 
