@@ -238,12 +238,12 @@ class DateView:
 class PhraseView:
     """A label's whole phrase: literal text and the values it places, in the language's order.
 
-    The values are views (an :class:`AuthorView`, a :class:`DateView`) or plain
-    strings marked as values by the template that knows the label.
+    The values are views (an :class:`AuthorView`, a :class:`DateView`) or a
+    :class:`Slot` for a value the template has at hand (the sign-up URL).
     """
 
     parts: tuple[object, ...]
-    """Literal text (``str``) and values, in order; which is which the template knows."""
+    """Literal text (``str``) and values, in order; the template of the label knows its values."""
     lang: str | None
     """``en`` when English stands in for a missing translation, else ``None``."""
     dir: Direction | None
@@ -631,6 +631,7 @@ class _Renderer:
         self.language = labels.language
         self.direction: Direction = "ltr"
         self.marks: dict[str, Markup] = {}
+        self.set_language(labels.language)
 
     def set_language(self, language: str) -> None:
         """Speak *language*: the direction, and the marks of English labels standing in."""
