@@ -332,6 +332,7 @@ HTML_TAGS = frozenset(
         "a",
         "img",
         "span",
+        "bdi",
         "time",
         "figure",
         "figcaption",
