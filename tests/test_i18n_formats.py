@@ -512,3 +512,19 @@ def test_cli_bad_labels_file_exits_2(
         )
         assert code == 2, content
         assert message in errors, errors
+
+
+def test_batch_passes_labels_through_options(article_file: Path, tmp_path: Path) -> None:
+    """convert_many(options={"labels": ...}) reaches every format; a bad key fails at once."""
+    from messenger_content.batch import convert_many
+
+    out = tmp_path / "out"
+    report = convert_many(
+        [article_file], ["html", "txt"], out, jobs=0, options={"labels": {"by": "Words: {authors}"}}
+    )
+    assert [result.failures for result in report.results] == [()]
+    assert "Words: Ani" in visible_text((out / "story.html").read_text(encoding="utf-8"))
+    assert "Words: Ani" in (out / "story.txt").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown label 'bye'"):
+        convert_many([article_file], ["txt"], tmp_path / "other", options={"labels": {"bye": "x"}})
+    assert not (tmp_path / "other").exists()
