@@ -158,10 +158,14 @@ def test_unspaced_languages_break_between_characters() -> None:
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "November 26, 2026"), ("en-GB", "26 November 2026"), ("hy", "2026-11-26")],
+    [
+        ("en", "November 26, 2026"),
+        ("en-GB", "26 November 2026"),
+        ("hy", "2026 \u0569. \u0576\u0578\u0575\u0565\u0574\u0562\u0565\u0580\u056b 26"),
+    ],
 )
 def test_cover_date(language: str, expected: str) -> None:
-    """The date line follows the English convention of the tag, else ISO 8601."""
+    """The date line is CLDR's long date of the language, in the value's own offset."""
     from datetime import datetime, timedelta, timezone
 
     day = datetime(2026, 11, 26, 23, 30, tzinfo=timezone(timedelta(hours=-5)))

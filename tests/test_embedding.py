@@ -66,11 +66,10 @@ for name in json.loads(sys.argv[1]):
 
 from PIL import Image, ImageFile
 import weasyprint
+from babel.core import get_global
 
 Image.init()  # Pillow registers its plugins on first use; a host may well have used it
-# Babel reads CLDR's global tables on first use, into a module attribute of its own.
-from babel.core import get_global
-get_global("likely_subtags")
+get_global("likely_subtags")  # Babel loads CLDR's global data on first use; likewise
 Image.MAX_IMAGE_PIXELS = 123_456_789
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 warnings.filterwarnings("default", message="a filter of the host's own")

@@ -6,11 +6,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 
 import pytest
-from babel import Locale
-from babel.dates import format_date as babel_date
 
 from messenger_content import export
 from messenger_content.exporters.markdown import to_markdown
@@ -25,26 +22,15 @@ from messenger_content.models import (
     Paragraph,
     RelatedLink,
 )
-from tests.helpers.i18n import LANGUAGES, LOANWORDS
-
-PUBLISHED = datetime(2023, 7, 28, 10, 5, tzinfo=timezone(timedelta(hours=-4)))
-UPDATED = datetime(2023, 7, 29, 1, 30, tzinfo=timezone.utc)
-
-#: Every English word the exporters may add, as they would appear in the output.
-ENGLISH_WORDS = {
-    "by": r"\bBy\b",
-    "published": r"\bPublished\b",
-    "updated": r"\bUpdated\b",
-    "related_link": r"\bRelated\b",
-    "credit": r"\bCredit\b",
-    "links": r"\bLinks\b",
-    "image_alt": r"\bImage\b",
-    "newsletter": r"\bNewsletter\b",
-    "sign_up": r"\bSign up\b",
-}
-
-#: Persian writes CLDR dates in Extended Arabic-Indic digits (Babel writes ASCII ones).
-DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")}
+from tests.helpers.i18n import (
+    DIGITS,
+    ENGLISH_WORDS,
+    LANGUAGES,
+    LOANWORDS,
+    PUBLISHED,
+    UPDATED,
+    cldr_day,
+)
 
 
 def article(language: str, *authors: str) -> Article:
@@ -72,12 +58,6 @@ def markdown_lines(markdown: str) -> list[str]:
         line = line.removesuffix("\\")
         lines.append(re.sub(r"\\(.)", r"\1", line))
     return lines
-
-
-def cldr_day(tag: str) -> str:
-    """The long date Babel gives for the locale, in the locale's digits."""
-    day = babel_date(PUBLISHED, "long", locale=Locale.parse(tag, sep="-"))
-    return day.translate(DIGITS.get(tag, {}))
 
 
 @pytest.mark.parametrize("tag", [tag for tag in LANGUAGES if tag != "en"])

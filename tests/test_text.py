@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from wcwidth import wcswidth
 
 from messenger_content.exporters.text import MIN_WIDTH, cell_width, to_text
+from messenger_content.i18n import format_date
 from messenger_content.models import (
     Article,
     Author,
@@ -30,7 +31,6 @@ from messenger_content.models import (
     RelatedLink,
     Strong,
 )
-from messenger_content.theme import format_date
 from tests.strategies import articles
 
 
@@ -130,16 +130,16 @@ def test_zero_width_headline_gets_no_underline() -> None:
     [
         (
             datetime(2023, 7, 28, 10, 5, tzinfo=timezone(timedelta(hours=-4))),
-            "July 28, 2023, 10:05 AM UTC\u22124",
+            "July 28, 2023, 10:05 AM GMT-04:00",
         ),
         (datetime(2023, 1, 2, 0, 0, tzinfo=timezone.utc), "January 2, 2023, 12:00 AM UTC"),
         (
             datetime(2023, 12, 31, 12, 59, 59, tzinfo=timezone(timedelta(hours=5, minutes=30))),
-            "December 31, 2023, 12:59 PM UTC+5:30",
+            "December 31, 2023, 12:59 PM GMT+05:30",
         ),
         (
             datetime(999, 3, 1, 23, 1, tzinfo=timezone(timedelta(minutes=-570))),
-            "March 1, 999, 11:01 PM UTC\u22129:30",
+            "March 1, 999, 11:01 PM GMT-09:30",
         ),
     ],
 )

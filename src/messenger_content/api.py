@@ -68,7 +68,8 @@ def export(
         image_base: A URL that serves the article's images by their relative
             sources (implies ``images="link"``).
         **options: Passed to the format's exporter (see each ``to_*`` function);
-            ``base_dir`` is the article's folder, where images are read from.
+            ``base_dir`` is the article's folder, where images are read from;
+            ``labels`` replaces words the exporters add, in every format.
 
     Raises:
         ExportError: the format is unknown or rendering failed.

@@ -421,6 +421,10 @@ def _settings(
         raise ValueError(
             f"option {unknown[0]!r} is not taken by any of the formats {', '.join(formats)}"
         )
+    if "labels" in given:
+        from .i18n import labels_for
+
+        labels_for("en", given["labels"])  # a bad key or phrase fails here, not per article
     mode = resolve_mode(images, image_base, {})
     return _Settings(formats, tuple(sorted(given.items())), mode, image_base, check)
 

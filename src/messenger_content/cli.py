@@ -226,6 +226,18 @@ def _parser() -> argparse.ArgumentParser:
         help="a theme folder whose templates and CSS replace the default theme's "
         "(start one with `theme export DIR`)",
     )
+    rendering.add_argument(
+        "--label",
+        action="append",
+        metavar="KEY=TEXT",
+        help="replace one of the words the exporters add, e.g. --label 'by=Words by {authors}'"
+        " (repeatable; keys and placeholders: docs/i18n.md)",
+    )
+    rendering.add_argument(
+        "--labels",
+        metavar="FILE",
+        help="a JSON object of label key to phrase, like --label (a --label wins over the file)",
+    )
     rendering.add_argument("--paper", choices=PAPERS, help="paper size of PDF pages (default a4)")
     rendering.add_argument(
         "--pdf-variant", metavar="NAME", help="a PDF standard to follow, e.g. pdf/ua-1, pdf/a-3u"
@@ -611,6 +623,9 @@ def _options(
         if not Path(args.template_dir).is_dir():
             raise UsageError(f"--template-dir {args.template_dir}: not a folder")
         given["template_dir"] = ("--template-dir", os.path.abspath(args.template_dir))
+    labels = _labels(args.labels, args.label or [])
+    if labels:
+        given["labels"] = ("--label" if args.label else "--labels", labels)
     if args.paper is not None:
         given["paper"] = ("--paper", args.paper)
     if args.pdf_variant is not None:
@@ -649,6 +664,43 @@ def _options(
         if variant.lower() not in supported:
             raise UsageError(f"--pdf-variant {variant}: not one of {', '.join(supported)}")
     return {key: value for key, (_, value) in options.items()}, ignored
+
+
+def _labels(path: str | None, pairs: Sequence[str]) -> dict[str, str]:
+    """The phrases of ``--labels FILE`` and ``--label KEY=TEXT`` (which win), checked.
+
+    Raises:
+        UsageError: the file is unreadable or not a JSON object of strings, a
+            ``--label`` has no ``=``, or a key or phrase is not valid (the
+            message names the key and the known keys).
+    """
+    from .i18n import labels_for
+
+    def check(where: str, phrases: dict[str, str]) -> dict[str, str]:
+        try:
+            labels_for("en", phrases)
+        except ValueError as error:
+            raise UsageError(f"{where}: {error}") from None
+        return phrases
+
+    labels: dict[str, str] = {}
+    if path is not None:
+        import json
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise UsageError(f"--labels {path}: {reason}") from None
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise UsageError(f"--labels {path}: expected a JSON object of key to phrase (strings)")
+        labels.update(check(f"--labels {path}", data))
+    for pair in pairs:
+        key, equals, text = pair.partition("=")
+        if not equals or not key.strip():
+            raise UsageError(f"--label {pair!r}: expected KEY=TEXT")
+        labels.update(check(f"--label {pair!r}", {key.strip(): text}))
+    return labels
 
 
 def _reads_images(name: str) -> bool:

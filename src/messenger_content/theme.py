@@ -1,4 +1,4 @@
-"""Themes: the templates, stylesheets and wording every rendered format shares.
+"""Themes: the templates and stylesheets every rendered format shares.
 
 A theme is a folder of Jinja2 templates and CSS files. The package ships one,
 ``templates/default``::
@@ -21,9 +21,10 @@ autoescapes every value and refuses undefined names.
 one's own (``messenger-content theme export DIR``).
 
 The HTML, PDF and EPUB exporters share this module: :func:`environment`,
-:func:`stylesheet`, :func:`text_direction`, :func:`labels_for`,
-:func:`format_date`, and the anchors of headings (:func:`heading_ids`), which
-the HTML writes as ``id`` attributes and an EPUB table of contents can link to.
+:func:`stylesheet`, :func:`text_direction`, and the anchors of headings
+(:func:`heading_ids`), which the HTML writes as ``id`` attributes and an EPUB
+table of contents can link to. The words they add around an article (labels)
+and its dates come from :mod:`messenger_content.i18n`.
 """
 
 from __future__ import annotations
@@ -31,13 +32,11 @@ from __future__ import annotations
 import os
 import shutil
 import unicodedata
-from collections.abc import Iterable, Mapping, MutableMapping
-from datetime import datetime
+from collections.abc import Iterable, MutableMapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
-import attrs
 from typing_extensions import assert_never
 
 from . import _cache
@@ -52,13 +51,10 @@ __all__ = [
     "MEDIA",
     "Direction",
     "IdRegistry",
-    "Labels",
     "Media",
     "environment",
     "export",
-    "format_date",
     "heading_ids",
-    "labels_for",
     "plain_text",
     "slug",
     "stylesheet",
@@ -266,93 +262,6 @@ def text_direction(language: str) -> Direction:
         if len(subtag) == 1:  # an extension or private use: no script after it
             break
     return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
-
-
-@attrs.frozen(kw_only=True)
-class Labels:
-    """The words a theme adds around the article's own text (byline, boxes, forms)."""
-
-    by: str = "By"
-    """Starts the byline: ``By Jane Doe``."""
-    comma: str = ", "
-    """Separates names in the byline, with its spaces."""
-    and_: str = " and "
-    """Joins the last two names of the byline, with its spaces (Arabic: ``" و"``)."""
-    published: str = "Published"
-    """Before the publication date."""
-    updated: str = "Updated"
-    """Before the date of the last update."""
-    related: str = "Related"
-    """Over a related-story box."""
-    email: str = "Email address"
-    """Label of the newsletter form's email field."""
-    sign_up_at: str = "Sign up at"
-    """Before the sign-up URL where no form can be shown (print)."""
-    topics: str = "Topics"
-    """Before the article's tags."""
-
-    def with_overrides(self, overrides: Mapping[str, str] | None) -> Labels:
-        """Return a copy with some labels replaced (keys are field names; ``and`` works too).
-
-        Raises:
-            ValueError: a key names no label.
-        """
-        if not overrides:
-            return self
-        names = {field.name for field in attrs.fields(Labels)}
-        changes: dict[str, str] = {}
-        for key, value in overrides.items():
-            name = "and_" if key == "and" else key
-            if name not in names:
-                known = ", ".join(sorted(n.rstrip("_") for n in names))
-                raise ValueError(f"unknown label {key!r} (known: {known})")
-            changes[name] = value
-        return attrs.evolve(self, **changes)
-
-
-#: English wording; other languages use it until a translation is added here.
-_LABELS: dict[str, Labels] = {"en": Labels()}
-
-
-def labels_for(language: str) -> Labels:
-    """Return the theme's wording for *language* (a BCP 47 tag), falling back to English."""
-    return _LABELS.get(language.lower().split("-")[0], _LABELS["en"])
-
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def _utc_offset(value: datetime) -> str:
-    offset = value.utcoffset()
-    minutes = 0 if offset is None else int(offset.total_seconds()) // 60
-    if minutes == 0:
-        return "UTC"
-    sign = "+" if minutes > 0 else "\u2212"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
-
-
-def format_date(value: datetime, language: str) -> str:
-    """Format an offset-aware datetime for readers, in its own offset.
-
-    English gets ``July 28, 2023, 2:05 PM UTC-4`` (``28 July 2023, 14:05 UTC``
-    for British English); other languages get the unambiguous
-    ``2023-07-28 14:05 UTC-4`` until the theme learns their conventions. The
-    offset is written with a true minus sign (U+2212).
-    """
-    zone = _utc_offset(value)
-    tag = language.lower()
-    if tag == "en" or tag.startswith("en-"):
-        month = _MONTHS[value.month - 1]
-        if tag in ("en", "en-us") or tag.startswith(("en-us-", "en-ca", "en-ph")):
-            hour = value.hour % 12 or 12
-            noon = "AM" if value.hour < 12 else "PM"
-            return f"{month} {value.day}, {value.year}, {hour}:{value.minute:02d} {noon} {zone}"
-        return f"{value.day} {month} {value.year}, {value.hour:02d}:{value.minute:02d} {zone}"
-    return f"{value:%Y-%m-%d %H:%M} {zone}"
 
 
 # --- text and anchors ----------------------------------------------------------

@@ -47,6 +47,7 @@ HTML_TAGS = frozenset(
         "a",
         "img",
         "span",
+        "bdi",
         "time",
         "figure",
         "figcaption",

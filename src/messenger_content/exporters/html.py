@@ -33,6 +33,7 @@ from typing_extensions import assert_never
 from .. import theme, urls
 from .._rules import format_datetime
 from ..errors import ExportError
+from ..i18n import LABEL_KEYS, Labels, format_date, join_list, labels_for
 from ..models import (
     BLOCK_CLASSES,
     Article,
@@ -53,7 +54,7 @@ from ..models import (
     Text,
 )
 from ..resources import ResourcePolicy, policy_for
-from ..theme import Direction, Labels, Media
+from ..theme import Direction, Media
 from . import _images
 from .jsonld import is_absolute, share_image, to_jsonld
 
@@ -69,8 +70,10 @@ __all__ = [
     "MetaView",
     "NewsletterView",
     "ParagraphView",
+    "PhraseView",
     "QuoteView",
     "RelatedLinkView",
+    "Slot",
     "render_inline",
     "to_html",
 ]
@@ -160,7 +163,7 @@ class RelatedLinkView:
     title_id: str
     """``id`` of the title: boxes named by label and title stay distinct landmarks."""
     title: str
-    """The related story's title."""
+    """The related story's title (isolated with ``<bdi>``: it may run in the other direction)."""
     url: str | None
     """Where it lives."""
     summary: str | None
@@ -188,26 +191,38 @@ class NewsletterView:
     (EPUB), or nothing (no ``signup_url``)."""
     signup_url: str | None
     """Where the form posts or the link goes."""
+    sign_up_at: PhraseView | None
+    """``Sign up at {url}`` for ``signup="url"``: literal text and the ``url`` :class:`Slot`."""
     button_label: str
-    """The button's (or link's) label."""
+    """The button's (or link's) label: the article's, or the ``sign_up`` label for the default."""
     success_title: str | None
     """Shown once signed up (in markup hidden until used; only with a form)."""
     success_message: str | None
     """Shown once signed up (only with a form)."""
 
 
+@attrs.frozen
+class Slot:
+    """Where a value goes in a phrase whose values the template marks up itself."""
+
+    name: str
+    """The placeholder's name: ``name`` or ``role`` in an author's phrase."""
+
+
 @attrs.frozen(kw_only=True)
 class AuthorView:
-    """One name in the byline."""
+    """One name in the byline, with its role, as the ``author_role`` phrase orders them."""
 
-    separator: str
-    """What comes before the name: ``""``, ``", "`` or ``" and "``."""
     name: str
-    """The author's name."""
+    """The author's name (isolated with ``<bdi>``: it may run in the other direction)."""
     url: str | None
     """Their page."""
     role: str | None
     """Their role, e.g. ``Senior Reporter``."""
+    lang: str | None
+    """``lang`` for the name when the phrase around it is English standing in."""
+    parts: tuple[str | Slot, ...]
+    """Literal text and the ``name`` and ``role`` slots, in the phrase's order."""
 
 
 @attrs.frozen(kw_only=True)
@@ -215,12 +230,25 @@ class DateView:
     """A date shown in ``<time>``."""
 
     datetime: str
-    """Machine-readable value for the ``datetime`` attribute."""
+    """Machine-readable value for the ``datetime`` attribute (RFC 3339)."""
     text: str
-    """What readers see."""
+    """What readers see: CLDR's long form in the phrase's language."""
+
+
+@attrs.frozen(kw_only=True)
+class PhraseView:
+    """A label's whole phrase: literal text and the values it places, in the language's order.
+
+    The values are views (an :class:`AuthorView`, a :class:`DateView`) or a
+    :class:`Slot` for a value the template has at hand (the sign-up URL).
+    """
+
+    parts: tuple[object, ...]
+    """Literal text (``str``) and values, in order; the template of the label knows its values."""
+    lang: str | None
+    """``en`` when English stands in for a missing translation, else ``None``."""
     dir: Direction | None
-    """``ltr`` in a right-to-left document, so the digits and Latin letters of the date
-    keep their order; ``None`` otherwise."""
+    """``ltr`` for English standing in within a right-to-left document, else ``None``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -253,12 +281,12 @@ class ArticleView:
     """The headline (``<h1>``)."""
     subheadline: str | None
     """The dek."""
-    authors: tuple[AuthorView, ...]
-    """The byline's names, in order."""
-    published: DateView | None
-    """First publication."""
-    updated: DateView | None
-    """Last update."""
+    byline: PhraseView | None
+    """``By A, B and C``: literal text and :class:`AuthorView` values."""
+    published: PhraseView | None
+    """``Published {date}``: literal text and one :class:`DateView`."""
+    updated: PhraseView | None
+    """``Updated {date}``: literal text and one :class:`DateView`."""
     lead_image: ImageView | None
     """The image at the top."""
     blocks: tuple[Markup, ...]
@@ -541,6 +569,28 @@ class _Renderer:
         self.base_url: str | None = None
         self.xhtml = media == "epub"
         self.slash = " /" if self.xhtml else ""
+        self.language = labels.language
+        self.direction: Direction = "ltr"
+        self.marks: dict[str, Markup] = {}
+        self.set_language(labels.language)
+
+    def set_language(self, language: str) -> None:
+        """Speak *language*: the direction, and the marks of English labels standing in."""
+        self.language = language
+        self.direction = theme.text_direction(language)
+        english = Markup(' lang="en" dir="ltr"' if self.direction == "rtl" else ' lang="en"')
+        self.marks = {
+            key: english if key in self.labels.english else Markup("") for key in LABEL_KEYS
+        }
+
+    def phrase(self, key: str, **values: object) -> PhraseView:
+        """The label *key* filled in with *values*, marked if English stands in for it."""
+        english = self.labels.lang(key)
+        return PhraseView(
+            parts=self.labels.parts(key, **values),
+            lang=english,
+            dir="ltr" if english and self.direction == "rtl" else None,
+        )
 
     @cached_property
     def policy(self) -> ResourcePolicy:
@@ -549,7 +599,11 @@ class _Renderer:
     def render(self, template: str, **context: Any) -> Markup:
         try:
             text = self.environment.get_template(template).render(
-                labels=self.labels, media=self.media, slash=self.slash, **context
+                labels=self.labels,
+                marks=self.marks,
+                media=self.media,
+                slash=self.slash,
+                **context,
             )
         except jinja2.TemplateError as error:
             where = getattr(error, "filename", None) or getattr(error, "name", None) or template
@@ -668,13 +722,19 @@ class _Renderer:
             legal=block.legal,
             signup=signup,
             signup_url=signup_url,
-            button_label=block.button_label,
+            sign_up_at=self.phrase("sign_up_at", url=Slot("url")) if signup == "url" else None,
+            button_label=self.button_label(block.button_label),
             success_title=block.success_title if form else None,
             success_message=block.success_message if form else None,
         )
 
+    def button_label(self, label: str) -> str:
+        """The article's button label, or the ``sign_up`` label in place of the default."""
+        return self.labels.sign_up if label == _DEFAULT_BUTTON else label
+
     def article(self, article: Article, *, fragment: bool) -> Markup:
         self.base_url = article.url
+        self.set_language(article.language)
         # Views are built in document order, so image_src sees images in reading order.
         masthead = self.masthead(article)
         lead_image = (
@@ -698,9 +758,9 @@ class _Renderer:
             section=article.section,
             headline=article.headline,
             subheadline=article.subheadline,
-            authors=self.authors(article),
-            published=self.date(article.published, article.language),
-            updated=self.date(article.updated, article.language),
+            byline=self.byline(article),
+            published=self.date("published", article.published),
+            updated=self.date("updated", article.updated),
             lead_image=lead_image,
             blocks=tuple(blocks),
             tags=article.tags,
@@ -724,35 +784,48 @@ class _Renderer:
             logo=logo,
         )
 
-    def authors(self, article: Article) -> tuple[AuthorView, ...]:
-        last = len(article.authors) - 1
-        views = []
-        for index, author in enumerate(article.authors):
-            if index == 0:
-                separator = ""
-            elif index == last:
-                separator = self.labels.and_
-            else:
-                separator = self.labels.comma
-            views.append(
-                AuthorView(
-                    separator=separator,
-                    name=author.name,
-                    url=self.optional_href(author.url),
-                    role=author.role,
-                )
+    def byline(self, article: Article) -> PhraseView | None:
+        """``By A, B and C`` as one phrase, names joined by CLDR's list pattern."""
+        if not article.authors:
+            return None
+        key = "by" if len(article.authors) == 1 else "by_many"
+        english = self.labels.lang(key)
+        # Names in an English phrase keep the article's language.
+        name_lang = article.language if english else None
+        authors = [
+            AuthorView(
+                name=author.name,
+                url=self.optional_href(author.url),
+                role=author.role,
+                lang=name_lang,
+                parts=(_NAME,)
+                if author.role is None
+                else self.labels.parts("author_role", name=_NAME, role=_ROLE),
             )
-        return tuple(views)
+            for author in article.authors
+        ]
+        phrase = self.phrase(key, authors=_AUTHORS)
+        joined = join_list(authors, english or self.language)
+        parts = [joined if part is _AUTHORS else (part,) for part in phrase.parts]
+        return attrs.evolve(phrase, parts=tuple(piece for part in parts for piece in part))
 
-    @staticmethod
-    def date(value: datetime | None, language: str) -> DateView | None:
+    def date(self, key: str, value: datetime | None) -> PhraseView | None:
+        """``Published {date}``: the date in CLDR's long form, in the phrase's language."""
         if value is None:
             return None
-        return DateView(
+        view = DateView(
             datetime=_html_datetime(value),
-            text=theme.format_date(value, language),
-            dir="ltr" if theme.text_direction(language) == "rtl" else None,
+            text=format_date(value, self.labels.lang(key) or self.language),
         )
+        return self.phrase(key, date=view)
+
+
+_NAME: Final = Slot("name")
+_ROLE: Final = Slot("role")
+_AUTHORS: Final = Slot("authors")
+
+#: The newsletter button's label when the article does not name one.
+_DEFAULT_BUTTON: Final = attrs.fields(Newsletter).button_label.default
 
 
 def _document(
@@ -845,9 +918,11 @@ def to_html(
             (``"https://cdn.example/a/"`` + ``photo.jpg``).
         stylesheet_href: Link the stylesheet at this URL instead of inlining
             one (the EPUB exporter stores :func:`theme.stylesheet` as a file).
-        labels: Replace some of the theme's wording, by
-            :class:`~messenger_content.theme.Labels` field name
-            (``{"by": "Par", "and": " et "}``).
+        labels: Replace some of the words the exporter adds, by key
+            (:data:`~messenger_content.i18n.LABEL_KEYS`), e.g.
+            ``{"by": "Words by {authors}"}``; each phrase keeps the English
+            one's placeholders. The others come from the catalog of the
+            article's language (see ``docs/i18n.md``).
 
     Returns:
         The HTML text, ending with a newline.
@@ -855,7 +930,8 @@ def to_html(
     Raises:
         ResourceError: an image was refused by the resource policy or unreadable.
         ExportError: the template folder or one of its templates is broken.
-        ValueError: *media* or a *labels* key is unknown, or more than one of
+        ValueError: *media* or a *labels* key is unknown, a *labels* phrase does
+            not hold its label's placeholders, or more than one of
             *embed_images*, *image_src* and *image_base* is given.
     """
     _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
@@ -864,7 +940,7 @@ def to_html(
     renderer = _Renderer(
         environment=theme.environment(template_dir),
         media=media,
-        labels=theme.labels_for(article.language).with_overrides(labels),
+        labels=labels_for(article.language, labels),
         embed_images=embed_images,
         base_dir=base_dir,
         allow_remote=allow_remote,

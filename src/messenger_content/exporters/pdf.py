@@ -48,7 +48,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
 from xml.etree import ElementTree
 
@@ -482,6 +482,7 @@ class PdfRenderer:
         css: str | None = None,
         template_dir: str | os.PathLike[str] | None = None,
         limits: PdfLimits | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> bytes:
         """Render *article* as a PDF document.
 
@@ -502,6 +503,9 @@ class PdfRenderer:
             limits: The size of article this rendering takes on (``None``: the
                 renderer's :attr:`limits`). For a time limit, render in a worker
                 process (see :class:`PdfLimits`).
+            labels: Replace some of the words the exporter adds, by key
+                (:data:`~messenger_content.i18n.LABEL_KEYS`), e.g.
+                ``{"by": "Words by {authors}"}``; see ``docs/i18n.md``.
 
         Returns:
             The PDF file's bytes.
@@ -511,6 +515,8 @@ class PdfRenderer:
                 by the resource policy or could not be read.
             ExportError: an unknown *paper* or *pdf_variant*, the size limit of
                 :class:`PdfLimits` was reached, or WeasyPrint failed.
+            ValueError: a *labels* key is unknown, or a phrase does not hold its
+                label's placeholders.
 
         Warns:
             UserWarning: a PDF/UA *pdf_variant*, and an image without alt text
@@ -536,6 +542,7 @@ class PdfRenderer:
             template_dir=template_dir,
             image_src=resources.image_url,
             stylesheet_href=_THEME_HREF,
+            labels=labels,
         )
         limits = self.limits if limits is None else limits
         _check_size(html, limits)
@@ -627,6 +634,7 @@ def to_pdf(
     css: str | None = None,
     template_dir: str | os.PathLike[str] | None = None,
     limits: PdfLimits | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """Render *article* as a PDF document, with the process's shared :class:`PdfRenderer`.
 
@@ -638,6 +646,8 @@ def to_pdf(
             the resource policy or could not be read.
         ExportError: an unknown *paper* or *pdf_variant*, the size limit of
             :class:`PdfLimits` was reached, or WeasyPrint failed.
+        ValueError: a *labels* key is unknown, or a phrase does not hold its
+            label's placeholders.
     """
     return _renderer().render(
         article,
@@ -648,4 +658,5 @@ def to_pdf(
         css=css,
         template_dir=template_dir,
         limits=limits,
+        labels=labels,
     )

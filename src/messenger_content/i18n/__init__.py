@@ -9,8 +9,9 @@ article's language:
   caller's overrides; English phrases standing in for a missing catalog say
   so (:meth:`Labels.lang`);
 - :func:`format_date` writes a date and time with CLDR's patterns, in the
-  value's own offset; :func:`join_list` and :func:`format_list` join names
-  with CLDR's list patterns; :func:`format_number` writes numbers.
+  value's own offset (:func:`format_day` the day alone); :func:`join_list`
+  and :func:`format_list` join names with CLDR's list patterns;
+  :func:`format_number` writes numbers.
 
 Babel is imported on first use, so importing this package is cheap. The
 machine-readable forms (RFC 3339) are not made here.
@@ -19,7 +20,14 @@ machine-readable forms (RFC 3339) are not made here.
 from __future__ import annotations
 
 from ._locales import fallback_chain, locale_for, normalize
-from .formats import format_date, format_list, format_number, join_list, localize_digits
+from .formats import (
+    format_date,
+    format_day,
+    format_list,
+    format_number,
+    join_list,
+    localize_digits,
+)
 from .labels import LABEL_KEYS, Labels, catalog_language, labels_for
 
 __all__ = [
@@ -28,6 +36,7 @@ __all__ = [
     "catalog_language",
     "fallback_chain",
     "format_date",
+    "format_day",
     "format_list",
     "format_number",
     "join_list",

@@ -20,7 +20,14 @@ from ._locales import locale_for
 if TYPE_CHECKING:
     from babel import Locale
 
-__all__ = ["format_date", "format_list", "format_number", "join_list", "localize_digits"]
+__all__ = [
+    "format_date",
+    "format_day",
+    "format_list",
+    "format_number",
+    "join_list",
+    "localize_digits",
+]
 
 _T = TypeVar("_T")
 
@@ -115,6 +122,19 @@ def format_date(
     glue = str(get_datetime_format(width, locale=locale))
     text = glue.replace("'", "").replace("{1}", day).replace("{0}", time)
     return localize_digits(text, language)
+
+
+def format_day(value: datetime, language: str, *, width: Literal["medium", "long"] = "long") -> str:
+    """Format the day of a datetime for readers of *language*: CLDR's *width* date format.
+
+    The day is the one of the value's own offset (no conversion), written
+    ``July 28, 2023``, ``28 juillet 2023``, ``2023年7月28日``, digits in the
+    locale's numbering system. For a cover or a title page, where the time
+    would be noise.
+    """
+    from babel.dates import format_date as babel_date
+
+    return localize_digits(babel_date(value, width, locale=locale_for(language)), language)
 
 
 def join_list(items: Sequence[_T], language: str) -> tuple[str | _T, ...]:

@@ -28,7 +28,7 @@ import io
 import os
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timezone
 from html import escape
 from pathlib import Path
@@ -41,6 +41,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from ... import __version__, theme, urls
 from ...editions import folder_of
 from ...errors import ExportError
+from ...i18n import labels_for
 from ...models import Article, Edition, EditionArticle, Heading
 from ...resources import ResourcePolicy, policy_for
 from ..epub import _heading_levels_in_order, _images, modified_time
@@ -222,14 +223,17 @@ class _Builder:
         allow_remote: bool,
         css: str | None,
         template_dir: str | os.PathLike[str] | None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self.edition = edition
+        self.overrides = labels
         self.base_dir = Path.cwd() if base_dir is None else Path(base_dir).absolute()
         self.allow_remote = allow_remote
         self.css = css
         self.template_dir = template_dir
         self.language = book_language(edition.language)
         self.direction = theme.text_direction(self.language)
+        self.labels = labels_for(self.language, labels)
         self.images = _Images(allow_remote)
 
     def article_document(self, entry: EditionArticle, href: str) -> _Document:
@@ -245,6 +249,7 @@ class _Builder:
             allow_remote=self.allow_remote,
             template_dir=self.template_dir,
             image_src=lambda src: self.images.add(folder, src).asset.href,
+            labels=self.overrides,
         )
         root = parse(
             xhtml(
@@ -369,6 +374,7 @@ class _Builder:
             direction=self.direction,
             toc=toc,
             title=self.edition.title,
+            labels=self.labels,
             start_href=documents[0].href,
         )
         described = all(document.described for document in documents) and not (
@@ -537,6 +543,7 @@ def edition_to_epub(
     allow_remote: bool = False,
     css: str | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """Render an edition as one EPUB 3 book (see :func:`messenger_content.to_epub`).
 
@@ -549,6 +556,8 @@ def edition_to_epub(
         css: Extra CSS appended after the theme's ``epub.css``.
         template_dir: A theme folder whose templates and ``epub.css`` replace
             the package's, name by name.
+        labels: Replace some of the words the exporter adds, by key, in the
+            edition's pages and in every article (see ``docs/i18n.md``).
 
     Returns:
         The ``.epub`` file's bytes.
@@ -564,4 +573,5 @@ def edition_to_epub(
         allow_remote=allow_remote,
         css=css,
         template_dir=template_dir,
+        labels=labels,
     ).build()

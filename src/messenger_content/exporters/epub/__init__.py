@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from functools import cached_property
 from html import escape
@@ -46,6 +47,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from ... import __version__, theme
 from ...codec import dumps
+from ...i18n import Labels, labels_for
 from ...models import Article, Edition, Heading, Image
 from ...resources import Resource, ResourcePolicy, policy_for
 from ..html import to_html
@@ -140,8 +142,11 @@ class _Builder:
         allow_remote: bool,
         css: str | None,
         template_dir: str | os.PathLike[str] | None,
+        labels: Mapping[str, str] | None,
     ) -> None:
         self.article = article
+        self.overrides = labels
+        self.labels: Labels = labels_for(article.language, labels)
         self.base_dir = base_dir
         self.allow_remote = allow_remote
         self.css = css
@@ -185,6 +190,7 @@ class _Builder:
             allow_remote=self.allow_remote,
             template_dir=self.template_dir,
             image_src=self.image_href,
+            labels=self.overrides,
         )
         document = xhtml(
             language=self.language,
@@ -302,6 +308,7 @@ class _Builder:
             direction=self.direction,
             toc=toc,
             title=self.article.headline,
+            labels=self.labels,
         )
         contents = Contents(
             article=self.article,
@@ -317,6 +324,7 @@ class _Builder:
             cover_image=cover_image,
             images=[asset for asset in self.images.values() if asset is not cover_image],
             toc=toc,
+            cover_title=self.labels.cover,
             accessibility=self.accessibility([parse(cover_bytes), article_root]),
         )
         return package_book(contents)
@@ -329,6 +337,7 @@ def to_epub(
     allow_remote: bool = False,
     css: str | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """Render an article (or an edition) as an EPUB 3 book.
 
@@ -353,6 +362,10 @@ def to_epub(
             ``@import`` or load anything (``url()``, fonts) but a ``data:`` URI.
         template_dir: A theme folder whose templates and ``epub.css`` replace
             the package's, name by name.
+        labels: Replace some of the words the exporter adds, by key
+            (:data:`~messenger_content.i18n.LABEL_KEYS`): the article's and the
+            table of contents' (``contents``, ``cover``), e.g.
+            ``{"contents": "In this story"}``.
 
     Returns:
         The ``.epub`` file's bytes.
@@ -361,6 +374,8 @@ def to_epub(
         ResourceError: an image was refused by the resource policy or unreadable.
         ExportError: the theme's markup or stylesheet cannot go in an EPUB, or
             the book could not be written.
+        ValueError: a *labels* key is unknown, or a phrase does not hold its
+            label's placeholders.
     """
     if isinstance(article, Edition):
         from ..editions.epub import edition_to_epub
@@ -371,6 +386,7 @@ def to_epub(
             allow_remote=allow_remote,
             css=css,
             template_dir=template_dir,
+            labels=labels,
         )
     return _Builder(
         article,
@@ -378,4 +394,5 @@ def to_epub(
         allow_remote=allow_remote,
         css=css,
         template_dir=template_dir,
+        labels=labels,
     ).build()

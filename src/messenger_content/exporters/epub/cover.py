@@ -67,11 +67,6 @@ _DEFAULT_FAMILY = "Noto Serif"
 #: Languages written without spaces between words: lines may break between any two characters.
 _UNSPACED = frozenset({"ja", "km", "lo", "my", "th", "zh"})
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
-
 
 def _palette() -> list[int]:
     def blend(start: tuple[int, int, int], end: tuple[int, int, int], share: float) -> list[int]:
@@ -89,18 +84,14 @@ _PALETTE = _palette()
 
 
 def cover_date(value: datetime, language: str) -> str:
-    """The date line of a typographic cover, in the article's own offset.
+    """The date line of a typographic cover: the day in CLDR's long form, in its own offset.
 
-    ``July 28, 2023`` in American English, ``28 July 2023`` in other English,
-    ``2023-07-28`` in every other language.
+    ``November 26, 2026`` in English, ``26 November 2026`` in British English,
+    ``2026 թ. նոյեմբերի 26`` in Armenian (see :func:`~messenger_content.i18n.format_day`).
     """
-    tag = language.lower()
-    if tag == "en" or tag.startswith("en-"):
-        month = _MONTHS[value.month - 1]
-        if tag in ("en", "en-us") or tag.startswith(("en-us-", "en-ca", "en-ph")):
-            return f"{month} {value.day}, {value.year}"
-        return f"{value.day} {month} {value.year}"
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    from ...i18n import format_day
+
+    return format_day(value, language)
 
 
 # --- fonts ---------------------------------------------------------------------

@@ -7,7 +7,7 @@
   or lose their ``href`` and keep their text; links nested in links are
   unwrapped; ``lang`` attributes are made well-formed (:func:`book_language`).
 * :func:`nav_document` writes the table of contents and landmarks from the
-  headings :func:`clean` found by ``id``.
+  headings :func:`clean` found by ``id``, titled in the book's language.
 * :func:`undescribed_images` finds the ``<img>`` elements without a text
   alternative, which decides the book's accessibility claims.
 * :func:`checked_stylesheet` refuses a stylesheet that loads anything but a
@@ -27,6 +27,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from ... import urls
 from ...css import loads
 from ...errors import ExportError
+from ...i18n import Labels
 from ...languages import book_language
 from ...theme import Direction, text_direction
 from ...urls import http_url, mailto_url
@@ -60,29 +61,6 @@ NAV_HREF = "nav.xhtml"
 """The navigation document."""
 STYLE_HREF = "style/epub.css"
 """The stylesheet every document links."""
-
-#: "Contents", the table of contents' heading, for languages the exporter knows.
-_CONTENTS: dict[str, str] = {
-    "ar": "المحتويات",
-    "de": "Inhalt",
-    "el": "Περιεχόμενα",
-    "en": "Contents",
-    "es": "Índice",
-    "fa": "فهرست مطالب",
-    "fr": "Sommaire",
-    "he": "תוכן העניינים",
-    "hy": "Բովանդակություն",
-    "it": "Indice",
-    "ja": "目次",
-    "ko": "목차",
-    "nl": "Inhoud",
-    "pl": "Spis treści",
-    "pt": "Índice",
-    "ru": "Содержание",
-    "tr": "İçindekiler",
-    "uk": "Зміст",
-    "zh": "目录",
-}
 
 #: Attributes that only mean something on a link with an ``href``.
 _LINK_ONLY = ("download", "hreflang", "ping", "referrerpolicy", "rel", "target", "type")
@@ -322,36 +300,42 @@ def _toc_list(entries: Iterable[TocEntry]) -> str:
     return f"<ol>\n{''.join(items)}</ol>\n"
 
 
+def _english(labels: Labels, key: str, direction: Direction) -> str:
+    """Attributes for an element holding the label *key*: ``lang`` when English stands in."""
+    if labels.lang(key) is None:
+        return ""
+    return ' lang="en" xml:lang="en"' + (' dir="ltr"' if direction == "rtl" else "")
+
+
 def nav_document(
     *,
     language: str,
     direction: Direction,
     toc: Sequence[TocEntry],
     title: str,
+    labels: Labels,
     start_href: str = ARTICLE_HREF,
 ) -> bytes:
     """The navigation document: the table of contents (*toc*) and the landmarks.
 
-    *start_href* is the first document of the body matter (an edition's first article).
+    The table of contents' heading and the cover's landmark are the
+    ``contents`` and ``cover`` labels; the start of the book (*start_href*: an
+    edition's first article) is named by its *title*, as the package
+    document's guide names it. The landmarks list has no heading: reading
+    systems use it, readers never see it.
     """
-    primary = language.lower().split("-")[0]
-    heading = _CONTENTS.get(primary)
-    heading_lang = ""
-    if heading is None:  # English words in a document of another language say so
-        heading = _CONTENTS["en"]
-        heading_lang = ' lang="en" xml:lang="en" dir="ltr"'
-    # The landmarks are for reading systems, not shown: English labels, marked as such.
+    contents = escape(labels.contents)
+    cover = escape(labels.cover)
     body = (
         f'<nav epub:type="toc" id="toc" role="doc-toc">\n'
-        f"<h1{heading_lang}>{escape(heading)}</h1>\n"
+        f"<h1{_english(labels, 'contents', direction)}>{contents}</h1>\n"
         f"{_toc_list(toc)}"
         "</nav>\n"
-        '<nav epub:type="landmarks" id="landmarks" hidden="hidden"'
-        ' lang="en" xml:lang="en" dir="ltr">\n'
-        "<h2>Landmarks</h2>\n"
+        '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n'
         "<ol>\n"
-        f'<li><a epub:type="cover" href="{COVER_HREF}">Cover</a></li>\n'
-        f'<li><a epub:type="bodymatter" href="{escape(start_href)}">Start of content</a></li>\n'
+        f'<li><a epub:type="cover" href="{COVER_HREF}"{_english(labels, "cover", direction)}>'
+        f"{cover}</a></li>\n"
+        f'<li><a epub:type="bodymatter" href="{escape(start_href)}">{escape(title)}</a></li>\n'
         "</ol>\n"
         "</nav>\n"
     )

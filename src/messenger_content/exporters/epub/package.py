@@ -114,6 +114,8 @@ class Contents:
     images: Sequence[Asset]
     """Every image but the cover image, in the order the article shows them."""
     toc: Sequence[TocEntry]
+    cover_title: str
+    """The cover page's name in the guide (the ``cover`` label)."""
     accessibility: Accessibility
 
 
@@ -203,7 +205,7 @@ def _book(contents: Contents) -> Any:
         book.add_item(_Item(asset.id, asset.href, asset.media_type, asset.data))
     book.spine = [cover_page, article_page]
     book.guide = [
-        {"type": "cover", "href": COVER_HREF, "title": "Cover"},
+        {"type": "cover", "href": COVER_HREF, "title": contents.cover_title},
         {"type": "text", "href": ARTICLE_HREF, "title": article.headline},
     ]
     book.toc = _links(contents.toc, "toc")
