@@ -253,8 +253,18 @@ def test_epub_contents_cover_and_cover_date(tag: str, books: dict[str, bytes]) -
 
 
 def rtl_words(text: str) -> list[str]:
-    """The right-to-left words of *text*, in order, marks and joiners left out."""
-    bare = "".join(char for char in text if unicodedata.category(char)[0] not in "MC")
+    """The right-to-left words of *text*, in order, marks and joiners left out.
+
+    ``pdftotext`` may also see a gap after a mark set above its letter (Noto
+    Kufi Arabic's ``نُشر`` comes out as ``نُ شر``): a space right after a mark
+    is not taken for the end of a word.
+    """
+    kept = [
+        char
+        for index, char in enumerate(text)
+        if not (char == " " and index and unicodedata.category(text[index - 1]) == "Mn")
+    ]
+    bare = "".join(char for char in kept if unicodedata.category(char)[0] not in "MC")
     words = re.findall(r"[^\W\d_]+", bare)
     return [word for word in words if unicodedata.bidirectional(word[0]) in ("R", "AL")]
 
