@@ -39,6 +39,7 @@ from ..models import (
     Block,
     Code,
     Divider,
+    Edition,
     Emphasis,
     Heading,
     Image,
@@ -856,7 +857,7 @@ def _for_media(html: str, media: Media) -> str:
 
 
 def to_html(
-    article: Article,
+    article: Article | Edition,
     *,
     fragment: bool = False,
     embed_images: bool = False,
@@ -880,7 +881,9 @@ def to_html(
     :func:`messenger_content.export`, which copies them beside the file.
 
     Args:
-        article: The article to render.
+        article: The article to render, or an edition (one page of articles:
+            :func:`messenger_content.exporters.editions.html.to_html`; *base_dir*
+            is then the edition's folder, and *image_src* maps every article's images).
         fragment: Return only the ``<article>`` element (carrying ``lang`` and
             ``dir``), to embed in another page; *css* and *stylesheet_href* do
             not apply (style the page with :func:`messenger_content.theme.stylesheet`).
@@ -918,6 +921,24 @@ def to_html(
             *embed_images*, *image_src* and *image_base* is given.
     """
     _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
+    if isinstance(article, Edition):
+        if fragment:
+            raise ValueError("an edition renders as a whole page: fragment=True is for articles")
+        from .editions.html import to_html as edition_to_html
+
+        return edition_to_html(
+            article,
+            embed_images=embed_images,
+            base_dir=base_dir,
+            allow_remote=allow_remote,
+            css=css,
+            template_dir=template_dir,
+            media=media,
+            image_src_for=None if image_src is None else (lambda _: image_src),
+            image_base=image_base,
+            stylesheet_href=stylesheet_href,
+            labels=labels,
+        )
     if media not in theme.MEDIA:
         raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
     renderer = _Renderer(
