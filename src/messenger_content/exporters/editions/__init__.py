@@ -14,9 +14,11 @@ module here. This module holds what several of them need:
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -24,7 +26,7 @@ from ...models import Article, Edition, EditionArticle
 from ...resources import policy_for
 from .._images import ImageFolder
 
-__all__ = ["EditionImages", "Place", "folder_of", "places", "section_anchor"]
+__all__ = ["EditionImages", "Place", "folder_of", "places", "render", "section_anchor"]
 
 
 @attrs.frozen(kw_only=True)
@@ -111,3 +113,31 @@ class EditionImages:
     def folders(self) -> list[ImageFolder]:
         """The copies made so far, one :class:`ImageFolder` per article folder."""
         return list(self._folders.values())
+
+
+#: The edition modules that take ``image_src_for`` (one ``image_src`` per article
+#: folder), by format: ``module:function`` under this package.
+_PER_FOLDER_IMAGES = {"html": ".html:to_html", "md": ".markdown:to_markdown"}
+
+
+def render(edition: Edition, format_name: str, **options: Any) -> bytes:
+    """Render *edition* in the named format and return the file's bytes.
+
+    As :func:`messenger_content.exporters.render`, with one more option for
+    HTML and Markdown: ``image_src_for`` (given an article's folder, the
+    ``image_src`` for its images), which :class:`EditionImages` provides.
+    """
+    from .. import format_for
+    from .. import render as render_format
+
+    name = format_for(format_name).name
+    if "image_src_for" not in options:
+        return render_format(edition, name, **options)
+    if name not in _PER_FOLDER_IMAGES:
+        raise ValueError(f"image_src_for is for {' and '.join(_PER_FOLDER_IMAGES)}, not {name}")
+    module_name, _, function = _PER_FOLDER_IMAGES[name].partition(":")
+    exporter = getattr(importlib.import_module(module_name, __package__), function)
+    if name == "md":
+        options.pop("allow_remote", None)
+    output = exporter(edition, **options)
+    return output.encode("utf-8") if isinstance(output, str) else bytes(output)
