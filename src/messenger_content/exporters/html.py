@@ -250,7 +250,7 @@ class ArticleView:
     section: str | None
     """The section, shown as a kicker over the headline."""
     headline: str
-    """The headline (``<h1>``)."""
+    """The headline (``<h1>``, or lower: :attr:`headline_level`)."""
     subheadline: str | None
     """The dek."""
     authors: tuple[AuthorView, ...]
@@ -267,6 +267,8 @@ class ArticleView:
     """Keywords, listed in the footer."""
     rights: str | None
     """The copyright line."""
+    headline_level: int = 1
+    """The headline's heading level: 1, or lower for an article inside an edition's page."""
 
 
 @attrs.frozen(kw_only=True)
@@ -575,6 +577,10 @@ def _meta(article: Article, description: str | None, media: Media) -> tuple[Meta
 class _Renderer:
     """Renders one article under one set of options (the state of one ``to_html`` call)."""
 
+    #: How many levels the article's headings sit below the page's top level (0: the
+    #: headline is ``<h1>``); an edition's page ranks its articles under its own title.
+    heading_offset: int = 0
+
     def __init__(
         self,
         *,
@@ -745,7 +751,10 @@ class _Renderer:
             heading = article.body[index]
             assert isinstance(heading, Heading)
             self.anchors[anchor] = render_inline(heading.text, xhtml=self.xhtml, in_link=True)
-        levels = _nested_levels(article.body)
+        levels = {
+            index: min(6, level + self.heading_offset)
+            for index, level in _nested_levels(article.body).items()
+        }
         blocks = []
         for index, block in enumerate(article.body):
             # raises on an unknown type
@@ -765,6 +774,7 @@ class _Renderer:
             blocks=tuple(blocks),
             tags=article.tags,
             rights=article.rights,
+            headline_level=1 + self.heading_offset,
         )
         return self.render("article.html", article=article_view)
 

@@ -180,8 +180,9 @@ class _LocalAnchors(Mapping[str, Markup]):
 class _ArticleRenderer(_Renderer):
     """The article renderer, for an article among others: its ids and in-page links prefixed."""
 
-    def __init__(self, *, prefix: str, **options: Any) -> None:
+    def __init__(self, *, prefix: str, heading_offset: int, **options: Any) -> None:
         super().__init__(ids=theme.IdRegistry(prefix), **options)
+        self.heading_offset = heading_offset
         self.prefix = prefix
         self.local = _LocalAnchors(self.anchors, prefix)
 
@@ -284,6 +285,8 @@ def render_edition(
         folder = folder_of(place.entry, base_dir)
         renderer = _ArticleRenderer(
             prefix=place.id_prefix,
+            # The headline ranks under the edition's title (h1) and its section's (h2).
+            heading_offset=1 if place.section is None else 2,
             environment=environment,
             media=media,
             labels=theme.labels_for(article.language).with_overrides(labels),
@@ -317,7 +320,11 @@ def render_edition(
                         children=(),
                     )
                 )
-        view = EditionArticleView(anchor=place.anchor, css_class=css_class, article=markup)
+        view = EditionArticleView(
+            anchor=place.anchor,
+            css_class=css_class,
+            article=markup,
+        )
         rendered.append((place, _Rendered(view=view, headings=tuple(headings))))
 
     def entry(place: Place, result: _Rendered) -> ContentsEntry:
