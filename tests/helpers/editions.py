@@ -43,7 +43,7 @@ def article_words(article: mc.Article) -> set[str]:
                 pass
     for image in images:
         if image is not None:
-            texts += [plain_text(image.caption or ""), image.credit or ""]
+            texts += [plain_text(image.caption) if image.caption else "", image.credit or ""]
     return {word.lower() for text in texts for word in _WORD.findall(text)}
 
 
