@@ -8,8 +8,7 @@ from pathlib import Path
 
 import messenger_content as mc
 from messenger_content.theme import plain_text
-
-from .articles import PHOTO, article_json, write_article
+from tests.helpers.articles import PHOTO, article_json, write_article
 
 ROOT = Path(__file__).parent.parent.parent
 MORNING = ROOT / "examples" / "morning-edition.json"
