@@ -1412,7 +1412,7 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for problem in error.problems:
             print(f"{_PROG}: error: {source}: {' '.join(str(problem).split())}", file=stderr)
         return EXIT_INVALID
-    for note in notes:
+    for note in notes if not args.quiet else ():
         print(f"{_PROG}: note: {source}: {' '.join(str(note).split())}", file=stderr)
     if destination == _STDOUT:
         data = render_edition(

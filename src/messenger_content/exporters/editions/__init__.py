@@ -15,6 +15,7 @@ module here. This module holds what several of them need:
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -127,7 +128,7 @@ def render(edition: Edition, format_name: str, **options: Any) -> bytes:
     HTML and Markdown: ``image_src_for`` (given an article's folder, the
     ``image_src`` for its images), which :class:`EditionImages` provides.
     """
-    from .. import format_for
+    from .. import CONTEXT_OPTIONS, format_for
     from .. import render as render_format
 
     name = format_for(format_name).name
@@ -137,7 +138,11 @@ def render(edition: Edition, format_name: str, **options: Any) -> bytes:
         raise ValueError(f"image_src_for is for {' and '.join(_PER_FOLDER_IMAGES)}, not {name}")
     module_name, _, function = _PER_FOLDER_IMAGES[name].partition(":")
     exporter = getattr(importlib.import_module(module_name, __package__), function)
-    if name == "md":
-        options.pop("allow_remote", None)
+    accepted = inspect.signature(exporter).parameters
+    options = {
+        key: value
+        for key, value in options.items()
+        if key not in CONTEXT_OPTIONS or key in accepted
+    }
     output = exporter(edition, **options)
     return output.encode("utf-8") if isinstance(output, str) else bytes(output)
