@@ -31,6 +31,8 @@ from ...theme import Direction, Media
 from ..html import (
     DateView,
     MetaView,
+    _for_media,
+    _html_datetime,
     _json_ld,
     _nested_levels,
     _Renderer,
@@ -209,8 +211,6 @@ def _issued(value: date | datetime | None, language: str) -> DateView | None:
         return None
     direction: Direction | None = "ltr" if theme.text_direction(language) == "rtl" else None
     if isinstance(value, datetime):
-        from ..html import _html_datetime
-
         return DateView(
             datetime=_html_datetime(value),
             text=theme.format_date(value, language),
@@ -409,12 +409,7 @@ def render_edition(
         image_base=None,
         ids=theme.IdRegistry(),
     ).render("edition.html", document=document)
-    html = f"{page}\n"
-    if media == "print":
-        from ..html import _for_media
-
-        html = _for_media(html, media)
-    return html
+    return _for_media(f"{page}\n", media)
 
 
 def to_html(
