@@ -27,7 +27,15 @@ from ...models import Article, Edition, EditionArticle
 from ...resources import policy_for
 from .._images import ImageFolder
 
-__all__ = ["EditionImages", "Place", "folder_of", "places", "render", "section_anchor"]
+__all__ = [
+    "EditionImages",
+    "Place",
+    "edition_folder",
+    "folder_of",
+    "places",
+    "render",
+    "section_anchor",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -64,11 +72,16 @@ def section_anchor(index: int) -> str:
     return f"section-{index + 1}"
 
 
+def edition_folder(base_dir: str | os.PathLike[str] | None) -> Path:
+    """The edition's folder (its cover image is read from it): *base_dir*, or the current folder."""
+    return Path.cwd() if base_dir is None else Path(base_dir)
+
+
 def folder_of(entry: EditionArticle, base_dir: str | os.PathLike[str] | None) -> Path:
     """The folder *entry*'s images are read from; *base_dir* ``None`` is the current folder."""
     from ...editions import folder_of as edition_folder_of
 
-    return edition_folder_of(entry, Path.cwd() if base_dir is None else base_dir)
+    return edition_folder_of(entry, edition_folder(base_dir))
 
 
 def places(edition: Edition) -> Iterator[Place]:

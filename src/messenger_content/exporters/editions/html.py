@@ -30,6 +30,7 @@ from ...models import Edition, Heading
 from ...theme import Direction, Media
 from ..html import (
     DateView,
+    ImageView,
     MetaView,
     _for_media,
     _html_datetime,
@@ -40,7 +41,7 @@ from ..html import (
     _style_text,
     render_inline,
 )
-from . import Place, folder_of, places, section_anchor
+from . import Place, edition_folder, folder_of, places, section_anchor
 
 __all__ = [
     "ContentsEntry",
@@ -120,6 +121,8 @@ class EditionView:
     """Its slogan."""
     issued: DateView | None
     """When the edition was issued."""
+    cover: ImageView | None
+    """The cover image, on the title page."""
     description: str | None
     """What the edition holds."""
     rights: str | None
@@ -367,6 +370,22 @@ def render_edition(
     else:
         contents = [entry(p, r) for p, r in rendered]
         articles = tuple(r.view for _, r in rendered)
+    page = _Renderer(
+        environment=environment,
+        media=media,
+        labels=theme.labels_for(edition.language).with_overrides(labels),
+        embed_images=embed_images,
+        base_dir=edition_folder(base_dir),
+        allow_remote=allow_remote,
+        image_src=None if image_src_for is None else image_src_for(edition_folder(base_dir)),
+        image_base=image_base,
+        ids=theme.IdRegistry("edition-"),
+    )
+    cover = None
+    if edition.cover_image is not None:
+        cover = attrs.evolve(
+            page.image(edition.cover_image, lead=True), css_class="figure edition-cover"
+        )
     publication = edition.publication
     main = EditionView(
         css_class="edition edition-run-on" if run_on else "edition",
@@ -375,6 +394,7 @@ def render_edition(
         publication=None if publication is None else publication.name,
         slogan=None if publication is None else publication.slogan,
         issued=_issued(edition.issued, edition.language),
+        cover=cover,
         description=edition.description,
         rights=edition.rights,
         contents_title=CONTENTS_LABEL,
@@ -398,18 +418,7 @@ def render_edition(
         json_ld=None if media == "epub" else _script_json(_json_ld_list(edition)),
         edition=main,
     )
-    page = _Renderer(
-        environment=environment,
-        media=media,
-        labels=theme.labels_for(edition.language).with_overrides(labels),
-        embed_images=False,
-        base_dir=base_dir,
-        allow_remote=allow_remote,
-        image_src=None,
-        image_base=None,
-        ids=theme.IdRegistry(),
-    ).render("edition.html", document=document)
-    return _for_media(f"{page}\n", media)
+    return _for_media(f"{page.render('edition.html', document=document)}\n", media)
 
 
 def to_html(
