@@ -16,14 +16,14 @@ from .exporters._images import (
     folder_for,
     resolve_mode,
 )
-from .models import Article
+from .models import Article, Edition
 
 __all__ = ["export"]
 
 
 @overload
 def export(
-    article: Article,
+    article: Article | Edition,
     path_or_format: os.PathLike[str],
     *,
     images: ImageMode | None = None,
@@ -32,7 +32,7 @@ def export(
 ) -> Path: ...
 @overload
 def export(
-    article: Article,
+    article: Article | Edition,
     path_or_format: str,
     *,
     images: ImageMode | None = None,
@@ -40,14 +40,14 @@ def export(
     **options: Any,
 ) -> Path | bytes: ...
 def export(
-    article: Article,
+    article: Article | Edition,
     path_or_format: str | os.PathLike[str],
     *,
     images: ImageMode | None = None,
     image_base: str | None = None,
     **options: Any,
 ) -> Path | bytes:
-    """Render *article* to a file, or to bytes.
+    """Render *article* (or an :class:`~messenger_content.models.Edition`) to a file, or to bytes.
 
     A written HTML or Markdown file's images resolve from where it is written:
     by default they are copied into ``<stem>_files/`` beside it, named by
@@ -68,7 +68,9 @@ def export(
         image_base: A URL that serves the article's images by their relative
             sources (implies ``images="link"``).
         **options: Passed to the format's exporter (see each ``to_*`` function);
-            ``base_dir`` is the article's folder, where images are read from;
+            ``base_dir`` is the article's folder, where images are read from
+            (for an edition, the edition's folder: each article's images are
+            read from its own, and copied into one folder, each image once);
             ``labels`` replaces words the exporters add, in every format.
 
     Raises:
@@ -86,6 +88,8 @@ def export(
     mode = resolve_mode(images, image_base, options)
     if to_bytes and mode == "copy":
         mode = "link"
+    if isinstance(article, Edition) and mode == "copy" and name in REFERRING_FORMATS:
+        return _export_edition_copying(article, name, Path(path_or_format), options)
     folder: ImageFolder | None = None
     if name in REFERRING_FORMATS:
         if mode == "embed":
@@ -106,5 +110,19 @@ def export(
         write_atomic(path, data)
         return path
     copied = files_to_write([folder])
+    write_all_atomic([*copied.items(), (path, data)])
+    return path
+
+
+def _export_edition_copying(
+    edition: Edition, name: str, path: Path, options: dict[str, Any]
+) -> Path:
+    """Write an edition's HTML or Markdown with every article's images copied beside it."""
+    from .exporters.editions import EditionImages
+    from .exporters.editions import render as render_edition
+
+    images = EditionImages(folder_for(path), allow_remote=options.get("allow_remote", False))
+    data = render_edition(edition, name, image_src_for=images.image_src_for, **options)
+    copied = files_to_write(images.folders)
     write_all_atomic([*copied.items(), (path, data)])
     return path

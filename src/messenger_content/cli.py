@@ -50,7 +50,8 @@ from .checks import ArticleCheck, image_problems, link_hints, publisher_warnings
 from .codec import loads
 from .errors import ContentError, Problem, ValidationError
 from .exporters import FORMATS, format_for, render
-from .exporters._images import REFERRING_FORMATS
+from .exporters._images import REFERRING_FORMATS, ImageMode
+from .models import Edition
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "main", "publisher_warnings"]
 
@@ -139,6 +140,19 @@ def _limit(number: Callable[[str], float]) -> Callable[[str], float | str]:
         return value
 
     return parse
+
+
+_EDITION_EPILOG = """\
+examples:
+  messenger-content edition examples/morning-edition.json -t pdf -o morning.pdf
+  messenger-content edition morning.json -t html,pdf,epub -o out/
+  messenger-content edition --title "The Week" --date 2026-12-07 \\
+      --section City a/article.json b/ --section World c/article.json -t pdf -o week.pdf
+
+The same article given twice is included once, with a note. One invalid article
+fails the edition: every problem is listed by file and JSON path, and nothing is
+written. All files (and copied images) are written together, or none.
+"""
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -286,6 +300,87 @@ def _parser() -> argparse.ArgumentParser:
         "--skip-existing",
         action="store_true",
         help="leave output files that exist alone (resume a stopped run)",
+    )
+
+    edition = commands.add_parser(
+        "edition",
+        parents=[common],
+        allow_abbrev=False,
+        help="render several articles as one edition, with a table of contents",
+        description="Render an edition (several articles in one document with a table of "
+        "contents) from an edition file, or from article files and folders in the order given "
+        "(--title; --section NAME starts a section holding the inputs after it).",
+        epilog=_EDITION_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    edition.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="an edition JSON file; or, with --title, article JSON files and folders "
+        "(the files --glob matches)",
+    )
+    edition.add_argument("--title", metavar="TITLE", help="build an edition with this title")
+    edition.add_argument("--subtitle", metavar="TEXT", help="the line under the title")
+    edition.add_argument(
+        "--date", metavar="DATE", help="the issue date: 2026-12-07, or an RFC 3339 date-time"
+    )
+    edition.add_argument(
+        "--section",
+        action="append",
+        metavar="NAME",
+        help="start a section: the inputs after it go into it (repeat for more)",
+    )
+    edition.add_argument(
+        "-t",
+        "--to",
+        metavar="FORMATS",
+        help=f"comma-separated formats ({','.join(FORMATS)}) or 'all'",
+    )
+    edition.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="a file whose suffix names its format (one format); a folder (one that exists, "
+        "or a name ending with /); or - for standard output (the default, for one format)",
+    )
+    edition.add_argument(
+        "-r", "--recursive", action="store_true", help="look for articles in sub-folders too"
+    )
+    edition.add_argument(
+        "--glob",
+        default=_DEFAULT_GLOB,
+        metavar="PATTERN",
+        help=f"which files of a folder are articles (default {_DEFAULT_GLOB!r})",
+    )
+    edition_rendering = edition.add_argument_group("rendering options")
+    edition_rendering.add_argument(
+        "--run-on", action="store_true", help="PDF: run the articles on instead of new pages"
+    )
+    edition_rendering.add_argument(
+        "--css", metavar="FILE", help="extra CSS after the theme's (html, pdf, epub)"
+    )
+    edition_rendering.add_argument(
+        "--template-dir", metavar="DIR", help="a theme folder replacing the default theme's files"
+    )
+    edition_rendering.add_argument(
+        "--paper", choices=PAPERS, help="paper size of PDF pages (default a4)"
+    )
+    edition_rendering.add_argument(
+        "--pdf-variant", metavar="NAME", help="a PDF standard to follow, e.g. pdf/ua-1"
+    )
+    edition_images = edition_rendering.add_mutually_exclusive_group()
+    edition_images.add_argument(
+        "--embed-images",
+        action="store_true",
+        help="put images inside HTML and Markdown as data: URIs; by default they are copied "
+        "beside the file, into <stem>_files/",
+    )
+    edition_images.add_argument(
+        "--image-base", metavar="URL", help="refer to images as URL/<source>"
+    )
+    edition_rendering.add_argument(
+        "--allow-remote", action="store_true", help="fetch http(s) images"
     )
 
     validate = commands.add_parser(
@@ -1143,6 +1238,8 @@ def _run(
     if args.command == "theme":
         _theme_export(args, stderr)
         return EXIT_OK
+    if args.command == "edition":
+        return _edition(args, stdout, stderr)
     json.dump(_schema(edition=args.edition), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return EXIT_OK
@@ -1152,10 +1249,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
     stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
     parser = _parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(arguments)
+        if extra and getattr(args, "command", None) == "edition":
+            # argparse takes one run of inputs; the inputs after a later --section
+            # come back unparsed, and _edition_groups puts them in order.
+            args.inputs += [item for item in extra if item == "-" or not item.startswith("-")]
+            extra = [item for item in extra if item != "-" and item.startswith("-")]
+        if extra:
+            parser.parse_args(arguments)  # reports the unknown arguments, as argparse does
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_INVALID
+    args.argv = arguments
     debug = getattr(args, "debug", False)
     reporter = (
         _Reporter(stderr, quiet=args.quiet, debug=debug) if args.command == "convert" else None
@@ -1195,6 +1301,216 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{_PROG}: error: {type(error).__name__}: {error} (--debug shows more)", file=stderr
             )
         return EXIT_FAILED
+
+
+# --- edition -------------------------------------------------------------------------
+
+#: Options of ``edition`` that take a value (the next argument, unless written ``--x=v``).
+_EDITION_VALUED: Final = frozenset(
+    {
+        "-t", "--to", "-o", "--output", "--title", "--subtitle", "--date", "--section",
+        "--glob", "--css", "--template-dir", "--paper", "--pdf-variant", "--image-base",
+    }
+)  # fmt: skip
+
+
+def _edition_groups(argv: Sequence[str]) -> list[tuple[str | None, list[str]]]:
+    """The INPUT arguments in order, grouped by the ``--section`` that precedes them.
+
+    argparse keeps the inputs and the sections apart; their order is read from
+    the arguments themselves. The first group's name is ``None``: inputs before
+    any ``--section``.
+    """
+    tokens = list(argv)
+    start = tokens.index("edition") + 1
+    groups: list[tuple[str | None, list[str]]] = [(None, [])]
+    index = start
+    positional_only = False
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if positional_only or token == "-" or not token.startswith("-"):
+            groups[-1][1].append(token)
+        elif token == "--":
+            positional_only = True
+        elif token == "--section" and index < len(tokens):
+            groups.append((tokens[index], []))
+            index += 1
+        elif token.startswith("--section="):
+            groups.append((token.partition("=")[2], []))
+        elif token in _EDITION_VALUED:
+            index += 1
+    return groups
+
+
+def _edition_inputs(names: Sequence[str], args: argparse.Namespace) -> list[Path]:
+    """Article files named, folders expanded (the files --glob matches that hold an article)."""
+    files: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = 0
+        for file in _folder_files(path, args.glob, args.recursive):
+            try:
+                reason = _not_an_article(file.read_bytes())
+            except OSError:
+                reason = None  # reported when it is read
+            if reason is None:
+                files.append(file)
+                found += 1
+        if not found:
+            raise UsageError(f"{name}: no articles match {args.glob!r} in it")
+    return files
+
+
+def _read_edition(
+    args: argparse.Namespace, notes: list[Problem]
+) -> tuple[Edition, Path | None, str]:
+    """The edition asked for, its folder and how to name it in messages.
+
+    Raises:
+        ValidationError: the edition or one of its articles is invalid (every problem).
+        UsageError: the arguments do not describe an edition.
+    """
+    from .editions import build_edition, load_edition
+
+    if args.title is None:
+        if len(args.inputs) != 1 or args.section or args.subtitle or args.date:
+            raise UsageError(
+                "without --title, give one edition file (and no --section, --subtitle or --date);"
+                " with --title, give the articles"
+            )
+        path = Path(args.inputs[0])
+        try:
+            return load_edition(path, notes=notes), path.parent, args.inputs[0]
+        except OSError as error:
+            raise UsageError(f"{args.inputs[0]}: {error.strerror or error}") from None
+    groups = _edition_groups(args.argv)
+    loose, sections = groups[0][1], groups[1:]
+    if loose and sections:
+        raise UsageError(
+            "an edition has articles or sections, not both: put every input after a --section"
+        )
+    metadata: dict[str, Any] = {}
+    if args.subtitle is not None:
+        metadata["subtitle"] = args.subtitle
+    if args.date is not None:
+        metadata["issued"] = args.date
+    if sections:
+        empty = [name for name, names in sections if not names]
+        if empty:
+            raise UsageError(f"--section {empty[0]}: no inputs follow it")
+        built = build_edition(
+            title=args.title,
+            sections=[(name or "", _edition_inputs(names, args)) for name, names in sections],
+            notes=notes,
+            **metadata,
+        )
+    else:
+        built = build_edition(
+            title=args.title, articles=_edition_inputs(loose, args), notes=notes, **metadata
+        )
+    return built, None, "edition"
+
+
+def _edition_name(edition: Edition) -> str:
+    """The stem of the files written into a folder: the edition's id, made safe, or ``edition``."""
+    import re
+
+    stem = re.sub(r"[^\w.-]+", "-", edition.id or "").strip(".-")
+    return stem or "edition"
+
+
+def _edition_options(args: argparse.Namespace, name: str) -> dict[str, Any]:
+    """The exporter options of the ``edition`` command for format *name*."""
+    options: dict[str, Any] = {}
+    if args.allow_remote:
+        options["allow_remote"] = True
+    if args.css is not None and name in ("html", "pdf", "epub"):
+        try:
+            options["css"] = Path(args.css).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise UsageError(f"--css {args.css}: {reason}") from None
+    if args.template_dir is not None and name in ("html", "pdf", "epub"):
+        if not Path(args.template_dir).is_dir():
+            raise UsageError(f"--template-dir {args.template_dir}: not a folder")
+        options["template_dir"] = os.path.abspath(args.template_dir)
+    if name == "pdf":
+        if args.paper is not None:
+            options["paper"] = args.paper
+        if args.pdf_variant is not None:
+            options["pdf_variant"] = args.pdf_variant
+        if args.run_on:
+            options["run_on"] = True
+    return options
+
+
+def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Build and write the edition; print every problem of an invalid one, write nothing then."""
+    from ._files import write_all_atomic
+    from .api import export
+    from .exporters.editions import render as render_edition
+
+    formats = _formats(args.to) if args.to is not None else None
+    destination, formats = _destination(args.output, formats, one_input=True, stdout=stdout)
+    notes: list[Problem] = []
+    source = args.inputs[0] if args.title is None else "edition"
+    try:
+        edition, base_dir, source = _read_edition(args, notes)
+    except ValidationError as error:
+        for problem in error.problems:
+            print(f"{_PROG}: error: {source}: {' '.join(str(problem).split())}", file=stderr)
+        return EXIT_INVALID
+    for note in notes if not args.quiet else ():
+        print(f"{_PROG}: note: {source}: {' '.join(str(note).split())}", file=stderr)
+    if destination == _STDOUT:
+        data = render_edition(
+            edition, formats[0], base_dir=base_dir, **_edition_options(args, formats[0])
+        )
+        if hasattr(stdout, "buffer"):
+            stdout.buffer.write(data)
+        else:
+            stdout.write(data.decode("utf-8"))
+        stdout.flush()
+        return EXIT_OK
+    assert args.output is not None
+    if destination == _FOLDER:
+        folder = Path(args.output)
+        stem = _edition_name(edition)
+        targets = [(name, folder / f"{stem}{FORMATS[name].suffix}") for name in formats]
+    else:
+        targets = [(formats[0], Path(args.output))]
+    files: list[tuple[Path, bytes]] = []
+    for name, target in targets:
+        options = _edition_options(args, name)
+        if name in REFERRING_FORMATS and (args.embed_images or args.image_base):
+            images: ImageMode = "embed" if args.embed_images else "link"
+            exported = export(
+                edition, name, images=images, image_base=args.image_base,
+                base_dir=base_dir, **options,
+            )  # fmt: skip
+            assert isinstance(exported, bytes)
+            files.append((target, exported))
+        elif name in REFERRING_FORMATS:
+            from .exporters._images import files_to_write, folder_for
+            from .exporters.editions import EditionImages
+
+            copies = EditionImages(folder_for(target), allow_remote=args.allow_remote)
+            data = render_edition(
+                edition, name, base_dir=base_dir, image_src_for=copies.image_src_for, **options
+            )
+            files.extend(files_to_write(copies.folders).items())
+            files.append((target, data))
+        else:
+            files.append((target, render_edition(edition, name, base_dir=base_dir, **options)))
+    write_all_atomic(files)
+    if not args.quiet:
+        for _, target in targets:
+            print(f"{_PROG}: wrote {target}", file=stderr)
+    return EXIT_OK
 
 
 def _schema(*, edition: bool = False) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ..errors import ExportError
-from ..models import Article
+from ..models import Article, Edition
 
 __all__ = ["CONTEXT_OPTIONS", "FORMATS", "Format", "format_for", "render"]
 
@@ -107,8 +107,8 @@ def format_for(name_or_suffix: str) -> Format:
 CONTEXT_OPTIONS = frozenset({"base_dir", "allow_remote"})
 
 
-def render(article: Article, format_name: str, **options: Any) -> bytes:
-    """Render *article* in the named format and return the file's bytes.
+def render(article: Article | Edition, format_name: str, **options: Any) -> bytes:
+    """Render *article* (or an edition) in the named format and return the file's bytes.
 
     ``base_dir`` and ``allow_remote`` are passed only to exporters that take
     them, so one set of options serves every format; any other option an

@@ -40,6 +40,7 @@ from ..models import (
     Block,
     Code,
     Divider,
+    Edition,
     Emphasis,
     Heading,
     Image,
@@ -278,7 +279,7 @@ class ArticleView:
     section: str | None
     """The section, shown as a kicker over the headline."""
     headline: str
-    """The headline (``<h1>``)."""
+    """The headline (``<h1>``, or lower: :attr:`headline_level`)."""
     subheadline: str | None
     """The dek."""
     byline: PhraseView | None
@@ -295,6 +296,8 @@ class ArticleView:
     """Keywords, listed in the footer."""
     rights: str | None
     """The copyright line."""
+    headline_level: int = 1
+    """The headline's heading level: 1, or lower for an article inside an edition's page."""
 
 
 @attrs.frozen(kw_only=True)
@@ -543,6 +546,10 @@ def _meta(article: Article, description: str | None, media: Media) -> tuple[Meta
 class _Renderer:
     """Renders one article under one set of options (the state of one ``to_html`` call)."""
 
+    #: How many levels the article's headings sit below the page's top level (0: the
+    #: headline is ``<h1>``); an edition's page ranks its articles under its own title.
+    heading_offset: int = 0
+
     def __init__(
         self,
         *,
@@ -745,7 +752,10 @@ class _Renderer:
             heading = article.body[index]
             assert isinstance(heading, Heading)
             self.anchors[anchor] = render_inline(heading.text, xhtml=self.xhtml, in_link=True)
-        levels = _nested_levels(article.body)
+        levels = {
+            index: min(6, level + self.heading_offset)
+            for index, level in _nested_levels(article.body).items()
+        }
         blocks = []
         for index, block in enumerate(article.body):
             # raises on an unknown type
@@ -765,6 +775,7 @@ class _Renderer:
             blocks=tuple(blocks),
             tags=article.tags,
             rights=article.rights,
+            headline_level=1 + self.heading_offset,
         )
         return self.render("article.html", article=article_view)
 
@@ -870,7 +881,7 @@ def _for_media(html: str, media: Media) -> str:
 
 
 def to_html(
-    article: Article,
+    article: Article | Edition,
     *,
     fragment: bool = False,
     embed_images: bool = False,
@@ -894,7 +905,9 @@ def to_html(
     :func:`messenger_content.export`, which copies them beside the file.
 
     Args:
-        article: The article to render.
+        article: The article to render, or an edition (one page of articles:
+            :func:`messenger_content.exporters.editions.html.to_html`; *base_dir*
+            is then the edition's folder, and *image_src* maps every article's images).
         fragment: Return only the ``<article>`` element (carrying ``lang`` and
             ``dir``), to embed in another page; *css* and *stylesheet_href* do
             not apply (style the page with :func:`messenger_content.theme.stylesheet`).
@@ -935,6 +948,24 @@ def to_html(
             *embed_images*, *image_src* and *image_base* is given.
     """
     _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
+    if isinstance(article, Edition):
+        if fragment:
+            raise ValueError("an edition renders as a whole page: fragment=True is for articles")
+        from .editions.html import to_html as edition_to_html
+
+        return edition_to_html(
+            article,
+            embed_images=embed_images,
+            base_dir=base_dir,
+            allow_remote=allow_remote,
+            css=css,
+            template_dir=template_dir,
+            media=media,
+            image_src_for=None if image_src is None else (lambda _: image_src),
+            image_base=image_base,
+            stylesheet_href=stylesheet_href,
+            labels=labels,
+        )
     if media not in theme.MEDIA:
         raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
     renderer = _Renderer(

@@ -57,7 +57,7 @@ import attrs
 from .._rules import format_datetime
 from ..css import loads as stylesheet_loads
 from ..errors import ContentError, ExportError, ResourceError
-from ..models import Article
+from ..models import Article, Edition
 from ..resources import Resource, ResourcePolicy, policy_for
 
 __all__ = [
@@ -625,7 +625,7 @@ def _drop_renderer() -> None:
 
 
 def to_pdf(
-    article: Article,
+    article: Article | Edition,
     *,
     paper: Paper = "a4",
     pdf_variant: str | None = None,
@@ -635,11 +635,16 @@ def to_pdf(
     template_dir: str | os.PathLike[str] | None = None,
     limits: PdfLimits | None = None,
     labels: Mapping[str, str] | None = None,
+    run_on: bool = False,
 ) -> bytes:
     """Render *article* as a PDF document, with the process's shared :class:`PdfRenderer`.
 
     See :meth:`PdfRenderer.render` for the arguments; *limits* defaults to
-    :class:`PdfLimits`'s defaults.
+    :class:`PdfLimits`'s defaults. An :class:`~messenger_content.models.Edition`
+    renders as one PDF (:func:`messenger_content.exporters.editions.pdf.to_pdf`:
+    *base_dir* is the edition's folder, *limits* apply to each article, and
+    *run_on* runs its articles on instead of starting each on a new page);
+    *run_on* is for editions only.
 
     Raises:
         ResourceError: an image, or a URL named by a stylesheet, was refused by
@@ -649,6 +654,24 @@ def to_pdf(
         ValueError: a *labels* key is unknown, or a phrase does not hold its
             label's placeholders.
     """
+    if isinstance(article, Edition):
+        from .editions.pdf import render_edition
+
+        return render_edition(
+            _renderer(),
+            article,
+            paper=paper,
+            pdf_variant=pdf_variant,
+            base_dir=base_dir,
+            allow_remote=allow_remote,
+            css=css,
+            template_dir=template_dir,
+            limits=limits,
+            run_on=run_on,
+            labels=labels,
+        )
+    if run_on:
+        raise ValueError("run_on is for editions: an article is one piece")
     return _renderer().render(
         article,
         paper=paper,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final, Literal, TypeVar
@@ -124,10 +124,12 @@ def format_date(
     return localize_digits(text, language)
 
 
-def format_day(value: datetime, language: str, *, width: Literal["medium", "long"] = "long") -> str:
-    """Format the day of a datetime for readers of *language*: CLDR's *width* date format.
+def format_day(
+    value: date | datetime, language: str, *, width: Literal["medium", "long"] = "long"
+) -> str:
+    """Format a day (a date, or a datetime's) for readers of *language*: CLDR's *width* format.
 
-    The day is the one of the value's own offset (no conversion), written
+    A datetime's day is the one of its own offset (no conversion), written
     ``July 28, 2023``, ``28 juillet 2023``, ``2023年7月28日``, digits in the
     locale's numbering system. For a cover or a title page, where the time
     would be noise.

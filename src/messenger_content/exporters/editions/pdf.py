@@ -1,0 +1,254 @@
+"""An edition as one PDF: a title page, a contents page with real page numbers, then the articles.
+
+The edition's print page (:mod:`messenger_content.exporters.editions.html`,
+``media="print"``) typeset by WeasyPrint with the theme's ``print.css``, whose
+"Editions" rules make:
+
+* a title page (title, subtitle, issue date, publication), without running
+  header or page number;
+* a contents page whose page numbers WeasyPrint takes from the layout itself
+  (``target-counter``), so each is the page the article's headline is on;
+* each article starting on a new page (``run_on=True`` runs them on), with
+  the current article's headline in the running header (``string-set``) and
+  page numbers counted across the edition;
+* a PDF outline section → article → heading (``bookmark-level``).
+
+Each article's images are read through the resource policy of its own folder
+before WeasyPrint starts; an image used by several articles is written once.
+The same input gives byte-identical files. Everything else (fonts, the URL
+fetcher, metadata, limits) is the article exporter's
+(:mod:`messenger_content.exporters.pdf`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..._rules import format_datetime
+from ...errors import ExportError
+from ...models import Edition
+from ...resources import ResourcePolicy, policy_for
+from .. import pdf as article_pdf
+from ..pdf import (
+    _ACCESSIBLE,
+    _IMAGE_URL,
+    _PAPER_CSS,
+    _THEME_HREF,
+    PAPERS,
+    Paper,
+    PdfLimits,
+    PdfRenderer,
+    _check_size,
+    _document_id,
+    _fetcher_class,
+    _hyphenates,
+    _metadata_class,
+    _Resources,
+    _warn_missing_alt,
+    _warn_missing_fonts,
+    _weasyprint,
+    supported_variants,
+)
+from . import places
+
+__all__ = ["render_edition", "to_pdf"]
+
+
+class _EditionResources(_Resources):
+    """What one edition's rendering may load: each article's images through its folder's policy."""
+
+    def __init__(self, policy: ResourcePolicy, allow_remote: bool) -> None:
+        super().__init__(policy)
+        self.allow_remote = allow_remote
+        self.by_content: dict[bytes, str] = {}
+        self.policies: dict[Path, ResourcePolicy] = {}
+
+    def image_src_for(self, folder: Path) -> Callable[[str], str]:
+        """The ``image_src`` hook for the images of an article read from *folder*."""
+        key = Path(os.path.abspath(folder))
+        policy = self.policies.get(key)
+        if policy is None:
+            policy = self.policies[key] = policy_for(key, self.allow_remote)
+        chosen = policy
+
+        def image_url(src: str) -> str:
+            name = f"{key}\0{src}"
+            url = self.urls.get(name)
+            if url is None:
+                resource = chosen.fetch(src)
+                digest = hashlib.sha256(resource.data).digest()
+                url = self.by_content.get(digest)
+                if url is None:
+                    url = self.by_content[digest] = _IMAGE_URL.format(len(self.by_content))
+                    self.images[url] = resource
+                self.urls[name] = url
+            return url
+
+        return image_url
+
+
+def _variant(pdf_variant: str | None, edition: Edition) -> str | None:
+    """The PDF standard to claim: the one asked for, else PDF/UA-1 if every image is described."""
+    from ...checks import images
+
+    if pdf_variant is None:
+        described = all(
+            image.alt for place in places(edition) for _, image in images(place.article)
+        )
+        return _ACCESSIBLE if described and _ACCESSIBLE in supported_variants() else None
+    supported = supported_variants()
+    variant = pdf_variant.lower()
+    if variant not in supported:
+        raise ExportError(
+            f"unknown PDF variant {pdf_variant!r}; this WeasyPrint supports: {', '.join(supported)}"
+        )
+    if variant.startswith("pdf/x") and edition.issued is None:
+        raise ExportError(f"{variant} needs the edition's `issued` date (it dates the file)")
+    return variant
+
+
+def _set_metadata(metadata: Any, edition: Edition, generator: str) -> None:
+    """Fill the PDF's metadata from the edition: its title, language and date, the authors."""
+    authors: dict[str, None] = {}
+    for place in places(edition):
+        for author in place.article.authors:
+            authors.setdefault(author.name)
+    metadata.title = edition.title
+    metadata.authors = list(authors)
+    metadata.description = edition.description or edition.subtitle
+    metadata.keywords = []
+    metadata.generator = generator
+    metadata.lang = edition.language
+    issued = edition.issued
+    if issued is None:
+        stamp = None
+    elif isinstance(issued, datetime):
+        stamp = format_datetime(issued)
+    else:
+        stamp = f"{issued.isoformat()}T00:00:00Z"
+    metadata.created = stamp
+    metadata.modified = stamp
+
+
+def render_edition(
+    renderer: PdfRenderer,
+    edition: Edition,
+    *,
+    paper: Paper = "a4",
+    pdf_variant: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    css: str | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    limits: PdfLimits | None = None,
+    run_on: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> bytes:
+    """Render *edition* as one PDF with *renderer* (its fonts and parsed stylesheets).
+
+    The arguments are :func:`to_pdf`'s.
+    """
+    from ... import __version__, theme
+    from .html import render_edition as render_page
+
+    if paper not in PAPERS:
+        raise ExportError(f"unknown paper size {paper!r} (expected one of: {', '.join(PAPERS)})")
+    variant = _variant(pdf_variant, edition)
+    for place in places(edition):
+        _warn_missing_alt(place.article, variant)
+    limits = renderer.limits if limits is None else limits
+    resources = _EditionResources(
+        policy_for(Path.cwd() if base_dir is None else base_dir, allow_remote), allow_remote
+    )
+    html = render_page(
+        edition,
+        media="print",
+        base_dir=base_dir,
+        allow_remote=allow_remote,
+        template_dir=template_dir,
+        image_src_for=resources.image_src_for,
+        stylesheet_href=_THEME_HREF,
+        run_on=run_on,
+        labels=labels,
+        ragged=lambda language: not _hyphenates(language),
+        article_markup=lambda markup: _check_size(markup, limits),
+    )
+    _warn_missing_fonts(html, edition.language)
+    theme_css = theme.stylesheet("print", template_dir=template_dir)
+    options: dict[str, Any] = {"pdf_tags": True, "pdf_variant": variant}
+    weasyprint = _weasyprint()
+    with renderer._lock, article_pdf._rendering(resources):
+        stylesheets = [renderer._sheet("theme", theme_css, resources)]
+        if _PAPER_CSS[paper]:
+            stylesheets.append(renderer._sheet("paper", _PAPER_CSS[paper], resources))
+        if css:
+            stylesheets.append(renderer._sheet("user", css, resources))
+        document = weasyprint.HTML(string=html, url_fetcher=_fetcher_class()(resources)).render(
+            font_config=renderer._fonts(), stylesheets=stylesheets, **options
+        )
+        seed = hashlib.sha256(
+            "\0".join((html, theme_css, css or "", paper, variant or "")).encode()
+        )
+        for image in resources.images.values():
+            seed.update(hashlib.sha256(image.data).digest())
+        document.metadata = _metadata_class()(
+            document_id=_document_id(seed.digest()), **vars(document.metadata)
+        )
+        _set_metadata(document.metadata, edition, f"messenger-content {__version__}")
+        pdf: bytes = document.write_pdf(finisher=article_pdf._add_role_map, **options)
+    return pdf
+
+
+def to_pdf(
+    edition: Edition,
+    *,
+    paper: Paper = "a4",
+    pdf_variant: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_remote: bool = False,
+    css: str | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    limits: PdfLimits | None = None,
+    run_on: bool = False,
+) -> bytes:
+    """Render an edition as one PDF, with the process's shared PDF renderer.
+
+    Args:
+        edition: The edition to render.
+        paper: ``"a4"`` (the default) or ``"letter"``.
+        pdf_variant: A PDF standard to follow; ``None``: PDF/UA-1 when every
+            image of every article has alt text, else none.
+        base_dir: The edition's folder; each article's images are read from
+            its own folder (:func:`messenger_content.editions.folder_of`).
+        allow_remote: Let the resource policy fetch http(s) images.
+        css: Extra CSS after the theme's print stylesheet.
+        template_dir: A theme folder whose templates and ``print.css`` replace
+            the default theme's.
+        limits: How large each article may be (checked article by article).
+        run_on: Run the articles on, instead of starting each on a new page.
+
+    Returns:
+        The PDF file's bytes.
+
+    Raises:
+        ResourceError: an image was refused by the resource policy or unreadable.
+        ExportError: an unknown *paper* or *pdf_variant*, an article over the
+            size limit, or WeasyPrint failed.
+    """
+    return render_edition(
+        article_pdf._renderer(),
+        edition,
+        paper=paper,
+        pdf_variant=pdf_variant,
+        base_dir=base_dir,
+        allow_remote=allow_remote,
+        css=css,
+        template_dir=template_dir,
+        limits=limits,
+        run_on=run_on,
+    )

@@ -1,0 +1,175 @@
+"""``messenger-content edition``: an edition from an edition file, or from articles and sections."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import lxml.html
+import pypdf
+
+from messenger_content.cli import EXIT_INVALID, EXIT_OK, main
+from tests.helpers.articles import article_json, invalid_article, leftovers, write_article
+from tests.helpers.cli import run_cli
+from tests.helpers.edition_pages import MORNING, two_folder_edition
+
+
+def _headlines(html: Path) -> list[str]:
+    tree = lxml.html.fromstring(html.read_text(encoding="utf-8"))
+    return [h.text_content() for h in tree.find_class("headline")]
+
+
+def _articles(folder: Path) -> list[Path]:
+    """Three articles in folders of their own: a/article.json, b/article.json, c/article.json."""
+    return [
+        write_article(folder / name / "article.json", article_json(number))
+        for number, name in enumerate("abc", start=1)
+    ]
+
+
+def test_edition_file_to_html_and_pdf_in_a_folder(tmp_path: Path) -> None:
+    """An edition file renders to every format asked for, named by its id, images copied."""
+    code, errors = run_cli(["edition", str(MORNING), "-t", "html,pdf", "-o", f"{tmp_path}/out/"])
+    assert code == EXIT_OK, errors
+    stem = tmp_path / "out" / "harbourton-morning-2026-12-07"
+    assert len(_headlines(stem.with_suffix(".html"))) == 4
+    assert len(pypdf.PdfReader(stem.with_suffix(".pdf")).pages) > 4
+    tree = lxml.html.fromstring(stem.with_suffix(".html").read_text(encoding="utf-8"))
+    for img in tree.iterfind(".//img"):
+        assert (stem.parent / img.get("src")).is_file()
+
+
+def test_built_edition_has_sections_in_the_order_given(tmp_path: Path) -> None:
+    """--section NAME starts a section; the inputs after it, files or folders, go into it."""
+    a, b, c = _articles(tmp_path)
+    out = tmp_path / "week.html"
+    code, errors = run_cli(
+        ["edition", "--title", "The Week", "--date", "2026-12-07",
+         "--section", "First", str(c), str(a.parent),
+         "--section", "Second", str(b), "-t", "html", "-o", str(out)]
+    )  # fmt: skip
+    assert code == EXIT_OK, errors
+    assert _headlines(out) == ["Story number 3", "Story number 1", "Story number 2"]
+    tree = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    sections = [s.text_content() for s in tree.find_class("edition-section-title")]
+    assert sections == ["First", "Second"]
+    assert tree.find_class("edition-issued")[0].find("time").get("datetime") == "2026-12-07"
+
+
+def test_built_edition_without_sections_keeps_the_order(tmp_path: Path) -> None:
+    """Without --section, the articles follow in the order given, in one PDF."""
+    a, b, c = _articles(tmp_path)
+    out = tmp_path / "digest.pdf"
+    code, errors = run_cli(["edition", "--title", "Digest", str(b), str(c), str(a), "-o", str(out)])
+    assert code == EXIT_OK, errors
+    reader = pypdf.PdfReader(out)
+    assert [item.title for item in reader.outline if not isinstance(item, list)] == [
+        "Story number 2",
+        "Story number 3",
+        "Story number 1",
+    ]
+
+
+def test_the_same_article_twice_is_included_once_with_a_note(tmp_path: Path) -> None:
+    """A repeated article is left out where it repeats, and stderr says so."""
+    a, b, _ = _articles(tmp_path)
+    out = tmp_path / "e.html"
+    code, errors = run_cli(
+        ["edition", "--title", "T", str(a), str(b), str(a), "-t", "html", "-o", str(out)]
+    )
+    assert code == EXIT_OK, errors
+    assert _headlines(out) == ["Story number 1", "Story number 2"]
+    assert any("note:" in line and "same file" in line for line in errors), errors
+
+
+def test_invalid_articles_fail_with_every_problem_and_nothing_written(tmp_path: Path) -> None:
+    """Two bad inputs: exit 2, each named by file and JSON path, and no file written."""
+    a, _, _ = _articles(tmp_path)
+    bad = invalid_article(tmp_path / "bad")
+    out = tmp_path / "out"
+    code, errors = run_cli(
+        ["edition", "--title", "T", str(a), str(bad), str(tmp_path / "missing.json"),
+         "-t", "html,pdf", "-o", f"{out}/"]
+    )  # fmt: skip
+    assert code == EXIT_INVALID
+    problems = [line for line in errors if "error:" in line]
+    assert len(problems) == 2, errors
+    assert "articles[1]" in problems[0]
+    assert "bad.json" in problems[0]
+    assert "body[1]" in problems[0]
+    assert "articles[2]" in problems[1]
+    assert "missing.json" in problems[1]
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_invalid_edition_file_names_the_path(tmp_path: Path) -> None:
+    """An edition file naming a missing article: exit 2, the JSON path in the message."""
+    edition = tmp_path / "edition.json"
+    edition.write_text(json.dumps({"title": "T", "articles": ["gone.json"]}), encoding="utf-8")
+    code, errors = run_cli(["edition", str(edition), "-t", "html", "-o", str(tmp_path / "e.html")])
+    assert code == EXIT_INVALID
+    assert any("articles[0]" in line and "gone.json" in line for line in errors), errors
+    assert leftovers(tmp_path) == []
+    assert not (tmp_path / "e.html").exists()
+
+
+def test_one_file_output_must_match_the_format(tmp_path: Path) -> None:
+    """-o FILE with a suffix that is not the format's is a usage error (exit 2)."""
+    code, errors = run_cli(["edition", str(MORNING), "-t", "pdf", "-o", str(tmp_path / "e.html")])
+    assert code == EXIT_INVALID
+    assert any(".pdf" in line for line in errors), errors
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_inputs_before_the_first_section_are_refused(tmp_path: Path) -> None:
+    """An edition has articles or sections: an input before --section is a usage error."""
+    a, b, _ = _articles(tmp_path)
+    code, errors = run_cli(
+        ["edition", "--title", "T", str(a), "--section", "S", str(b), "-t", "html", "-o", "-"]
+    )
+    assert code == EXIT_INVALID
+    assert any("--section" in line for line in errors), errors
+
+
+def test_html_goes_to_standard_output(tmp_path: Path) -> None:
+    """One format and no -o: the page is written to standard output."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["edition", str(MORNING), "-t", "html"])
+    assert code == EXIT_OK
+    assert "The Morning Edition" in out.getvalue()
+
+
+def test_embed_images_makes_one_file(tmp_path: Path) -> None:
+    """--embed-images: every image is a data: URI and no folder is written beside the page."""
+    source = tmp_path / "in"
+    edition = two_folder_edition(source)
+    out = tmp_path / "out" / "page.html"
+    code, errors = run_cli(["edition", str(edition), "--embed-images", "-o", str(out)])
+    assert code == EXIT_OK, errors
+    tree = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    assert all(img.get("src").startswith("data:") for img in tree.iterfind(".//img"))
+    assert sorted(p.name for p in out.parent.iterdir()) == ["page.html"]
+
+
+def test_shared_image_is_copied_once_from_the_command_line(tmp_path: Path) -> None:
+    """Two articles in two folders with the same photo: one copy beside the page."""
+    source = tmp_path / "in"
+    edition = two_folder_edition(source)
+    out = tmp_path / "out" / "page.html"
+    code, errors = run_cli(["edition", str(edition), "-o", str(out)])
+    assert code == EXIT_OK, errors
+    assert len(list((out.parent / "page_files").iterdir())) == 1
+
+
+def test_a_refused_image_leaves_nothing_behind(tmp_path: Path) -> None:
+    """An image that cannot be read fails the edition (exit 2) and writes no file."""
+    source = tmp_path / "in"
+    edition = two_folder_edition(source)
+    (source / "story-2" / "photo.jpg").unlink()
+    out = tmp_path / "out"
+    code, _ = run_cli(["edition", str(edition), "-t", "html,pdf", "-o", f"{out}/"])
+    assert code == EXIT_INVALID
+    assert not out.exists() or list(out.rglob("*")) == []
