@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import lxml.html
@@ -173,3 +174,28 @@ def test_a_refused_image_leaves_nothing_behind(tmp_path: Path) -> None:
     code, _ = run_cli(["edition", str(edition), "-t", "html,pdf", "-o", f"{out}/"])
     assert code == EXIT_INVALID
     assert not out.exists() or list(out.rglob("*")) == []
+
+
+def test_a_successful_edition_is_silent_and_verbose_names_the_files(tmp_path: Path) -> None:
+    """Like convert, a successful edition prints nothing; -v names each file written."""
+    code, errors = run_cli(["edition", str(MORNING), "-t", "txt,md", "-o", f"{tmp_path}/a/"])
+    assert code == EXIT_OK
+    assert errors == []
+    code, errors = run_cli(["edition", str(MORNING), "-t", "txt,md", "-o", f"{tmp_path}/b/", "-v"])
+    assert code == EXIT_OK
+    stem = tmp_path / "b" / "harbourton-morning-2026-12-07"
+    assert errors == [
+        f"messenger-content: wrote {stem}.txt",
+        f"messenger-content: wrote {stem}.md",
+    ]
+
+
+def test_markdown_edition_images_resolve_from_where_it_is_written(tmp_path: Path) -> None:
+    """The Markdown edition's images are copied beside it, and every image path exists."""
+    out = tmp_path / "out" / "morning.md"
+    code, errors = run_cli(["edition", str(MORNING), "-o", str(out)])
+    assert code == EXIT_OK, errors
+    paths = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", out.read_text(encoding="utf-8"))
+    assert paths
+    assert all(path.startswith("morning_files/") for path in paths), paths
+    assert all((out.parent / path).is_file() for path in paths)

@@ -320,6 +320,9 @@ def _parser() -> argparse.ArgumentParser:
         help="an edition JSON file; or, with --title, article JSON files and folders "
         "(the files --glob matches)",
     )
+    edition.add_argument(
+        "-v", "--verbose", action="store_true", help="name each file written (else silent)"
+    )
     edition.add_argument("--title", metavar="TITLE", help="build an edition with this title")
     edition.add_argument("--subtitle", metavar="TEXT", help="the line under the title")
     edition.add_argument(
@@ -856,8 +859,8 @@ class _Reporter:
         self._task: Any = None
 
     @contextlib.contextmanager
-    def progress_bar(self, total: int) -> Iterator[None]:
-        """Show a progress bar while converting, when on a terminal and not quiet."""
+    def progress_bar(self, total: int, doing: str = "converting") -> Iterator[None]:
+        """Show a progress bar while *doing* *total* steps, when on a terminal and not quiet."""
         if self.quiet or total < 2 or not self.stderr.isatty():
             yield
             return
@@ -872,7 +875,7 @@ class _Reporter:
         )
 
         with Progress(
-            TextColumn("converting"),
+            TextColumn(doing),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -884,7 +887,7 @@ class _Reporter:
             auto_refresh=False,
         ) as progress:
             self._progress = progress
-            self._task = progress.add_task("converting", total=total)
+            self._task = progress.add_task(doing, total=total)
             try:
                 yield
             finally:
@@ -915,6 +918,10 @@ class _Reporter:
                 self.line(_warning_line(result.source, problem))
             for note in result.notes:
                 self.line(f"{result.source}: note: {note}")
+        self.advance()
+
+    def advance(self) -> None:
+        """Move the progress bar (if there is one) one step on."""
         if self._progress is not None:
             self._progress.advance(self._task)
             self._progress.refresh()
@@ -1451,7 +1458,6 @@ def _edition_options(args: argparse.Namespace, name: str) -> dict[str, Any]:
 def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Build and write the edition; print every problem of an invalid one, write nothing then."""
     from ._files import write_all_atomic
-    from .api import export
     from .exporters.editions import render as render_edition
 
     formats = _formats(args.to) if args.to is not None else None
@@ -1484,33 +1490,48 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         targets = [(formats[0], Path(args.output))]
     files: list[tuple[Path, bytes]] = []
-    for name, target in targets:
-        options = _edition_options(args, name)
-        if name in REFERRING_FORMATS and (args.embed_images or args.image_base):
-            images: ImageMode = "embed" if args.embed_images else "link"
-            exported = export(
-                edition, name, images=images, image_base=args.image_base,
-                base_dir=base_dir, **options,
-            )  # fmt: skip
-            assert isinstance(exported, bytes)
-            files.append((target, exported))
-        elif name in REFERRING_FORMATS:
-            from .exporters._images import files_to_write, folder_for
-            from .exporters.editions import EditionImages
-
-            copies = EditionImages(folder_for(target), allow_remote=args.allow_remote)
-            data = render_edition(
-                edition, name, base_dir=base_dir, image_src_for=copies.image_src_for, **options
-            )
-            files.extend(files_to_write(copies.folders).items())
-            files.append((target, data))
-        else:
-            files.append((target, render_edition(edition, name, base_dir=base_dir, **options)))
+    progress = _Reporter(stderr, quiet=args.quiet, debug=False)
+    with progress.progress_bar(len(targets), "rendering"):
+        for name, target in targets:
+            files.extend(_edition_files(args, edition, base_dir, name, target))
+            progress.advance()
     write_all_atomic(files)
-    if not args.quiet:
+    if args.verbose:
         for _, target in targets:
             print(f"{_PROG}: wrote {target}", file=stderr)
     return EXIT_OK
+
+
+def _edition_files(
+    args: argparse.Namespace, edition: Edition, base_dir: Path | None, name: str, target: Path
+) -> list[tuple[Path, bytes]]:
+    """The files one format of the edition writes: the document, and any images it copies."""
+    from .api import export
+    from .exporters.editions import render as render_edition
+
+    files: list[tuple[Path, bytes]] = []
+    options = _edition_options(args, name)
+    if name in REFERRING_FORMATS and (args.embed_images or args.image_base):
+        images: ImageMode = "embed" if args.embed_images else "link"
+        exported = export(
+            edition, name, images=images, image_base=args.image_base,
+            base_dir=base_dir, **options,
+        )  # fmt: skip
+        assert isinstance(exported, bytes)
+        files.append((target, exported))
+    elif name in REFERRING_FORMATS:
+        from .exporters._images import files_to_write, folder_for
+        from .exporters.editions import EditionImages
+
+        copies = EditionImages(folder_for(target), allow_remote=args.allow_remote)
+        data = render_edition(
+            edition, name, base_dir=base_dir, image_src_for=copies.image_src_for, **options
+        )
+        files.extend(files_to_write(copies.folders).items())
+        files.append((target, data))
+    else:
+        files.append((target, render_edition(edition, name, base_dir=base_dir, **options)))
+    return files
 
 
 def _schema(*, edition: bool = False) -> dict[str, Any]:

@@ -131,7 +131,7 @@ class EditionImages:
 
 #: The edition modules that take ``image_src_for`` (one ``image_src`` per article
 #: folder), by format: ``module:function`` under this package.
-_PER_FOLDER_IMAGES = {"html": ".html:to_html", "md": ".markdown:to_markdown"}
+_PER_FOLDER_IMAGES = {"html": ".html:to_html", "md": ".markdown:edition_to_markdown"}
 
 
 def render(edition: Edition, format_name: str, **options: Any) -> bytes:

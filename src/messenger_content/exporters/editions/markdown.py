@@ -94,12 +94,16 @@ def _article_markdown(
     """One article as to_markdown writes it, without its front matter."""
     article = entry.article
     if images.rewrite:  # images go through the policy of the article's own folder
+        folder = folder_of(entry, Path.cwd() if base_dir is None else base_dir)
+        image_src = images.image_src
+        if images.image_src_for is not None:
+            image_src = images.image_src_for(folder)
         text = to_markdown(
             article,
             embed_images=images.embed,
-            image_src=images.image_src,
+            image_src=image_src,
             image_base=images.image_base,
-            base_dir=folder_of(entry, Path.cwd() if base_dir is None else base_dir),
+            base_dir=folder,
             allow_remote=images.allow_remote,
             labels=labels,
         )
@@ -123,10 +127,16 @@ class _Images:
     image_src: Callable[[str], str] | None
     image_base: str | None
     allow_remote: bool
+    image_src_for: Callable[[Path], Callable[[str], str]] | None = None
 
     @property
     def rewrite(self) -> bool:
-        return self.embed or self.image_src is not None or self.image_base is not None
+        return (
+            self.embed
+            or self.image_src is not None
+            or self.image_base is not None
+            or self.image_src_for is not None
+        )
 
 
 def edition_to_markdown(
@@ -138,11 +148,14 @@ def edition_to_markdown(
     base_dir: str | os.PathLike[str] | None = None,
     allow_remote: bool = False,
     labels: Mapping[str, str] | None = None,
+    image_src_for: Callable[[Path], Callable[[str], str]] | None = None,
 ) -> str:
     """Render *edition* as CommonMark (see :func:`~messenger_content.to_markdown`).
 
     *base_dir* is the edition's folder; each article's images are read (when
-    *embed_images*, *image_src* or *image_base* asks for it) from its own folder.
+    *embed_images*, *image_src*, *image_base* or *image_src_for* asks for it)
+    from its own folder. *image_src_for* gives, for an article's folder, the
+    ``image_src`` of its images (the CLI's and ``export``'s copies beside the file).
 
     Raises:
         ResourceError: an image was refused by the resource policy or unreadable.
@@ -151,7 +164,11 @@ def edition_to_markdown(
     """
     check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
     images = _Images(
-        embed=embed_images, image_src=image_src, image_base=image_base, allow_remote=allow_remote
+        embed=embed_images,
+        image_src=image_src,
+        image_base=image_base,
+        allow_remote=allow_remote,
+        image_src_for=image_src_for,
     )
     words = labels_for(edition.language, labels)
     parts = [_edition_front_matter(edition), "# " + _inline((edition.title,), single_line=True)]
