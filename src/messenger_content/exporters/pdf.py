@@ -65,6 +65,7 @@ __all__ = [
     "Paper",
     "PdfLimits",
     "PdfRenderer",
+    "choose_variant",
     "harfbuzz_subsetting",
     "supported_variants",
     "to_pdf",
@@ -585,12 +586,30 @@ _ACCESSIBLE: Final = "pdf/ua-1"
 
 
 def _check_variant(pdf_variant: str | None, article: Article) -> str | None:
-    if pdf_variant is None:
-        # The claim is computed, never assumed: PDF/UA wants alternative text on every
-        # Figure, and WeasyPrint tags every image as one.
-        from ..checks import images
+    from ..checks import images
 
-        described = all(image.alt for _, image in images(article))
+    return choose_variant(
+        pdf_variant,
+        described=all(image.alt for _, image in images(article)),
+        dated=article.published is not None,
+        date_field="the article's `published` date",
+    )
+
+
+def choose_variant(
+    pdf_variant: str | None, *, described: bool, dated: bool, date_field: str
+) -> str | None:
+    """The PDF standard a document claims: the one asked for, else PDF/UA-1 when it holds.
+
+    The default claim is computed, never assumed: PDF/UA wants alternative text
+    on every Figure, and WeasyPrint tags every image as one (*described*: every
+    image has alt text). PDF/X needs a date (*dated*, naming *date_field*), as
+    WeasyPrint would stamp the file with the current time instead.
+
+    Raises:
+        ExportError: an unknown variant, or PDF/X without a date.
+    """
+    if pdf_variant is None:
         return _ACCESSIBLE if described and _ACCESSIBLE in supported_variants() else None
     supported = supported_variants()
     variant = pdf_variant.lower()
@@ -598,9 +617,8 @@ def _check_variant(pdf_variant: str | None, article: Article) -> str | None:
         raise ExportError(
             f"unknown PDF variant {pdf_variant!r}; this WeasyPrint supports: {', '.join(supported)}"
         )
-    if variant.startswith("pdf/x") and article.published is None:
-        # WeasyPrint would stamp PDF/X files with the current time instead.
-        raise ExportError(f"{variant} needs the article's `published` date (it dates the file)")
+    if variant.startswith("pdf/x") and not dated:
+        raise ExportError(f"{variant} needs {date_field} (it dates the file)")
     return variant
 
 

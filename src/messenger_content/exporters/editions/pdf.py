@@ -35,7 +35,6 @@ from ...models import Edition
 from ...resources import ResourcePolicy, policy_for
 from .. import pdf as article_pdf
 from ..pdf import (
-    _ACCESSIBLE,
     _IMAGE_URL,
     _PAPER_CSS,
     _THEME_HREF,
@@ -52,7 +51,7 @@ from ..pdf import (
     _warn_missing_alt,
     _warn_missing_fonts,
     _weasyprint,
-    supported_variants,
+    choose_variant,
 )
 from . import places
 
@@ -96,20 +95,12 @@ def _variant(pdf_variant: str | None, edition: Edition) -> str | None:
     """The PDF standard to claim: the one asked for, else PDF/UA-1 if every image is described."""
     from ...checks import images
 
-    if pdf_variant is None:
-        described = all(
-            image.alt for place in places(edition) for _, image in images(place.article)
-        )
-        return _ACCESSIBLE if described and _ACCESSIBLE in supported_variants() else None
-    supported = supported_variants()
-    variant = pdf_variant.lower()
-    if variant not in supported:
-        raise ExportError(
-            f"unknown PDF variant {pdf_variant!r}; this WeasyPrint supports: {', '.join(supported)}"
-        )
-    if variant.startswith("pdf/x") and edition.issued is None:
-        raise ExportError(f"{variant} needs the edition's `issued` date (it dates the file)")
-    return variant
+    return choose_variant(
+        pdf_variant,
+        described=all(image.alt for place in places(edition) for _, image in images(place.article)),
+        dated=edition.issued is not None,
+        date_field="the edition's `issued` date",
+    )
 
 
 def _set_metadata(metadata: Any, edition: Edition, generator: str) -> None:
