@@ -30,7 +30,6 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timezone
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,7 @@ from ..epub.markup import (
     book_language,
     checked_stylesheet,
     clean,
+    cover_page,
     element_text,
     nav_document,
     nest,
@@ -306,55 +306,44 @@ class _Builder:
         if edition.cover_image is not None:
             image = edition.cover_image
             stored = self.images.add(self.base_dir, image.src)
-            asset, read = stored.asset, stored.read
-            alt = image.alt or ""
-            role = ' role="doc-cover"' if alt else ""  # an image without alt is decorative
-            lines = {
-                "publication": publication,
-                "headline": edition.title,
-                "subtitle": edition.subtitle,
-                "date": issued_text(edition),
-            }
-            text = "".join(
-                f'<p class="cover-{kind}">{escape(line)}</p>\n'
-                for kind, line in lines.items()
-                if line
+            lines = (
+                ("publication", publication),
+                ("headline", edition.title),
+                ("subtitle", edition.subtitle),
+                ("date", issued_text(edition)),
             )
-            inner = (
-                f'<img class="cover-image" src="{escape(asset.href)}"'
-                f' alt="{escape(alt)}"{role} />\n<div class="cover-text">\n{text}</div>\n'
-            )
-            body_class = "cover-page"
-        else:
-            # Pillow's drawing and font modules are loaded only for a book that needs them.
-            from ..epub.cover import cover_date, typographic_cover
-
-            shown = None if day is None else cover_date(day, self.language)
-            png = typographic_cover(
-                headline=edition.title,
-                publication=publication,
-                date=shown,
+            document = cover_page(
                 language=self.language,
-                rtl=self.direction == "rtl",
+                direction=self.direction,
+                title=edition.title,
+                href=stored.asset.href,
+                alt=image.alt or "",
+                lines=lines,
             )
-            asset = Asset(
-                id="cover-image", href=_TYPOGRAPHIC_COVER_HREF, media_type="image/png", data=b""
-            )
-            read = _kept(png)
+            return document, stored.asset, stored.read
+        # Pillow's drawing and font modules are loaded only for a book that needs them.
+        from ..epub.cover import cover_date, typographic_cover
 
-            alt = " \u2014 ".join(part for part in (publication, edition.title, shown) if part)
-            inner = (
-                f'<img class="cover-image typographic" src="{asset.href}"'
-                f' alt="{escape(alt)}" role="doc-cover" />\n'
-            )
-            body_class = "cover-page typographic"
-        body = f'<section class="cover" epub:type="cover">\n{inner}</section>\n'
-        document = xhtml(
+        shown = None if day is None else cover_date(day, self.language)
+        png = typographic_cover(
+            headline=edition.title,
+            publication=publication,
+            date=shown,
+            language=self.language,
+            rtl=self.direction == "rtl",
+        )
+        asset = Asset(
+            id="cover-image", href=_TYPOGRAPHIC_COVER_HREF, media_type="image/png", data=b""
+        )
+        read = _kept(png)
+
+        document = cover_page(
             language=self.language,
             direction=self.direction,
             title=edition.title,
-            body=body,
-            body_attributes=f' class="{body_class}"',
+            href=asset.href,
+            alt=" \u2014 ".join(part for part in (publication, edition.title, shown) if part),
+            typographic=True,
         )
         return document, asset, read
 

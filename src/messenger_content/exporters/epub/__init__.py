@@ -41,7 +41,6 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from functools import cached_property
-from html import escape
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
@@ -57,6 +56,7 @@ from .markup import (
     book_language,
     checked_stylesheet,
     clean,
+    cover_page,
     element_text,
     nav_document,
     nest,
@@ -224,48 +224,37 @@ class _Builder:
         if lead is not None:
             self.image_href(lead.src)
             image = self.images[lead.src]
-            alt = lead.alt or ""
-            role = ' role="doc-cover"' if alt else ""  # an image without alt is decorative
-            parts = [
-                f'<img class="cover-image" src="{escape(image.href)}"'
-                f' alt="{escape(alt)}"{role} />\n'
-                '<div class="cover-text">\n'
-            ]
-            if publication:
-                parts.append(f'<p class="cover-publication">{escape(publication)}</p>\n')
-            parts.append(f'<p class="cover-headline">{escape(article.headline)}</p>\n')
-            parts.append("</div>\n")
-            inner = "".join(parts)
-            body_class = "cover-page"
-        else:
-            # Pillow's drawing and font modules are loaded only for a book that needs them.
-            from .cover import cover_date, typographic_cover
-
-            day = article.published or article.updated
-            date = None if day is None else cover_date(day, self.language)
-            png = typographic_cover(
-                headline=article.headline,
-                publication=publication,
-                date=date,
+            document = cover_page(
                 language=self.language,
-                rtl=self.direction == "rtl",
+                direction=self.direction,
+                title=article.headline,
+                href=image.href,
+                alt=lead.alt or "",
+                lines=(("publication", publication), ("headline", article.headline)),
             )
-            image = Asset(
-                id="cover-image", href=_TYPOGRAPHIC_COVER_HREF, media_type="image/png", data=png
-            )
-            alt = " \u2014 ".join(part for part in (publication, article.headline, date) if part)
-            inner = (
-                f'<img class="cover-image typographic" src="{image.href}"'
-                f' alt="{escape(alt)}" role="doc-cover" />\n'
-            )
-            body_class = "cover-page typographic"
-        body = f'<section class="cover" epub:type="cover">\n{inner}</section>\n'
-        document = xhtml(
+            return document, image
+        # Pillow's drawing and font modules are loaded only for a book that needs them.
+        from .cover import cover_date, typographic_cover
+
+        day = article.published or article.updated
+        date = None if day is None else cover_date(day, self.language)
+        png = typographic_cover(
+            headline=article.headline,
+            publication=publication,
+            date=date,
+            language=self.language,
+            rtl=self.direction == "rtl",
+        )
+        image = Asset(
+            id="cover-image", href=_TYPOGRAPHIC_COVER_HREF, media_type="image/png", data=png
+        )
+        document = cover_page(
             language=self.language,
             direction=self.direction,
             title=article.headline,
-            body=body,
-            body_attributes=f' class="{body_class}"',
+            href=image.href,
+            alt=" \u2014 ".join(part for part in (publication, article.headline, date) if part),
+            typographic=True,
         )
         return document, image
 

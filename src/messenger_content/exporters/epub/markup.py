@@ -41,6 +41,7 @@ __all__ = [
     "book_language",
     "checked_stylesheet",
     "clean",
+    "cover_page",
     "element_text",
     "nav_document",
     "nest",
@@ -374,3 +375,37 @@ def checked_stylesheet(css: str) -> bytes:
     """
     _check_css(css)
     return css.encode("utf-8")
+
+
+def cover_page(
+    *,
+    language: str,
+    direction: Direction,
+    title: str,
+    href: str,
+    alt: str,
+    lines: Sequence[tuple[str, str | None]] = (),
+    typographic: bool = False,
+) -> bytes:
+    """The cover page: the cover image, and over a photograph the cover's lines of text.
+
+    *lines* are ``(kind, text)`` pairs, each a ``cover-<kind>`` paragraph (empty
+    ones left out). A typographic cover carries its text in the image, named by
+    *alt*. An image without alt text is decorative: it does not take the
+    ``doc-cover`` role.
+    """
+    role = ' role="doc-cover"' if alt else ""
+    kind = " typographic" if typographic else ""
+    inner = f'<img class="cover-image{kind}" src="{escape(href)}" alt="{escape(alt)}"{role} />\n'
+    text = "".join(
+        f'<p class="cover-{line_kind}">{escape(line)}</p>\n' for line_kind, line in lines if line
+    )
+    if not typographic:
+        inner += f'<div class="cover-text">\n{text}</div>\n'
+    return xhtml(
+        language=language,
+        direction=direction,
+        title=title,
+        body=f'<section class="cover" epub:type="cover">\n{inner}</section>\n',
+        body_attributes=f' class="cover-page{kind}"',
+    )
