@@ -659,7 +659,7 @@ def to_pdf(
 
     See :meth:`PdfRenderer.render` for the arguments; *limits* defaults to
     :class:`PdfLimits`'s defaults. An :class:`~messenger_content.models.Edition`
-    renders as one PDF (:func:`messenger_content.exporters.editions.pdf.to_pdf`:
+    renders as one PDF (:func:`messenger_content.exporters.editions.pdf.render_edition`:
     *base_dir* is the edition's folder, *limits* apply to each article, and
     *run_on* runs its articles on instead of starting each on a new page);
     *run_on* is for editions only.

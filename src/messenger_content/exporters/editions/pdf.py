@@ -55,7 +55,7 @@ from ..pdf import (
 )
 from . import places
 
-__all__ = ["render_edition", "to_pdf"]
+__all__ = ["render_edition"]
 
 
 class _EditionResources(_Resources):
@@ -193,53 +193,3 @@ def render_edition(
         _set_metadata(document.metadata, edition, f"messenger-content {__version__}")
         pdf: bytes = document.write_pdf(finisher=article_pdf._add_role_map, **options)
     return pdf
-
-
-def to_pdf(
-    edition: Edition,
-    *,
-    paper: Paper = "a4",
-    pdf_variant: str | None = None,
-    base_dir: str | os.PathLike[str] | None = None,
-    allow_remote: bool = False,
-    css: str | None = None,
-    template_dir: str | os.PathLike[str] | None = None,
-    limits: PdfLimits | None = None,
-    run_on: bool = False,
-) -> bytes:
-    """Render an edition as one PDF, with the process's shared PDF renderer.
-
-    Args:
-        edition: The edition to render.
-        paper: ``"a4"`` (the default) or ``"letter"``.
-        pdf_variant: A PDF standard to follow; ``None``: PDF/UA-1 when every
-            image of every article has alt text, else none.
-        base_dir: The edition's folder; each article's images are read from
-            its own folder (:func:`messenger_content.editions.folder_of`).
-        allow_remote: Let the resource policy fetch http(s) images.
-        css: Extra CSS after the theme's print stylesheet.
-        template_dir: A theme folder whose templates and ``print.css`` replace
-            the default theme's.
-        limits: How large each article may be (checked article by article).
-        run_on: Run the articles on, instead of starting each on a new page.
-
-    Returns:
-        The PDF file's bytes.
-
-    Raises:
-        ResourceError: an image was refused by the resource policy or unreadable.
-        ExportError: an unknown *paper* or *pdf_variant*, an article over the
-            size limit, or WeasyPrint failed.
-    """
-    return render_edition(
-        article_pdf._renderer(),
-        edition,
-        paper=paper,
-        pdf_variant=pdf_variant,
-        base_dir=base_dir,
-        allow_remote=allow_remote,
-        css=css,
-        template_dir=template_dir,
-        limits=limits,
-        run_on=run_on,
-    )
