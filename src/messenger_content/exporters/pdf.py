@@ -48,7 +48,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
 from xml.etree import ElementTree
 
@@ -525,7 +525,7 @@ class PdfRenderer:
             MissingFontWarning: a script of the text has no installed face
                 (:mod:`messenger_content.fonts`); the warning names the package.
         """
-        from .. import __version__, theme
+        from .. import __version__
         from .html import to_html
 
         if paper not in PAPERS:
@@ -548,19 +548,55 @@ class PdfRenderer:
         limits = self.limits if limits is None else limits
         _check_size(html, limits)
         _warn_missing_fonts(html, article.language)
+        return self.typeset(
+            html,
+            resources,
+            template_dir=template_dir,
+            css=css,
+            paper=paper,
+            variant=variant,
+            base_url=article.url,
+            ragged=not _hyphenates(article.language),
+            metadata=lambda fields: _set_metadata(
+                fields, article, f"messenger-content {__version__}"
+            ),
+        )
+
+    def typeset(
+        self,
+        html: str,
+        resources: _Resources,
+        *,
+        template_dir: str | os.PathLike[str] | None,
+        css: str | None,
+        paper: Paper,
+        variant: str | None,
+        base_url: str | None,
+        ragged: bool,
+        metadata: Callable[[Any], None],
+    ) -> bytes:
+        """Typeset print markup (an article's or an edition's) with this renderer's fonts.
+
+        *resources* is what the markup may load; *ragged* adds the unjustified
+        style for a language WeasyPrint cannot hyphenate; *metadata* fills the
+        document's metadata from the article or the edition. The file's
+        identifiers derive from the inputs, so the same input gives the same bytes.
+        """
+        from .. import theme
+
         theme_css = theme.stylesheet("print", template_dir=template_dir)
         options: dict[str, Any] = {"pdf_tags": True, "pdf_variant": variant}
         weasyprint = _weasyprint()
         with self._lock, _rendering(resources):
             stylesheets = [self._sheet("theme", theme_css, resources)]
-            if not _hyphenates(article.language):
+            if ragged:
                 stylesheets.append(self._sheet("ragged", _UNHYPHENATED_CSS, resources))
             if _PAPER_CSS[paper]:
                 stylesheets.append(self._sheet("paper", _PAPER_CSS[paper], resources))
             if css:
                 stylesheets.append(self._sheet("user", css, resources))
             document = weasyprint.HTML(
-                string=html, base_url=article.url, url_fetcher=_fetcher_class()(resources)
+                string=html, base_url=base_url, url_fetcher=_fetcher_class()(resources)
             ).render(font_config=self._fonts(), stylesheets=stylesheets, **options)
             seed = hashlib.sha256(
                 "\0".join((html, theme_css, css or "", paper, variant or "")).encode()
@@ -570,7 +606,7 @@ class PdfRenderer:
             document.metadata = _metadata_class()(
                 document_id=_document_id(seed.digest()), **vars(document.metadata)
             )
-            _set_metadata(document.metadata, article, f"messenger-content {__version__}")
+            metadata(document.metadata)
             pdf: bytes = document.write_pdf(finisher=_add_role_map, **options)
         return pdf
 

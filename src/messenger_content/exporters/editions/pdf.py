@@ -33,24 +33,18 @@ from ..._rules import format_datetime
 from ...errors import ExportError
 from ...models import Edition
 from ...resources import ResourcePolicy, policy_for
-from .. import pdf as article_pdf
 from ..pdf import (
     _IMAGE_URL,
-    _PAPER_CSS,
     _THEME_HREF,
     PAPERS,
     Paper,
     PdfLimits,
     PdfRenderer,
     _check_size,
-    _document_id,
-    _fetcher_class,
     _hyphenates,
-    _metadata_class,
     _Resources,
     _warn_missing_alt,
     _warn_missing_fonts,
-    _weasyprint,
     choose_variant,
 )
 from . import places
@@ -144,7 +138,7 @@ def render_edition(
 
     The arguments are :func:`to_pdf`'s.
     """
-    from ... import __version__, theme
+    from ... import __version__
     from .html import render_edition as render_page
 
     if paper not in PAPERS:
@@ -170,26 +164,14 @@ def render_edition(
         article_markup=lambda markup: _check_size(markup, limits),
     )
     _warn_missing_fonts(html, edition.language)
-    theme_css = theme.stylesheet("print", template_dir=template_dir)
-    options: dict[str, Any] = {"pdf_tags": True, "pdf_variant": variant}
-    weasyprint = _weasyprint()
-    with renderer._lock, article_pdf._rendering(resources):
-        stylesheets = [renderer._sheet("theme", theme_css, resources)]
-        if _PAPER_CSS[paper]:
-            stylesheets.append(renderer._sheet("paper", _PAPER_CSS[paper], resources))
-        if css:
-            stylesheets.append(renderer._sheet("user", css, resources))
-        document = weasyprint.HTML(string=html, url_fetcher=_fetcher_class()(resources)).render(
-            font_config=renderer._fonts(), stylesheets=stylesheets, **options
-        )
-        seed = hashlib.sha256(
-            "\0".join((html, theme_css, css or "", paper, variant or "")).encode()
-        )
-        for image in resources.images.values():
-            seed.update(hashlib.sha256(image.data).digest())
-        document.metadata = _metadata_class()(
-            document_id=_document_id(seed.digest()), **vars(document.metadata)
-        )
-        _set_metadata(document.metadata, edition, f"messenger-content {__version__}")
-        pdf: bytes = document.write_pdf(finisher=article_pdf._add_role_map, **options)
-    return pdf
+    return renderer.typeset(
+        html,
+        resources,
+        template_dir=template_dir,
+        css=css,
+        paper=paper,
+        variant=variant,
+        base_url=None,  # an edition's page has no one URL of its own
+        ragged=False,  # per article, by the page (``ragged=`` above)
+        metadata=lambda fields: _set_metadata(fields, edition, f"messenger-content {__version__}"),
+    )
