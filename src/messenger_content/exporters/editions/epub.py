@@ -41,9 +41,15 @@ from ... import __version__, theme, urls
 from ...editions import folder_of
 from ...errors import ExportError
 from ...i18n import labels_for
-from ...models import Article, Edition, EditionArticle, Heading
+from ...models import Edition, EditionArticle
 from ...resources import ResourcePolicy, policy_for
-from ..epub import _heading_levels_in_order, _images, modified_time
+from ..epub import (
+    _heading_levels_in_order,
+    _images,
+    article_tree,
+    heading_entries,
+    modified_time,
+)
 from ..epub.markup import (
     COVER_HREF,
     NAV_HREF,
@@ -51,15 +57,11 @@ from ..epub.markup import (
     TocEntry,
     book_language,
     checked_stylesheet,
-    clean,
     cover_page,
-    element_text,
     nav_document,
-    nest,
     parse,
     serialise,
     undescribed_images,
-    xhtml,
 )
 
 # The package's own zip and manifest conventions, shared with the article's book.
@@ -81,7 +83,6 @@ from ..epub.package import (
     in_utc,
     w3c,
 )
-from ..html import to_html
 from ._contents import issued_text
 
 __all__ = ["edition_identifier", "edition_modified", "edition_to_epub"]
@@ -241,26 +242,16 @@ class _Builder:
         article = entry.article
         folder = folder_of(entry, self.base_dir)
         language = book_language(article.language)
-        fragment = to_html(
+        root, ids = article_tree(
             article,
-            fragment=True,
-            media="epub",
+            language=language,
+            direction=theme.text_direction(language),
             base_dir=folder,
             allow_remote=self.allow_remote,
             template_dir=self.template_dir,
             image_src=lambda src: self.images.add(folder, src).asset.href,
             labels=self.overrides,
         )
-        root = parse(
-            xhtml(
-                language=language,
-                direction=theme.text_direction(language),
-                title=article.headline,
-                body=fragment,
-                body_attributes=' epub:type="bodymatter"',
-            )
-        )
-        ids = clean(root, article.url)
         described = all(image.alt for image in _images(article)) and not undescribed_images([root])
         conforms = (
             described
@@ -273,7 +264,7 @@ class _Builder:
             toc=TocEntry(
                 article.headline,
                 href,
-                _headings(article, ids, href),
+                heading_entries(article, ids, href),
                 language=None if language == self.language else language,
             ),
             conforms=conforms,
@@ -510,19 +501,6 @@ class _Builder:
         for element in _MODIFIED(root):
             element.text = w3c(edition_modified(self.edition))
         return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
-
-
-def _headings(article: Article, ids: dict[str, etree._Element], href: str) -> tuple[TocEntry, ...]:
-    """The article's headings, as its document (its elements by id) shows them."""
-    found: list[tuple[int, str, str]] = []
-    for number, (index, anchor) in enumerate(theme.heading_ids(article.body).items(), start=1):
-        block = article.body[index]
-        element = ids.get(anchor)
-        if isinstance(block, Heading) and element is not None:
-            # A heading of only white space or line breaks still needs a label.
-            title = element_text(element) or f"\u00a7 {number}"
-            found.append((block.level, title, f"{href}#{anchor}"))
-    return nest(found)
 
 
 def edition_to_epub(

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from functools import cached_property
 
@@ -49,6 +49,7 @@ from ...codec import dumps
 from ...i18n import Labels, labels_for
 from ...models import Article, Edition, Heading, Image
 from ...resources import Resource, ResourcePolicy, policy_for
+from ...theme import Direction
 from ..html import to_html
 from .markup import (
     ARTICLE_HREF,
@@ -131,6 +132,58 @@ def _heading_levels_in_order(article: Article) -> bool:
     return True
 
 
+def article_tree(
+    article: Article,
+    *,
+    language: str,
+    direction: Direction,
+    base_dir: str | os.PathLike[str] | None,
+    allow_remote: bool,
+    template_dir: str | os.PathLike[str] | None,
+    image_src: Callable[[str], str],
+    labels: Mapping[str, str] | None,
+) -> tuple[etree._Element, dict[str, etree._Element]]:
+    """An article's content document, cleaned for the book, and its elements by ``id``.
+
+    Shared by the article's book and an edition's (one such document per article).
+    """
+    fragment = to_html(
+        article,
+        fragment=True,
+        media="epub",
+        base_dir=base_dir,
+        allow_remote=allow_remote,
+        template_dir=template_dir,
+        image_src=image_src,
+        labels=labels,
+    )
+    root = parse(
+        xhtml(
+            language=language,
+            direction=direction,
+            title=article.headline,
+            body=fragment,
+            body_attributes=' epub:type="bodymatter"',
+        )
+    )
+    return root, clean(root, article.url)
+
+
+def heading_entries(
+    article: Article, ids: dict[str, etree._Element], href: str
+) -> tuple[TocEntry, ...]:
+    """The article's headings as table-of-contents entries, as its document at *href* has them."""
+    found: list[tuple[int, str, str]] = []
+    for number, (index, anchor) in enumerate(theme.heading_ids(article.body).items(), start=1):
+        block = article.body[index]
+        element = ids.get(anchor)
+        if isinstance(block, Heading) and element is not None:
+            # A heading of only white space or line breaks still needs a label.
+            title = element_text(element) or f"\u00a7 {number}"
+            found.append((block.level, title, f"{href}#{anchor}"))
+    return nest(found)
+
+
 class _Builder:
     """Builds one book (the state of one :func:`to_epub` call)."""
 
@@ -182,39 +235,22 @@ class _Builder:
         """The article document, its tree and its elements by ``id``."""
         if self.article.lead_image is not None:  # the cover's picture comes first in the book
             self.image_href(self.article.lead_image.src)
-        fragment = to_html(
+        root, ids = article_tree(
             self.article,
-            fragment=True,
-            media="epub",
+            language=self.language,
+            direction=self.direction,
             base_dir=self.base_dir,
             allow_remote=self.allow_remote,
             template_dir=self.template_dir,
             image_src=self.image_href,
             labels=self.overrides,
         )
-        document = xhtml(
-            language=self.language,
-            direction=self.direction,
-            title=self.article.headline,
-            body=fragment,
-            body_attributes=' epub:type="bodymatter"',
-        )
-        root = parse(document)
-        ids = clean(root, self.article.url)
         return serialise(root), root, ids
 
     def toc(self, ids: dict[str, etree._Element]) -> tuple[TocEntry, ...]:
         """The article and its headings, as the article document (its elements by id) shows them."""
-        anchors = theme.heading_ids(self.article.body)
-        headings: list[tuple[int, str, str]] = []
-        for number, (index, anchor) in enumerate(anchors.items(), start=1):
-            block = self.article.body[index]
-            element = ids.get(anchor)
-            if isinstance(block, Heading) and element is not None:
-                # A heading of only white space or line breaks still needs a label.
-                title = element_text(element) or f"\u00a7 {number}"
-                headings.append((block.level, title, f"{ARTICLE_HREF}#{anchor}"))
-        return (TocEntry(self.article.headline, ARTICLE_HREF, nest(headings)),)
+        headings = heading_entries(self.article, ids, ARTICLE_HREF)
+        return (TocEntry(self.article.headline, ARTICLE_HREF, headings),)
 
     def cover(self) -> tuple[bytes, Asset]:
         """The cover page and the cover image (the lead image, or a typographic one)."""
