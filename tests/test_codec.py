@@ -104,8 +104,8 @@ def test_problems_come_in_a_fixed_order() -> None:
     with pytest.raises(mc.ValidationError) as caught:
         mc.loads(text_of(document))
     article_keys = (
-        "authors, body, headline, id, language, lead_image, publication, published, rights,"
-        " section, subheadline, summary, tags, updated, url"
+        "authors, body, corrections, dateline, headline, id, language, lead_image, publication,"
+        " published, rights, section, subheadline, summary, tags, updated, url"
     )
     assert [(problem.path, problem.message) for problem in caught.value.problems] == [
         ("zz", f"unknown key 'zz' (expected one of: {article_keys})"),

@@ -15,7 +15,7 @@ import json
 import os
 import types
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
@@ -160,6 +160,30 @@ def _structure_datetime(value: object, _: object) -> datetime:
         return _rules.parse_datetime(value)
     except ValueError as error:
         raise _fail(str(error)) from None
+
+
+def _is_date_or_datetime(kind: Any) -> bool:
+    return bool(kind == (date | datetime | None) or kind == (date | datetime))
+
+
+def structure_date(value: object, _: object = None) -> date | datetime:
+    """Read a JSON date: ``YYYY-MM-DD``, or an RFC 3339 date-time with its offset.
+
+    Raises:
+        ValidationError: not a string, or not a real date.
+    """
+    if not isinstance(value, str):
+        raise _fail(f"expected a date string, got {_json_type(value)}")
+    try:
+        return _rules.parse_date(value)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
+def _unstructure_date_or_datetime(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        return _rules.format_datetime(value)
+    return value.isoformat()
 
 
 def _structure_literal(value: object, literal: Any) -> object:
@@ -333,6 +357,23 @@ def _structure_items(
         return result
 
     return structure
+
+
+def _structure_rows(
+    text: Callable[[object, object], Text],
+) -> Callable[[object, object], tuple[tuple[Text, ...], ...]]:
+    """Structure a table's rows: arrays of cells, each inline text that may be empty.
+
+    An empty cell (``""`` or ``[]``) is an empty tuple; any other cell goes
+    through the inline text hook. The field's rule then checks the shape.
+    """
+
+    def cell(value: object) -> Text:
+        if value == "" or value == []:
+            return ()
+        return text(value, None)
+
+    return _structure_tuple_of(lambda row: _structure_tuple_of(cell)(row, None))
 
 
 def _checked_by_hook(kind: Any) -> bool:
@@ -549,11 +590,16 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(datetime, _rules.format_datetime)
     converter.register_structure_hook_func(_is_literal, _structure_literal)
+    converter.register_structure_hook_func(_is_date_or_datetime, structure_date)
+    converter.register_unstructure_hook_func(_is_date_or_datetime, _unstructure_date_or_datetime)
 
     text = _inline_text(converter)(0)
     converter.register_structure_hook_func(lambda kind: kind == Text, text)
     converter.register_structure_hook_func(
         lambda kind: kind == tuple[Text, ...], _structure_items(text)
+    )
+    converter.register_structure_hook_func(
+        lambda kind: kind == tuple[tuple[Text, ...], ...], _structure_rows(text)
     )
     block_dispatch = _Dispatch(converter, BLOCK_CLASSES, "block")
     converter.register_structure_hook_func(
@@ -570,6 +616,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_func(
         lambda kind: kind == tuple[Text, ...],
         lambda items: [inline_unstructure(item) for item in items],
+    )
+    converter.register_unstructure_hook_func(
+        lambda kind: kind == tuple[tuple[Text, ...], ...],
+        lambda rows: [[inline_unstructure(cell) if cell else "" for cell in row] for row in rows],
     )
     return converter
 

@@ -31,7 +31,6 @@ import json
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -93,32 +92,10 @@ def read_article(path: str | os.PathLike[str]) -> EditionArticle:
 # --- the converter for the edition's own fields -----------------------------------
 
 
-def _is_issued(kind: Any) -> bool:
-    return bool(kind == (date | datetime | None) or kind == (date | datetime))
-
-
-def _structure_issued(value: object, _: object) -> date | datetime:
-    if not isinstance(value, str):
-        raise ValidationError([Problem("", f"expected a date string, got {_json_type(value)}")])
-    try:
-        return _rules.parse_date(value)
-    except ValueError as error:
-        raise ValidationError([Problem("", str(error))]) from None
-
-
-def _unstructure_issued(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        return _rules.format_datetime(value)
-    return value.isoformat()
-
-
 @lru_cache(maxsize=1)
 def _converter() -> cattrs.Converter:
-    """The article converter, which also reads an edition's ``issued`` date."""
-    converter = codec.make_converter()
-    converter.register_structure_hook_func(_is_issued, _structure_issued)
-    converter.register_unstructure_hook_func(_is_issued, _unstructure_issued)
-    return converter
+    """The article converter, which also reads the edition's own models."""
+    return codec.make_converter()
 
 
 def _json_type(value: object) -> str:
@@ -577,7 +554,7 @@ def build_edition(
     parts = collector.python_sections(groups)
     if isinstance(metadata.get("issued"), str):
         try:
-            metadata["issued"] = _structure_issued(metadata["issued"], None)
+            metadata["issued"] = codec.structure_date(metadata["issued"])
         except ValidationError as error:
             collector.problems[:0] = _prefixed(error.problems, "issued")
     if collector.problems:

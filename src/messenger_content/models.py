@@ -15,6 +15,7 @@ strings dropped), so equal content always makes equal values.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -30,9 +31,11 @@ __all__ = [
     "Author",
     "Block",
     "Code",
+    "Correction",
     "Divider",
     "Edition",
     "EditionArticle",
+    "Embed",
     "Emphasis",
     "Heading",
     "Image",
@@ -42,12 +45,14 @@ __all__ = [
     "Link",
     "Newsletter",
     "Paragraph",
+    "Preformatted",
     "Publication",
     "Quote",
     "RelatedLink",
     "Rule",
     "Section",
     "Strong",
+    "Table",
     "Text",
 ]
 
@@ -493,8 +498,129 @@ class Divider:
     type: ClassVar[str] = "divider"
 
 
+def _cells(value: Iterable[str | InlineNode | Iterable[Inline]]) -> tuple[Text, ...]:
+    return tuple(to_text(cell) for cell in value)
+
+
+def _rows(
+    value: Iterable[Iterable[str | InlineNode | Iterable[Inline]]],
+) -> tuple[tuple[Text, ...], ...]:
+    return tuple(_cells(row) for row in value)
+
+
+def _rows_check(path: str, value: object, *, at_least_one: bool) -> None:
+    assert isinstance(value, tuple)
+    if at_least_one and not value:
+        raise _fail(path, "a table needs at least one row")
+    for index, row in enumerate(value):
+        if not isinstance(row, tuple) or not row:
+            raise _fail(f"{path}[{index}]", "a row needs at least one cell")
+        for column, cell in enumerate(row):
+            if not isinstance(cell, tuple):
+                raise _fail(
+                    f"{path}[{index}][{column}]",
+                    f"expected inline content, got {type(cell).__name__}",
+                )
+            _check_text(f"{path}[{index}][{column}]", cell, empty_ok=True)
+
+
+#: A table cell in JSON: inline content that, unlike a paragraph's, may be empty.
+_CELL_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {"type": "string", "pattern": _rules.TEXT_PATTERN},
+        {"type": "array", "items": {"$ref": "#/$defs/inline"}},
+    ]
+}
+
+
+def _rows_rule(*, at_least_one: bool) -> Rule:
+    row = {"type": "array", "minItems": 1, "items": _CELL_SCHEMA}
+    schema: dict[str, Any] = {"type": "array", "items": row}
+    if at_least_one:
+        schema["minItems"] = 1
+    return Rule(lambda path, value: _rows_check(path, value, at_least_one=at_least_one), schema)
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """A table of inline cells, with optional header rows and caption."""
+
+    type: ClassVar[str] = "table"
+    caption: Text | None = attrs.field(default=None, converter=_optional_text, validator=_text)
+    """Inline caption naming the table."""
+    header_rows: tuple[tuple[Text, ...], ...] = attrs.field(
+        default=(), converter=_rows, validator=_rows_rule(at_least_one=False)
+    )
+    """Rows of column headings, above the body rows; each cell inline content (may be empty)."""
+    rows: tuple[tuple[Text, ...], ...] = attrs.field(
+        converter=_rows, validator=_rows_rule(at_least_one=True)
+    )
+    """The body rows, at least one; each a list of cells of inline content (may be empty)."""
+
+
+PreformattedStyle: TypeAlias = Literal["code", "verse"]
+"""How preformatted text is set: ``code`` in a monospace face, ``verse`` in the text face."""
+
+#: A code language name as Markdown fences and HTML classes use it (``python``, ``c++``).
+_CODE_LANGUAGE_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_+#.-]{0,39}$"
+_CODE_LANGUAGE = re.compile(_CODE_LANGUAGE_PATTERN)
+
+
+def _code_language_check(path: str, value: object) -> None:
+    _check_str(path, value)
+    assert isinstance(value, str)
+    if not _CODE_LANGUAGE.fullmatch(value):
+        raise _fail(
+            path,
+            f"expected a language name such as 'python' (letters, digits, _+#.-), got {value!r}",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Preformatted:
+    """Text whose line breaks and spaces are kept: code, or verse."""
+
+    type: ClassVar[str] = "preformatted"
+    text: str = attrs.field(validator=_string)
+    """The text, line breaks and spaces kept as written."""
+    style: PreformattedStyle = attrs.field(default="code", validator=_choice("code", "verse"))
+    """``"code"`` (default, monospace) or ``"verse"`` (lines of a poem or lyric)."""
+    language: str | None = attrs.field(
+        default=None,
+        validator=Rule(_code_language_check, {"type": "string", "pattern": _CODE_LANGUAGE_PATTERN}),
+    )
+    """The code's language, e.g. ``"python"``, for syntax-aware readers."""
+
+
+@attrs.frozen(kw_only=True)
+class Embed:
+    """Content hosted elsewhere (a video, a post): shown as a link card, never loaded."""
+
+    type: ClassVar[str] = "embed"
+    url: str = attrs.field(validator=_http_url)
+    """Where the embedded content lives (absolute http or https URL)."""
+    title: str | None = attrs.field(default=None, validator=_string)
+    """Its title, e.g. the video's."""
+    provider: str | None = attrs.field(default=None, validator=_string)
+    """Who hosts it, e.g. ``"YouTube"``."""
+    fallback: Text | None = attrs.field(default=None, converter=_optional_text, validator=_text)
+    """What readers who cannot open it should know: a transcript line, a description."""
+    poster: Image | None = attrs.field(default=None, validator=_instances(Image, "an Image"))
+    """A still image standing for it (same fields as the image block, without ``type``)."""
+
+
 Block: TypeAlias = (
-    Paragraph | Heading | Quote | Image | ItemList | RelatedLink | Newsletter | Divider
+    Paragraph
+    | Heading
+    | Quote
+    | Image
+    | ItemList
+    | RelatedLink
+    | Newsletter
+    | Divider
+    | Table
+    | Preformatted
+    | Embed
 )
 """Any body block."""
 
@@ -507,10 +633,23 @@ BLOCK_CLASSES: tuple[type[Block], ...] = (
     RelatedLink,
     Newsletter,
     Divider,
+    Table,
+    Preformatted,
+    Embed,
 )
 
 
 # --- the article -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Correction:
+    """A correction to the article, shown at its end."""
+
+    date: date | datetime | None = attrs.field(default=None, validator=_date)
+    """When the correction was made: a date, or a date-time with its offset."""
+    text: Text = attrs.field(converter=to_text, validator=_text)
+    """What was corrected, as inline content."""
 
 
 def _authors(value: Iterable[Author]) -> tuple[Author, ...]:
@@ -522,6 +661,10 @@ def _tags(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _body(value: Iterable[Block]) -> tuple[Block, ...]:
+    return tuple(value)
+
+
+def _corrections(value: Iterable[Correction]) -> tuple[Correction, ...]:
     return tuple(value)
 
 
@@ -554,6 +697,8 @@ class Article:
     """First publication time, with its offset."""
     updated: datetime | None = attrs.field(default=None, validator=_datetime)
     """Last update time, with its offset."""
+    dateline: str | None = attrs.field(default=None, validator=_string)
+    """Where the story was reported from, e.g. ``"KYIV, Ukraine"``; set before the body."""
     section: str | None = attrs.field(default=None, validator=_string)
     """Section of the publication, e.g. ``"Entertainment"``."""
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags, validator=_strings)
@@ -562,6 +707,10 @@ class Article:
     """The image shown at the top of the article."""
     rights: str | None = attrs.field(default=None, validator=_string)
     """Copyright line."""
+    corrections: tuple[Correction, ...] = attrs.field(
+        default=(), converter=_corrections, validator=_instances(Correction, "a Correction")
+    )
+    """Corrections made since publication, oldest first; shown at the end of the article."""
     body: tuple[Block, ...] = attrs.field(
         converter=_body, validator=_instances(BLOCK_CLASSES, "a block")
     )

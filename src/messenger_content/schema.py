@@ -126,9 +126,9 @@ def _object_schema(cls: type, *, tagged: bool) -> dict[str, Any]:
 
 
 def build_schema() -> dict[str, Any]:
-    """Generate the JSON Schema of format version 1 from the models."""
+    """Generate the JSON Schema of format version 1.1 from the models."""
     defs: dict[str, Any] = {}
-    parts: tuple[type, ...] = (models.Publication, models.Author, models.Image)
+    parts: tuple[type, ...] = (models.Publication, models.Author, models.Image, models.Correction)
     for part in parts:
         defs[_def_name(part)] = _object_schema(part, tagged=False)
     for block in BLOCK_CLASSES:
@@ -167,7 +167,7 @@ def build_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "messenger_content article, format version 1",
+        "title": "messenger_content article, format version 1.1",
         **article,
         "$defs": defs,
     }
@@ -245,7 +245,7 @@ def build_edition_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": EDITION_SCHEMA_ID,
-        "title": "messenger_content edition, format version 1",
+        "title": "messenger_content edition, format version 1.1",
         **edition,
         "$defs": defs,
     }
