@@ -82,6 +82,12 @@ class Labels:
     """Heading of a table of contents."""
     cover: str = "Cover"
     """Name of a book's cover page."""
+    corrections: str = "Corrections"
+    """Heading over the corrections listed at the end of an article."""
+    corrected: str = "Corrected {date}"
+    """Starts a dated correction."""
+    embed_at: str = "View online: {url}"
+    """Where embedded content (a video, a post) can be seen, where it cannot be shown."""
     language: str = ENGLISH
     """BCP 47 tag of the catalog the phrases came from (``en`` when none matched)."""
     english: frozenset[str] = frozenset()
