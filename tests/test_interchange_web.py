@@ -326,6 +326,36 @@ def test_undeclared_bytes_that_are_not_utf8_are_read_as_windows_1252() -> None:
     assert any(w.path == "charset" for w in warnings)
 
 
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"<meta charset=rot13><title>Caf\xc3\xa9</title>", "not a text encoding"),
+        (b"<meta charset=utf-16><title>Caf\xc3\xa9</title>", "UTF-16 in an ASCII <meta>"),
+        (b"<meta charset=utf-7><title>Caf\xc3\xa9</title>", "UTF-7, which browsers refuse"),
+        (
+            b"<?xml version='1.0' encoding='iso-8859-1'?><html><title>Caf\xc3\xa9</title>",
+            "an XML declaration",
+        ),
+    ],
+    ids=["rot13", "utf-16", "utf-7", "xml-declaration"],
+)
+def test_odd_charsets_fall_back_to_utf8(data: bytes, why: str) -> None:
+    """Declared charsets a browser would not use for these bytes are read as UTF-8."""
+    article, _ = from_html(data + b"<p>" + b"The night bus runs again. " * 20 + b"</p>")
+    assert article.headline == "Caf\u00e9", why
+
+
+def test_a_page_trafilatura_finds_nothing_in_is_read_whole() -> None:
+    """No main text found (a photo page): the page's body is the body, with a warning."""
+    article, warnings = from_html(
+        "<title>Photo</title><figure><img src='a.png' alt='A bus'><figcaption>The 23"
+        "</figcaption></figure><script>x()</script>"
+    )
+    assert article.body == (mc.Image(src="a.png", alt="A bus", caption="The 23"),)
+    assert any("whole page is the body" in w.message for w in warnings)
+    assert any("<script> dropped" in w.message for w in warnings)
+
+
 def test_a_page_without_a_headline_is_a_content_error() -> None:
     """No JSON-LD, <title> or og:title: a ValidationError, not a traceback."""
     with pytest.raises(mc.ValidationError, match="headline"):

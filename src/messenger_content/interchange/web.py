@@ -58,9 +58,10 @@ _BOMS = (
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NEWS_TYPES = frozenset({t for t in ARTICLE_TYPES if t.endswith("NewsArticle")})
 _SNIFF = 4096
+_FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
 
 
-def decode(markup: bytes, notes: Notes) -> str:
+def _decode(markup: bytes, notes: Notes) -> str:
     """*markup* as text: by its byte-order mark, its ``<meta charset>``, else UTF-8.
 
     Bytes that are not UTF-8 and name no charset are read as windows-1252, as
@@ -74,13 +75,12 @@ def decode(markup: bytes, notes: Notes) -> str:
         name = declared.group(1).decode("ascii", "replace")
         try:
             encoding = codecs.lookup(name).name
-        except LookupError:
-            notes.add("charset", f"unknown charset {name!r}; read as UTF-8")
-        else:
-            # A page that says ISO-8859-1 means windows-1252 (the HTML standard's rule).
-            if encoding in ("latin-1", "iso8859-1", "ascii"):
-                encoding = "cp1252"
+            # The HTML standard's rules: ISO-8859-1 and ASCII mean windows-1252, and a
+            # page whose <meta> could be read in ASCII is not UTF-16 (nor UTF-7).
+            encoding = _SAME_AS.get(encoding, encoding)
             return markup.decode(encoding, "replace")
+        except LookupError:  # unknown, or a codec that is not a text encoding (rot13)
+            notes.add("charset", f"unknown charset {name!r}; read as UTF-8")
     try:
         return markup.decode("utf-8")
     except UnicodeDecodeError:
@@ -88,13 +88,22 @@ def decode(markup: bytes, notes: Notes) -> str:
         return markup.decode("cp1252", "replace")
 
 
+_SAME_AS = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"} | dict.fromkeys(
+    ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-7"), "utf-8"
+)
+
+
 def _parse(markup: str) -> Any:
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    """*markup* parsed as an HTML document (comments dropped, nothing fetched), or ``None``."""
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+    )
+    # Bytes, so that an XML declaration naming another encoding is not an error.
+    data = _FORBIDDEN.sub("", markup).encode("utf-8", "replace")
     try:
-        root = lxml.html.document_fromstring(markup, parser=parser)
+        return lxml.html.document_fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return None
-    return root
 
 
 def _base_url(root: Any, url: str | None) -> str | None:
@@ -308,7 +317,7 @@ def from_html(markup: str | bytes, url: str | None = None) -> Imported:
         ImportError: trafilatura is not installed (the ``web`` extra).
     """
     notes = Notes()
-    text = decode(bytes(markup), notes) if isinstance(markup, (bytes, bytearray)) else markup
+    text = _decode(bytes(markup), notes) if isinstance(markup, (bytes, bytearray)) else markup
     if not text.strip():
         raise ParseError("the page is empty")
     root = _parse(text)
@@ -321,8 +330,6 @@ def from_html(markup: str | bytes, url: str | None = None) -> Imported:
     gaps = found is None or not found.authors or found.published is None
     extracted_markup = _extract(root, base, with_metadata=gaps)
     extracted = _parse(extracted_markup) if extracted_markup else None
-    if extracted is None:
-        notes.add("body", "trafilatura found no main text in the page")
     page = _Page(root, extracted, notes)
 
     headline = found.headline if found is not None else page.title()
@@ -334,8 +341,16 @@ def from_html(markup: str | bytes, url: str | None = None) -> Imported:
     lead = fields["lead_image"]
     body = _body(extracted, headline, lead, base, notes)
     if not body and found is not None and found.body:
-        notes.add("body", "the body is the JSON-LD articleBody")
+        notes.add("body", "trafilatura found no main text; the body is the JSON-LD articleBody")
         body = list(found.body)
+    elif not body:
+        # A fragment or a very short page: its whole <body> is all the text there is.
+        notes.add("body", "trafilatura found no main text; the whole page is the body")
+        whole = root.find("body")
+        if whole is None:  # libxml2 leaves content it reads before any body tag in <head>
+            body = convert_element(root, notes, base_url=base, tags={"head": "div"})
+        else:
+            body = convert_element(whole, notes, base_url=base)
     article = notes.build(Article, "", headline=headline, body=body, **fields)
     if article is None:
         raise ValidationError(notes.items)
