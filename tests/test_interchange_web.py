@@ -172,7 +172,8 @@ def test_metadata_is_the_pages_jsonld(page: Page) -> None:
 @pytest.mark.parametrize("page", REAL_PAGES, ids=lambda page: page.file)
 def test_body_holds_the_story_and_not_the_page_furniture(page: Page) -> None:
     """The body's first and last paragraphs are there; navigation and promotions are not."""
-    article, _ = _read(page)
+    article, warnings = _read(page)
+    assert any("left out as page furniture" in w.message for w in warnings)
     text = _text(article)
     assert page.first in text
     assert page.last in text

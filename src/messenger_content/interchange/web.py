@@ -216,6 +216,24 @@ def _extract(tree: Any, url: str | None, with_metadata: bool) -> str | None:
     return result
 
 
+_PAGE_TEXT = lxml.etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+
+
+def _note_furniture(root: Any, extracted: Any, notes: Notes) -> None:
+    """One warning for what trafilatura left out as page furniture, in characters of text."""
+    total = sum(len(text.strip()) for text in _PAGE_TEXT(root))
+    kept = sum(len(text.strip()) for text in _PAGE_TEXT(extracted))
+    if total > kept:
+        notes.add(
+            "body",
+            f"{total - kept} of {total} characters of the page's text left out as page furniture"
+            " (navigation, related links, comments, share and newsletter boxes)",
+        )
+
+
 def _split_people(value: str | None) -> list[str]:
     if not value:
         return []
@@ -330,6 +348,8 @@ def from_html(markup: str | bytes, url: str | None = None) -> Imported:
     gaps = found is None or not found.authors or found.published is None
     extracted_markup = _extract(root, base, with_metadata=gaps)
     extracted = _parse(extracted_markup) if extracted_markup else None
+    if extracted is not None:
+        _note_furniture(root, extracted, notes)
     page = _Page(root, extracted, notes)
 
     headline = found.headline if found is not None else page.title()
@@ -365,8 +385,8 @@ def _fields(
     notes: Notes,
 ) -> dict[str, Any]:
     """Every article field but headline and body: JSON-LD's value, else the page's."""
-    empty = Article(headline="-", body=())
-    jsonld = found or empty
+    # Without JSON-LD, an article with every field at its default stands in for it.
+    jsonld = found or Article(headline="-", body=())
     language = _jsonld_language(article_node) if found is not None else None
     authors = list(jsonld.authors)
     if not authors:
