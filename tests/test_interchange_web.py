@@ -274,6 +274,26 @@ def test_the_news_article_node_is_picked() -> None:
     assert article.language == "pt-PT"
 
 
+def test_an_article_nested_in_a_web_page_node_is_found() -> None:
+    """A NewsArticle inside a WebPage's mainEntity, its author named by @id, gives the metadata."""
+    page = {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "mainEntity": {
+            "@type": "NewsArticle",
+            "headline": "Night buses return",
+            "author": {"@id": "#ana"},
+            "datePublished": "2024-03-01T10:00:00Z",
+        },
+    }
+    person = {"@id": "#ana", "@type": "Person", "name": "Ana Lopes"}
+    head = f'<script type="application/ld+json">{json.dumps([page, person])}</script>'
+    article, _ = from_html(_page("", head))
+    assert article.headline == "Night buses return"
+    assert [a.name for a in article.authors] == ["Ana Lopes"]
+    assert article.published == datetime.fromisoformat("2024-03-01T10:00:00+00:00")
+
+
 @pytest.mark.parametrize(
     ("url", "head", "expected"),
     [

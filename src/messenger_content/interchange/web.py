@@ -42,7 +42,8 @@ from ..resources import resolve_host as _system_resolver
 from ..theme import plain_text
 from ._common import Imported, Notes, image_source
 from .html_blocks import convert_element
-from .jsonld import ARTICLE_TYPES, from_jsonld
+from .jsonld import ARTICLE_TYPES, _types, from_jsonld
+from .jsonld import _nodes as all_nodes  # the same walk from_jsonld makes
 
 __all__ = ["from_html", "load_page"]
 
@@ -143,23 +144,13 @@ def _unescape(value: Any) -> Any:
     return value
 
 
-def _types(node: Mapping[str, Any]) -> set[str]:
-    kinds = node.get("@type")
-    names = kinds if isinstance(kinds, list) else [kinds]
-    return {re.split(r"[/:#]", name)[-1] for name in names if isinstance(name, str)}
-
-
-def _top_nodes(document: object) -> list[Any]:
-    if isinstance(document, list):
-        return [node for item in document for node in _top_nodes(item)]
-    if isinstance(document, Mapping) and isinstance(document.get("@graph"), list):
-        return list(document["@graph"])
-    return [document]
-
-
 def _jsonld(root: Any, notes: Notes) -> tuple[list[Any], Mapping[str, Any] | None]:
-    """The page's JSON-LD nodes, and its article node (a ``NewsArticle`` preferred)."""
-    nodes: list[Any] = []
+    """Every JSON-LD node of the page (nested ones too), and its article node.
+
+    The article node is a ``NewsArticle`` (or another ``…NewsArticle``) when
+    there is one, else any ``Article`` type; with a headline, else the largest.
+    """
+    documents: list[Any] = []
     scripts = root.xpath("//script[@type]")
     blocks = [s for s in scripts if s.get("type").strip().lower() == "application/ld+json"]
     for index, script in enumerate(blocks):
@@ -167,13 +158,14 @@ def _jsonld(root: Any, notes: Notes) -> tuple[list[Any], Mapping[str, Any] | Non
         if not text:
             continue
         try:
-            nodes.extend(_top_nodes(_unescape(json.loads(text))))
+            documents.append(_unescape(json.loads(text)))
         except json.JSONDecodeError as error:
             where = f"line {error.lineno}, column {error.colno}"
             notes.add(f"jsonld[{index}]", f"not valid JSON ({error.msg}, {where}); ignored")
         except (RecursionError, ValueError):
             notes.add(f"jsonld[{index}]", "nested too deeply or unreadable; ignored")
-    articles = [n for n in nodes if isinstance(n, Mapping) and _types(n) & ARTICLE_TYPES]
+    nodes = all_nodes(documents)
+    articles = [n for n in nodes if _types(n) & ARTICLE_TYPES]
     if not articles:
         return nodes, None
     best = max(articles, key=lambda n: (bool(_types(n) & _NEWS_TYPES), "headline" in n, len(n)))
@@ -185,9 +177,10 @@ def _from_page_jsonld(
 ) -> Article | None:
     if article_node is None:
         return None
-    others = [n for n in nodes if not (isinstance(n, Mapping) and _types(n) & ARTICLE_TYPES)]
+    # The article and the nodes it may name by @id (its author, publisher, image).
+    named = [n for n in nodes if "@id" in n and len(n) > 1 and not _types(n) & ARTICLE_TYPES]
     try:
-        article, warnings = from_jsonld([article_node, *others])
+        article, warnings = from_jsonld([article_node, *named])
     except ContentError as error:
         notes.add("jsonld", f"{error}; ignored")
         return None
