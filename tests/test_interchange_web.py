@@ -449,6 +449,7 @@ class _PageServer(http.server.ThreadingHTTPServer):
     def __init__(self, body: bytes) -> None:
         self.body = body
         self.paths: list[str] = []
+        self.accepts: list[str | None] = []
         super().__init__(("127.0.0.1", 0), _Handler)
 
 
@@ -457,6 +458,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.paths.append(self.path)
+        self.server.accepts.append(self.headers.get("Accept"))
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(self.server.body)))
@@ -497,6 +499,7 @@ def test_a_url_is_fetched_with_allow_remote(server: _PageServer) -> None:
     article, _ = load_page(url, allow_remote=True, address_check=_loopback)
     assert article.headline == "Despite everything, U.S. emissions dipped in 2019"
     assert server.paths == ["/story"]
+    assert server.accepts == ["text/html,application/xhtml+xml"]  # not the image types
 
 
 def test_loopback_is_refused_by_the_default_address_check(server: _PageServer) -> None:
