@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
-from typing import Any
 
 import html5lib
 import pytest
@@ -14,6 +11,7 @@ from hypothesis import strategies as st
 
 import messenger_content as mc
 from messenger_content.interchange import html_to_blocks
+from tests.helpers.hostile import hostile_markup
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 
@@ -168,34 +166,6 @@ def test_deep_nesting_is_flattened_not_refused() -> None:
     (paragraph,) = blocks(markup)
     assert isinstance(paragraph, mc.Paragraph)
     assert mc.loads(mc.dumps(mc.Article(headline="h", body=[paragraph]))) is not None
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-def _at(value: Any, path: str) -> Any:
-    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
-        value = value[key] if key else value[int(index)]
-    return value
-
-
-def hostile_markup() -> list[str]:
-    """Every string of the hostile corpus, and each refused URL as a link and as a source."""
-    corpus = json.loads((HOSTILE / "markup-everywhere.json").read_text(encoding="utf-8"))
-    cases = json.loads((HOSTILE / "cases.json").read_text(encoding="utf-8"))["refused"]
-    markup = sorted(set(_strings(corpus)))
-    for name, case in sorted(cases.items()):
-        bad = _at(json.loads((HOSTILE / name).read_text(encoding="utf-8")), case["path"])
-        markup.append(f'<p><a href="{bad}">link</a><img src="{bad}" onerror="alert(1)"></p>')
-        markup.append(f"<p><a href='{bad}'>link</a><img src='{bad}'></p>")
-    return markup
 
 
 HOSTILE_MARKUP = hostile_markup()

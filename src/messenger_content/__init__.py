@@ -62,6 +62,7 @@ if typing.TYPE_CHECKING:
     from .exporters.markdown import to_markdown
     from .exporters.pdf import to_pdf
     from .exporters.text import to_text
+    from .interchange.web import from_html
     from .schema import edition_json_schema, json_schema
 
 __version__ = "0.1.0"
@@ -69,9 +70,10 @@ __version__ = "0.1.0"
 # Exporters are imported on first use: PDF and EPUB pull in WeasyPrint and
 # ebooklib, and a program that only loads JSON should not pay for Jinja2 either.
 # The schema is built from the models by introspection (ast, inspect), which a
-# conversion never needs.
+# conversion never needs. from_html brings in lxml (and trafilatura when called).
 _LAZY = {
     "edition_json_schema": ".schema",
+    "from_html": ".interchange.web",
     "json_schema": ".schema",
     "to_epub": ".exporters.epub",
     "to_html": ".exporters.html",
@@ -131,6 +133,7 @@ __all__ = [
     "dumps_edition",
     "edition_json_schema",
     "export",
+    "from_html",
     "json_schema",
     "load",
     "load_edition",

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -280,3 +281,35 @@ def assert_safe_text(text: str) -> None:
     """Plain text holds no control character a terminal would act on (only newlines)."""
     found = _TERMINAL_CONTROLS.search(text)
     assert found is None, f"U+{ord(found.group()):04X} at {found.start()}"
+
+
+#: The hostile corpus: markup-everywhere.json and the articles the loader refuses.
+HOSTILE_DATA = Path(__file__).parent.parent / "data" / "hostile"
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _at(value: Any, path: str) -> Any:
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        value = value[key] if key else value[int(index)]
+    return value
+
+
+def hostile_markup() -> list[str]:
+    """Every string of the hostile corpus, and each refused URL as a link and as a source."""
+    corpus = json.loads((HOSTILE_DATA / "markup-everywhere.json").read_text(encoding="utf-8"))
+    cases = json.loads((HOSTILE_DATA / "cases.json").read_text(encoding="utf-8"))["refused"]
+    markup = sorted(set(_strings(corpus)))
+    for name, case in sorted(cases.items()):
+        bad = _at(json.loads((HOSTILE_DATA / name).read_text(encoding="utf-8")), case["path"])
+        markup.append(f'<p><a href="{bad}">link</a><img src="{bad}" onerror="alert(1)"></p>')
+        markup.append(f"<p><a href='{bad}'>link</a><img src='{bad}'></p>")
+    return markup

@@ -32,7 +32,7 @@ from ..errors import ResourceError
 from ..urls import IPAddress
 from . import images
 from .images import MediaType, Suffix
-from .transport import Redirect, Request, Transport, TransportError
+from .transport import IMAGE_TYPES, Redirect, Request, Transport, TransportError
 from .transport import get as _pinned_get
 
 __all__ = [
@@ -361,7 +361,7 @@ class ResourcePolicy:
             case _DataSource():
                 data = source.data
             case _RemoteSource():
-                data = self._download(src, source.url)
+                data = self._download(src, source.url, IMAGE_TYPES)
             case _:
                 assert_never(source)
         found = images.identify(
@@ -374,6 +374,20 @@ class ResourcePolicy:
             height=found.height,
             suffix=found.suffix,
         )
+
+    def download(self, url: str, *, accept: str = "*/*") -> bytes:
+        """Fetch an http(s) URL's bytes under the policy, without checking they are an image.
+
+        The same rules as a remote image: ``allow_remote``, public addresses,
+        redirects checked hop by hop, the deadline and the size cap (a web page).
+
+        Raises:
+            ResourceError: If the URL is refused or the fetch fails.
+        """
+        source = self._classify(url)
+        if not isinstance(source, _RemoteSource):
+            raise ResourceError(url, "only http(s) URLs are downloaded")
+        return self._download(url, source.url, accept)
 
     def data_uri(self, src: str) -> str:
         """Fetch *src* and return it as a base64 ``data:`` URI (for embedding).
@@ -508,7 +522,7 @@ class ResourcePolicy:
 
     # remote files
 
-    def _download(self, src: str, url: str) -> bytes:
+    def _download(self, src: str, url: str, accept: str) -> bytes:
         """Fetch *url*, following redirects by hand and checking every hop."""
         deadline = time.monotonic() + self.limits.timeout
         current = url
@@ -523,6 +537,7 @@ class ResourcePolicy:
                 addresses=self._addresses(src, checked, where),
                 deadline=deadline,
                 max_bytes=self.limits.max_bytes,
+                accept=accept,
             )
             try:
                 answer = self.transport(request)

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 
     from ._connections import Watchdog
 
-__all__ = ["Redirect", "Request", "Transport", "TransportError", "get"]
+__all__ = ["IMAGE_TYPES", "Redirect", "Request", "Transport", "TransportError", "get"]
+
+#: The ``Accept`` header of an image fetch.
+IMAGE_TYPES: Final = "image/png,image/jpeg,image/gif,image/webp"
 
 
 @attrs.frozen(kw_only=True)
@@ -47,6 +50,8 @@ class Request:
     """When the whole fetch must be over, on the :func:`time.monotonic` clock."""
     max_bytes: int
     """The largest body accepted; a larger one is refused while it streams."""
+    accept: str = IMAGE_TYPES
+    """The ``Accept`` header: images, unless a page is fetched."""
 
 
 @attrs.frozen
@@ -76,7 +81,6 @@ _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _CHUNK: Final = 64 * 1024
 _DIGITS: Final = re.compile("[0-9]{1,18}")
 _HEADERS: Final = {
-    "Accept": "image/png,image/jpeg,image/gif,image/webp",
     "Accept-Encoding": "identity",
     "User-Agent": "messenger-content",
     "Connection": "close",
@@ -103,7 +107,8 @@ def get(request: Request) -> bytes | Redirect:
     connection = kind(request.host, request.port, request.addresses, request.deadline, watchdog)
     response: http.client.HTTPResponse | None = None
     try:
-        connection.request("GET", request.target, headers=_HEADERS)
+        headers = {"Accept": request.accept, **_HEADERS}
+        connection.request("GET", request.target, headers=headers)
         response = connection.getresponse()
         if response.status in _REDIRECTS:
             location = response.getheader("Location")
