@@ -38,12 +38,21 @@ name); a ``<video poster>`` is its poster image, under the same rules as
 ``<img>``. A source starting ``//`` (as embed codes write them) is read as
 ``https:`` when there is no base URL.
 
-Only ``href``, ``src``, ``alt``, ``cite``, ``width``, ``height`` and ``class``
-are read; every other attribute is left behind, and event handlers (``on…``)
-are reported. Links and sources go through the same rules as the article
-loader (:mod:`messenger_content.urls`): a ``javascript:`` link keeps its text
-and loses the link. Every block is built through the models, so the result
-always passes the article validator.
+Only ``href``, ``src``, ``data-src``, ``alt``, ``cite``, ``width``,
+``height`` and ``class`` are read, and for tables and embeds ``colspan``,
+``rowspan``, ``title``, ``poster``, ``data`` (of ``object``) and
+``data-instgrm-permalink``; every other attribute is left behind, and event
+handlers (``on…``) are reported. Links and sources go through the same rules
+as the article loader (:mod:`messenger_content.urls`): a ``javascript:`` link
+keeps its text and loses the link, an embed needs an http(s) source. Every
+block is built through the models, so the result always passes the article
+validator.
+
+:func:`blocks_to_html` writes blocks back: a table as ``<table>``,
+preformatted text as ``<pre><code class="language-…">`` or ``<pre
+class="verse">``, an embed as a link card (``<figure class="embed">`` with its
+poster, a link, the provider and the fallback), never an iframe; each reads
+back as the same block.
 """
 
 from __future__ import annotations
