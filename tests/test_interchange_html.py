@@ -357,6 +357,13 @@ def test_blocks_in_cells_move_after_the_table() -> None:
     assert "moved after the table" in messages(markup)
 
 
+def test_pre_in_a_cell_stays_in_the_cell_as_code() -> None:
+    """A pre inside a table cell is that cell's code, lines kept (a cell holds inline content)."""
+    assert blocks("<table><tr><td><pre>a\n b</pre></td></tr></table>") == (
+        Table(rows=[[[mc.Code(text="a\n b")]]]),
+    )
+
+
 def test_a_table_without_cells_keeps_its_caption() -> None:
     """A table with no cell is dropped with a warning; its caption stays as a paragraph."""
     assert blocks("<table><caption>Cap</caption><tr></tr></table>") == (mc.Paragraph(text="Cap"),)

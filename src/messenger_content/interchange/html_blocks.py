@@ -632,6 +632,9 @@ def _pre(self: _Converter, element: Any, depth: int) -> None:
     if not text.strip():
         self.flush()
         return
+    if self.in_table:  # a cell holds inline content only: the text stays in its cell as code
+        self.add_inline(Code(text=text))
+        return
     codes = [c for c in element if self.tag(c) == "code"]
     classes = " ".join(e.get("class") or "" for e in [element, *codes])
     style = "verse" if _VERSE_CLASS.search(element.get("class") or "") else "code"
