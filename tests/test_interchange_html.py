@@ -388,6 +388,7 @@ def test_a_table_without_cells_keeps_its_caption() -> None:
         ),
         ('<pre class="poem">a\n b</pre>', Preformatted(text="a\n b", style="verse")),
         ('<pre><code class="language-$(x)">x</code></pre>', Preformatted(text="x")),
+        ("<pre>a<script>alert(1)</script>\nb</pre>", Preformatted(text="a\nb")),
     ],
 )
 def test_pre_becomes_preformatted(markup: str, expected: Preformatted) -> None:

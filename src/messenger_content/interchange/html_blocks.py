@@ -18,7 +18,7 @@ HTML                                      blocks and inline nodes
 ``code``, ``br``                          :class:`Code`, :class:`LineBreak`
 ``pre``, ``pre > code``                   :class:`Preformatted` (``language-x`` class: its
                                           language; a ``verse``/``poem`` class: verse)
-``table``, ``caption``, ``thead``, ``th``  :class:`Table` (spans expanded with empty cells,
+``table``, ``caption``, ``thead`` …       :class:`Table` (spans expanded with empty cells,
                                           a nested table flattened to text: warnings)
 ``iframe``, ``video``, ``audio``,         :class:`Embed` when the source is http(s), else
 ``embed``, ``object``                     dropped (warning); never loaded
@@ -31,8 +31,9 @@ Table cells keep their inline content and may be empty. ``<thead>`` rows are
 the header rows; without a ``<thead>``, leading rows made only of ``<th>``
 cells are. A cell spanning several columns or rows is followed by empty cells
 where the span reaches, so the columns line up (a warning says so); past
-10,000 such cells a table's spans are ignored. Blocks inside a cell (an image,
-a list's items excepted) move after the table. An embed's provider is named
+10,000 such cells a table's spans are ignored. In a cell, a list's items
+become lines and a ``pre`` inline code; other blocks (an image) move after
+the table. An embed's provider is named
 from its host (``YouTube``, ``Vimeo``, ``X (Twitter)`` …, else the host
 name); a ``<video poster>`` is its poster image, under the same rules as
 ``<img>``. A source starting ``//`` (as embed codes write them) is read as
@@ -286,7 +287,7 @@ class _Converter:
         self, notes: Notes, base_url: str | None, tags: dict[str, str], *, in_table: bool = False
     ) -> None:
         self.notes = notes
-        self.in_table = in_table  # inside a table cell: a nested table is flattened
+        self.in_table = in_table  # in a table cell: nested tables flattened, pre inline
         self.base_url = base_url
         self.tags = tags
         self.blocks: list[Block] = []
@@ -407,16 +408,14 @@ class _Converter:
         skip: Callable[[Any], bool],
         *,
         unwrap: frozenset[str] = frozenset(),
-        in_table: bool | None = None,
+        in_table: bool = False,
     ) -> list[Block]:
         """Blocks of *element*'s content, without the children *skip* picks.
 
         Children named in *unwrap* give their content only (lxml's parser puts
         what follows a ``<source>`` inside it).
         """
-        inner = _Converter(
-            self.notes, self.base_url, self.tags, in_table=self.in_table or bool(in_table)
-        )
+        inner = _Converter(self.notes, self.base_url, self.tags, in_table=self.in_table or in_table)
         inner.counts = self.counts
         inner.add_text(element.text)
         for child in element:
@@ -614,20 +613,23 @@ def _img(self: _Converter, element: Any, depth: int) -> None:
     self.add_block(self.image(element))
 
 
-def _pre_text(element: Any) -> str:
-    """*element*'s text with ``<br>`` as a newline (markup inside ``pre`` is dropped)."""
+def _pre_text(self: _Converter, element: Any) -> str:
+    """*element*'s text with ``<br>`` as a newline; markup is dropped, scripts with their text."""
     parts = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag.lower() == "br":
+        name = self.tag(child)
+        if name == "br":
             parts.append("\n")
-        elif isinstance(child.tag, str):
-            parts.append(_pre_text(child))
+        elif name in _DROPPED:
+            self.counts[f"<{name}> dropped with its content"] += 1
+        elif name is not None:
+            parts.append(_pre_text(self, child))
         parts.append(child.tail or "")
     return "".join(parts)
 
 
 def _pre(self: _Converter, element: Any, depth: int) -> None:
-    text = _pre_text(element).replace("\r\n", "\n").replace("\r", "\n")
+    text = _pre_text(self, element).replace("\r\n", "\n").replace("\r", "\n")
     text = _FORBIDDEN.sub("", text).strip("\n")
     if not text.strip():
         self.flush()
