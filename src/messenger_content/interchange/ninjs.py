@@ -310,7 +310,7 @@ def _picture(item: Mapping[str, Any], path: str, notes: Notes) -> Image | None:
 
 
 def _media(item: Mapping[str, Any], path: str, notes: Notes, kind: str) -> Embed | None:
-    """An embed from a video or audio item: its first http(s) rendition of that kind."""
+    """An embed from a video or audio item: the http(s) rendition browsers play best."""
     renditions = field(item, "renditions")
     playable: list[tuple[int, str]] = []
     for index, rendition in enumerate(renditions if isinstance(renditions, list) else []):
@@ -567,8 +567,11 @@ def to_ninjs(article: Article) -> dict[str, Any]:
 
     The body is written twice, as HTML (``role`` ``main``) and as plain text;
     the lead image becomes the association ``lead_image``, body images stay
-    ``<figure>`` elements of the HTML body. What ninjs cannot carry (author
-    roles, the publication's slogan and logo, newsletter boxes) is listed in
+    ``<figure>`` elements of the HTML body (tables, preformatted text and
+    embeds their own elements, an embed a link card). The dateline is
+    ``located``; corrections are descriptions of role ``correction``. What
+    ninjs cannot carry (author roles, the publication's slogan and logo,
+    newsletter boxes, the dates of corrections) is listed in
     ``docs/interchange.md``.
     """
     document: dict[str, Any] = {"uri": _uri(article), "type": "text", "language": article.language}
