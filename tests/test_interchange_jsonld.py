@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -13,6 +13,8 @@ from hypothesis import given
 
 import messenger_content as mc
 from messenger_content.interchange import from_jsonld, to_jsonld
+from messenger_content.models import Correction
+from tests.helpers.interchange import corrections, datelines
 from tests.strategies import articles
 
 GRAPH: dict[str, Any] = {
@@ -100,9 +102,11 @@ def test_an_article_in_a_graph_with_references() -> None:
 
 
 def test_what_cannot_be_carried_is_a_warning() -> None:
-    """dateline, correction, further images and sections are reported, each by its path."""
+    """Further images and sections are reported by their path; dateline and correction map."""
     _, warnings = from_jsonld(GRAPH)
-    assert {"dateline", "correction", "image", "articleSection"} <= {w.path for w in warnings}
+    paths = {w.path for w in warnings}
+    assert {"image", "articleSection"} <= paths
+    assert not paths & {"dateline", "correction"}
 
 
 @pytest.mark.parametrize(
@@ -211,3 +215,87 @@ def test_jsonld_round_trip_keeps_the_metadata(article: mc.Article) -> None:
     assert again.published == article.published
     assert again.language == article.language
     assert again.tags == tuple(dict.fromkeys(t.strip() for t in article.tags))
+
+
+def test_dateline_and_a_correction_comment_are_read() -> None:
+    """The dateline property is the dateline; a CorrectionComment is a correction."""
+    article, _ = from_jsonld(GRAPH)
+    assert article.dateline == "OSLO"
+    assert article.corrections == (Correction(text="The time was wrong."),)
+
+
+def test_corrections_in_every_shape_schema_org_allows() -> None:
+    """A correction as text, a URL, or CorrectionComments dated by day or instant, or many."""
+    node = {
+        "@type": "NewsArticle",
+        "headline": "H",
+        "correction": [
+            "The mayor's name was misspelled.",
+            "https://news.example/corrections/12",
+            {"@type": "CorrectionComment", "text": "A date.", "datePublished": "2024-05-02"},
+            {
+                "@type": "CorrectionComment",
+                "text": "<p>An <em>instant</em>.</p>",
+                "datePublished": "2024-05-02T09:30:00+02:00",
+            },
+        ],
+    }
+    article, warnings = from_jsonld(node)
+    tz = timezone(timedelta(hours=2))
+    assert article.corrections == (
+        Correction(text="The mayor's name was misspelled."),
+        Correction(text=[mc.Link(href="https://news.example/corrections/12")]),
+        Correction(date=date(2024, 5, 2), text="A date."),
+        Correction(
+            date=datetime(2024, 5, 2, 9, 30, tzinfo=tz),
+            text=["An ", mc.Emphasis(text="instant"), "."],
+        ),
+    )
+    assert warnings == ()
+
+
+def test_a_correction_without_text_or_with_a_bad_date_is_a_warning() -> None:
+    """A CorrectionComment without text is dropped, a bad date dropped, each with its path."""
+    node = {
+        "@type": "NewsArticle",
+        "headline": "H",
+        "correction": [
+            {"@type": "CorrectionComment", "datePublished": "2024-05-02"},
+            {"@type": "CorrectionComment", "text": "Kept.", "datePublished": "2024-02-30"},
+        ],
+    }
+    article, warnings = from_jsonld(node)
+    assert article.corrections == (Correction(text="Kept."),)
+    assert {"correction[0]", "correction[1].datePublished"} <= {w.path for w in warnings}
+
+
+def test_to_jsonld_writes_the_dateline_and_correction_comments() -> None:
+    """to_jsonld writes dateline, and each correction as a CorrectionComment (plain text)."""
+    article = mc.Article(
+        headline="H",
+        dateline="KYIV, Ukraine",
+        corrections=[
+            Correction(date=date(2026, 12, 1), text=["A ", mc.Strong(text="name")]),
+            Correction(date=datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc), text="A time."),
+            Correction(text="Undated."),
+        ],
+        body=[mc.Paragraph(text="x")],
+    )
+    data = to_jsonld(article)
+    assert data["dateline"] == "KYIV, Ukraine"
+    assert data["correction"] == [
+        {"@type": "CorrectionComment", "text": "A name", "datePublished": "2026-12-01"},
+        {"@type": "CorrectionComment", "text": "A time.", "datePublished": "2026-12-02T08:00:00Z"},
+        {"@type": "CorrectionComment", "text": "Undated."},
+    ]
+
+
+@given(articles(max_blocks=2), datelines(), corrections())
+def test_dateline_and_corrections_survive_a_jsonld_round_trip(
+    article: mc.Article, dateline: str | None, fixes: list[Correction]
+) -> None:
+    """from_jsonld(to_jsonld(a)) keeps the dateline and every correction, date and text."""
+    article = attrs.evolve(article, dateline=dateline, corrections=fixes)
+    again, _ = from_jsonld(to_jsonld(article, with_body=True))
+    assert again.dateline == dateline
+    assert again.corrections == tuple(fixes)

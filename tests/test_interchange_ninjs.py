@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from hypothesis import given
 
 import messenger_content as mc
 from messenger_content.interchange import detect, from_ninjs, to_jsonld, to_ninjs
+from messenger_content.models import Correction, Embed, Preformatted, Table
 from messenger_content.theme import plain_text
+from tests.helpers.interchange import corrections, datelines, new_blocks
 from tests.strategies import articles
 
 NINJS = Path(__file__).parent / "data" / "ninjs"
@@ -142,7 +146,7 @@ def test_an_nitf_body_is_read() -> None:
 
 
 def test_metadata_of_the_multimedia_example() -> None:
-    """Headline, byline, date, language, rights and id come from the documented properties."""
+    """Headline, byline, date, dateline, rights and id come from the documented properties."""
     article, warnings = from_ninjs(read(NINJS / "3.1" / "007_multimedia.json"))
     assert article.id == "http://ninjs.example.com/newsitems/20130709cplx456"
     assert article.headline == "Captain of wrecked cruise ship on trial in Italy"
@@ -150,7 +154,8 @@ def test_metadata_of_the_multimedia_example() -> None:
     assert mc.dumps(article).count('"published": "2013-07-09T10:39:00Z"') == 1
     assert article.rights is not None
     assert article.rights.startswith("Copyright 2013")
-    assert any(w.path == "located" and "Grossetto, Italy" in w.message for w in warnings)
+    assert article.dateline == "Grossetto, Italy"
+    assert "located" not in {w.path for w in warnings}
 
 
 def test_associations_become_images_with_caption_alt_and_credit() -> None:
@@ -371,3 +376,117 @@ def test_a_text_item_without_body_takes_its_text_description() -> None:
     assert isinstance(first, mc.Paragraph)
     assert plain_text(first.text).startswith("IT-giganten Google")
     assert any(w.path == "descriptions" for w in warnings)
+
+
+def test_located_is_the_dateline_both_ways() -> None:
+    """The located property becomes the dateline; to_ninjs writes the dateline as located."""
+    article, warnings = from_ninjs({"uri": "u", "headlines": [{"value": "H"}], "located": "OSLO"})
+    assert article.dateline == "OSLO"
+    assert warnings == ()
+    document = to_ninjs(article)
+    assert document["located"] == "OSLO"
+    assert list(VALIDATOR.iter_errors(document)) == []
+
+
+def test_corrections_are_descriptions_of_role_correction() -> None:
+    """to_ninjs writes corrections as descriptions (role correction); they come back undated."""
+    article = mc.Article(
+        headline="H",
+        summary="S.",
+        corrections=[
+            Correction(date=date(2026, 12, 1), text="Plain."),
+            Correction(text=["A ", mc.Link(href="https://x.example/", text="link")]),
+        ],
+        body=[mc.Paragraph(text="x")],
+    )
+    document = to_ninjs(article)
+    assert list(VALIDATOR.iter_errors(document)) == []
+    assert document["descriptions"] == [
+        {"role": "summary", "contentType": "text/plain", "value": "S."},
+        {"role": "correction", "contentType": "text/plain", "value": "Plain."},
+        {
+            "role": "correction",
+            "contentType": "text/html",
+            "value": 'A <a href="https://x.example/">link</a>',
+        },
+    ]
+    again, _ = from_ninjs(document)
+    assert again.summary == "S."
+    assert again.corrections == tuple(attrs.evolve(c, date=None) for c in article.corrections)
+
+
+def test_a_correction_description_is_never_the_summary() -> None:
+    """A lone description of role correction is a correction, not the summary."""
+    article, _ = from_ninjs(
+        {
+            "uri": "u",
+            "headlines": [{"value": "H"}],
+            "descriptions": [{"role": "correction", "value": "Fixed."}],
+        }
+    )
+    assert article.summary is None
+    assert article.corrections == (Correction(text="Fixed."),)
+
+
+def test_a_video_association_is_an_embed_with_a_poster() -> None:
+    """Business Wire's video association: an embed of its MP4 rendition, a still as poster."""
+    article, warnings = from_ninjs(read(NINJS / "3.0" / "businesswire-newsml-20130731006140.json"))
+    embeds = [block for block in article.body if isinstance(block, Embed)]
+    assert len(embeds) == 1
+    assert embeds[0].url.endswith("Extended_MP4+1Mbps+import.mp4")
+    assert embeds[0].poster is not None
+    assert embeds[0].poster.src.endswith("Applebees-640.jpg")
+    assert not [w for w in warnings if "video" in w.message]
+
+
+def test_a_media_association_without_a_playable_rendition_is_a_warning() -> None:
+    """An audio association whose only rendition is javascript: is dropped, with warnings."""
+    article, warnings = from_ninjs(
+        {
+            "uri": "u",
+            "headlines": [{"value": "H"}],
+            "associations": [
+                {
+                    "name": "a",
+                    "type": "audio",
+                    "renditions": [{"href": "javascript:x", "contentType": "audio/mpeg"}],
+                }
+            ],
+        }
+    )
+    assert article.body == ()
+    assert {"associations[0]", "associations[0].renditions[0].href"} <= {w.path for w in warnings}
+
+
+def test_new_blocks_in_a_body_validate_and_come_back() -> None:
+    """A table, code, verse and an embed are written in the HTML body and read back whole."""
+    body: list[mc.Block] = [
+        Table(caption="C", header_rows=[["a", "b"]], rows=[["1", ()], ["ragged"]]),
+        Preformatted(text="def f():\n    return 1", language="python"),
+        Preformatted(text="Roses are red\n  violets blue", style="verse"),
+        Embed(url="https://youtu.be/x", title="T", provider="YouTube", fallback="F"),
+    ]
+    article = mc.Article(headline="H", body=body)
+    document = to_ninjs(article)
+    assert list(VALIDATOR.iter_errors(document)) == []
+    assert "<iframe" not in json.dumps(document)
+    again, warnings = from_ninjs(document)
+    assert again.body == tuple(body)
+    assert warnings == ()
+
+
+@given(articles(max_blocks=3), new_blocks(), datelines(), corrections())
+def test_round_trip_keeps_tables_preformatted_embeds_and_the_dateline(
+    article: mc.Article, blocks: list[mc.Block], dateline: str | None, fixes: list[Correction]
+) -> None:
+    """from_ninjs(to_ninjs(a)) keeps tables, preformatted blocks, embeds, dateline, corrections."""
+    article = attrs.evolve(
+        article, body=[*article.body, *blocks], dateline=dateline, corrections=fixes
+    )
+    document = to_ninjs(article)
+    assert list(VALIDATOR.iter_errors(document)) == []
+    again, _ = from_ninjs(document)
+    kinds = (Table, Preformatted, Embed)
+    assert [b for b in again.body if isinstance(b, kinds)] == blocks
+    assert again.dateline == dateline
+    assert [plain_text(c.text) for c in again.corrections] == [plain_text(c.text) for c in fixes]

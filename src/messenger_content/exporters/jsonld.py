@@ -5,10 +5,12 @@ Reading JSON-LD back into an article is :func:`messenger_content.interchange.fro
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from .. import _rules, urls
-from ..models import Article, Image
+from ..models import Article, Correction, Image
+from ..theme import plain_text
 
 __all__ = ["is_absolute", "share_image", "to_jsonld"]
 
@@ -25,6 +27,16 @@ def share_image(article: Article) -> Image | None:
         if image is not None and is_absolute(image.src):
             return image
     return None
+
+
+def _correction(correction: Correction) -> dict[str, Any]:
+    """A correction as a schema.org ``CorrectionComment`` (its text plain, its date ISO 8601)."""
+    node: dict[str, Any] = {"@type": "CorrectionComment", "text": plain_text(correction.text)}
+    if isinstance(correction.date, datetime):
+        node["datePublished"] = _rules.format_datetime(correction.date)
+    elif correction.date is not None:
+        node["datePublished"] = correction.date.isoformat()
+    return node
 
 
 def to_jsonld(article: Article, *, with_body: bool = False) -> dict[str, Any]:
@@ -79,6 +91,10 @@ def to_jsonld(article: Article, *, with_body: bool = False) -> dict[str, Any]:
         data["articleSection"] = article.section
     if article.rights is not None:
         data["copyrightNotice"] = article.rights
+    if article.dateline is not None:
+        data["dateline"] = article.dateline
+    if article.corrections:
+        data["correction"] = [_correction(correction) for correction in article.corrections]
     if with_body:
         if article.subheadline is not None:
             data["alternativeHeadline"] = article.subheadline

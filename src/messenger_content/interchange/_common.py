@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
-from typing import Any, Literal, NamedTuple, TypeVar
+from datetime import date, datetime, timezone
+from typing import Any, Literal, NamedTuple, TypeAlias, TypeVar
 
 from .. import _rules, urls
 from ..errors import ParseError, Problem, ValidationError
@@ -20,6 +20,7 @@ from ..models import Article
 __all__ = ["Imported", "Notes", "detect", "parse_json"]
 
 T = TypeVar("T")
+_Day: TypeAlias = date | datetime  # spelled here: inside Notes, ``date`` is its method
 
 
 class Imported(NamedTuple):
@@ -35,6 +36,7 @@ class Imported(NamedTuple):
 
 
 _FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
+_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NAIVE = re.compile(
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(\.[0-9]+)?$"
 )
@@ -97,6 +99,17 @@ class Notes:
         except ValueError as error:
             self.add(path, f"{error}; ignored")
             return None
+
+    def day(self, value: object, path: str) -> _Day | None:
+        """*value* as a date (``2024-03-01``) or, as :meth:`date` reads it, a date-time."""
+        text = self.text(value, path)
+        if text is not None and _DAY.fullmatch(text.strip()):
+            try:
+                return _rules.parse_date(text.strip())
+            except ValueError as error:
+                self.add(path, f"{error}; ignored")
+                return None
+        return self.date(text, path)
 
     def language(self, value: object, path: str) -> str | None:
         """*value* as a BCP 47 language tag, or ``None`` with a warning."""

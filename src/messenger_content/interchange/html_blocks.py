@@ -16,19 +16,44 @@ HTML                                      blocks and inline nodes
 ``aside class="related"`` with one link   :class:`RelatedLink`
 ``a``, ``em``/``i``, ``strong``/``b``     :class:`Link`, :class:`Emphasis`, :class:`Strong`
 ``code``, ``br``                          :class:`Code`, :class:`LineBreak`
-``pre``                                   a paragraph holding :class:`Code` (warning)
-``table``                                 one paragraph per row, cells joined (warning)
-``iframe``, ``video``, ``audio``          dropped (warning: no embed block yet)
+``pre``, ``pre > code``                   :class:`Preformatted` (``language-x`` class: its
+                                          language; a ``verse``/``poem`` class: verse)
+``table``, ``caption``, ``thead`` …       :class:`Table` (spans expanded with empty cells,
+                                          a nested table flattened to text: warnings)
+``iframe``, ``video``, ``audio``,         :class:`Embed` when the source is http(s), else
+``embed``, ``object``                     dropped (warning); never loaded
+``blockquote.twitter-tweet`` and kin      :class:`Embed` of the post, its text the fallback
 ``script``, ``style``, forms …            dropped (warning)
 anything else                             unwrapped, its text kept (warning)
 ========================================  ==========================================
 
-Only ``href``, ``src``, ``alt``, ``cite``, ``width``, ``height`` and ``class``
-are read; every other attribute is left behind, and event handlers (``on…``)
-are reported. Links and sources go through the same rules as the article
-loader (:mod:`messenger_content.urls`): a ``javascript:`` link keeps its text
-and loses the link. Every block is built through the models, so the result
-always passes the article validator.
+Table cells keep their inline content and may be empty. ``<thead>`` rows are
+the header rows; without a ``<thead>``, leading rows made only of ``<th>``
+cells are. A cell spanning several columns or rows is followed by empty cells
+where the span reaches, so the columns line up (a warning says so); past
+10,000 such cells a table's spans are ignored. In a cell, a list's items
+become lines and a ``pre`` inline code; other blocks (an image) move after
+the table. An embed's provider is named
+from its host (``YouTube``, ``Vimeo``, ``X (Twitter)`` …, else the host
+name); a ``<video poster>`` is its poster image, under the same rules as
+``<img>``. A source starting ``//`` (as embed codes write them) is read as
+``https:`` when there is no base URL.
+
+Only ``href``, ``src``, ``data-src``, ``alt``, ``cite``, ``width``,
+``height`` and ``class`` are read, and for tables and embeds ``colspan``,
+``rowspan``, ``title``, ``poster``, ``data`` (of ``object``) and
+``data-instgrm-permalink``; every other attribute is left behind, and event
+handlers (``on…``) are reported. Links and sources go through the same rules
+as the article loader (:mod:`messenger_content.urls`): a ``javascript:`` link
+keeps its text and loses the link, an embed needs an http(s) source. Every
+block is built through the models, so the result always passes the article
+validator.
+
+:func:`blocks_to_html` writes blocks back: a table as ``<table>``,
+preformatted text as ``<pre><code class="language-…">`` or ``<pre
+class="verse">``, an embed as a link card (``<figure class="embed">`` with its
+poster, a link, the provider and the fallback), never an iframe; each reads
+back as the same block.
 """
 
 from __future__ import annotations
@@ -37,7 +62,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -49,6 +74,7 @@ from ..models import (
     Block,
     Code,
     Divider,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -58,9 +84,11 @@ from ..models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
     to_text,
 )
@@ -93,8 +121,6 @@ _DROPPED = frozenset(
         "option",
         "optgroup",
         "textarea",
-        "object",
-        "embed",
         "applet",
         "svg",
         "math",
@@ -116,8 +142,41 @@ _DROPPED = frozenset(
         "menu",
     ]
 )
-#: Elements an embed block will carry (format v1.1); dropped until then.
-_EMBEDS = frozenset({"iframe", "video", "audio"})
+#: Hosts of embedded content and who they are; subdomains (``player.vimeo.com``) included.
+PROVIDERS = {
+    "youtube.com": "YouTube",
+    "youtube-nocookie.com": "YouTube",
+    "youtu.be": "YouTube",
+    "vimeo.com": "Vimeo",
+    "twitter.com": "X (Twitter)",
+    "x.com": "X (Twitter)",
+    "instagram.com": "Instagram",
+    "facebook.com": "Facebook",
+    "tiktok.com": "TikTok",
+    "bsky.app": "Bluesky",
+    "threads.net": "Threads",
+    "reddit.com": "Reddit",
+    "dailymotion.com": "Dailymotion",
+    "soundcloud.com": "SoundCloud",
+    "spotify.com": "Spotify",
+    "datawrapper.de": "Datawrapper",
+    "dwcdn.net": "Datawrapper",
+    "flourish.studio": "Flourish",
+}
+#: Classes of the blockquotes social networks' embed codes write (a script turns them into
+#: an iframe; the script is dropped, the post becomes an embed block).
+_POST_CLASS = re.compile(
+    r"(?:^|\s)(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|bluesky-embed"
+    r"|text-post-media)(?:$|\s)",
+    re.I,
+)
+#: ``pre`` classes that mean verse: WordPress' ``wp-block-verse``, ``poem``, ``poetry``, ``lyrics``.
+_VERSE_CLASS = re.compile(r"(?:^|[\s_-])(?:verse|poem|poetry|lyrics)(?:$|[\s_-])", re.I)
+#: A code language class as Prism, highlight.js and Markdown converters write it.
+_LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang)-([^\s]+)", re.I)
+_EMBED_CLASS = re.compile(r"(?:^|\s)embed(?:$|\s)", re.I)
+#: Empty cells a table's spans may add before the rest of its spans are ignored.
+_MAX_SPAN_CELLS = 10_000
 #: Block containers: unwrapped, their content starts and ends a paragraph.
 _BLOCK_CONTAINERS = frozenset(
     [
@@ -224,8 +283,11 @@ class _Frame:
 class _Converter:
     """Walks an element tree once, emitting blocks and gathering warnings."""
 
-    def __init__(self, notes: Notes, base_url: str | None, tags: dict[str, str]) -> None:
+    def __init__(
+        self, notes: Notes, base_url: str | None, tags: dict[str, str], *, in_table: bool = False
+    ) -> None:
         self.notes = notes
+        self.in_table = in_table  # in a table cell: nested tables flattened, pre inline
         self.base_url = base_url
         self.tags = tags
         self.blocks: list[Block] = []
@@ -303,10 +365,6 @@ class _Converter:
             handler(self, element, depth)
         elif name in _DROPPED:
             self.counts[f"<{name}> dropped with its content"] += 1
-        elif name in _EMBEDS:
-            source = element.get("src") or ""
-            shown = f" ({source[:80]})" if source else ""
-            self.counts[f"<{name}>{shown} dropped: no embed block yet"] += 1
         elif name in _BLOCK_CONTAINERS:
             self.flush()
             self.children(element, depth)
@@ -336,24 +394,60 @@ class _Converter:
 
     def sub(self, elements: Iterable[Any], depth: int) -> list[Block]:
         """Blocks of *elements* converted on their own (a quote's text, a list item)."""
-        inner = _Converter(self.notes, self.base_url, self.tags)
+        inner = _Converter(self.notes, self.base_url, self.tags, in_table=self.in_table)
         inner.counts = self.counts
         for element in elements:
             inner.element(element, depth + 1)
         inner.flush()
         return inner.blocks
 
-    def sub_children(self, element: Any, depth: int, skip: Callable[[Any], bool]) -> list[Block]:
-        """Blocks of *element*'s content, without the children *skip* picks."""
-        inner = _Converter(self.notes, self.base_url, self.tags)
+    def sub_children(
+        self,
+        element: Any,
+        depth: int,
+        skip: Callable[[Any], bool],
+        *,
+        unwrap: frozenset[str] = frozenset(),
+        in_table: bool = False,
+    ) -> list[Block]:
+        """Blocks of *element*'s content, without the children *skip* picks.
+
+        Children named in *unwrap* give their content only (lxml's parser puts
+        what follows a ``<source>`` inside it).
+        """
+        inner = _Converter(self.notes, self.base_url, self.tags, in_table=self.in_table or in_table)
         inner.counts = self.counts
         inner.add_text(element.text)
         for child in element:
-            if not skip(child):
+            if self.tag(child) in unwrap:
+                inner.children(child, depth + 1)
+            elif not skip(child):
                 inner.element(child, depth + 1)
             inner.add_text(child.tail)
         inner.flush()
         return inner.blocks
+
+    def inline_of(self, element: Any, depth: int, **options: Any) -> tuple[Text, list[Block]]:
+        """*element*'s content as one inline text, and the blocks that cannot be inline."""
+        blocks = self.sub_children(element, depth, lambda _child: False, **options)
+        text, others = _text_of(blocks)
+        return to_text(_trim(text)), others
+
+    def http_source(self, raw: str | None, name: str) -> str | None:
+        """*raw* as an absolute http(s) URL for an embed, or ``None`` with a warning."""
+        value = re.sub("[\t\n\r]", "", _FORBIDDEN.sub("", raw or "").strip(_HTML_SPACE))
+        if not value:
+            self.counts[f"<{name}> without a source dropped"] += 1
+            return None
+        if value.startswith("//") and self.base_url is None:
+            value = "https:" + value  # embed codes leave the scheme to the page
+        value = self.resolve(value)
+        found = urls.scheme(value)
+        url = urls.http_url(value) if found in ("http", "https") else None
+        if url is None:
+            kind = f"a {found}:" if found else "a relative or invalid"
+            self.counts[f"<{name}> with {kind} source dropped (embeds need http or https)"] += 1
+        return url
 
     def href(self, element: Any) -> str | None:
         raw = element.get("href")
@@ -371,18 +465,24 @@ class _Converter:
         return value
 
     def image(
-        self, element: Any, caption: Text | None = None, credit: str | None = None
+        self,
+        element: Any,
+        caption: Text | None = None,
+        credit: str | None = None,
+        *,
+        attribute: str = "src",
     ) -> Image | None:
-        raw = element.get("src") or element.get("data-src") or ""
-        raw = _FORBIDDEN.sub("", raw).strip(_HTML_SPACE)
+        raw = element.get(attribute) or (element.get("data-src") if attribute == "src" else "")
+        raw = _FORBIDDEN.sub("", raw or "").strip(_HTML_SPACE)
+        name = "<img>" if attribute == "src" else f"<{self.tag(element)} {attribute}>"
         if not raw:
-            self.counts["<img> without a source dropped"] += 1
+            self.counts[f"{name} without a source dropped"] += 1
             return None
         src = image_source(self.resolve(raw))
         if src is None:
-            self.counts[f"<img> with a {_shown_scheme(raw)} source dropped"] += 1
+            self.counts[f"{name} with a {_shown_scheme(raw)} source dropped"] += 1
             return None
-        alt = _clean(element.get("alt"))
+        alt = _clean(element.get("alt")) if attribute == "src" else None
         return self.notes.build(
             Image,
             "",
@@ -390,8 +490,8 @@ class _Converter:
             alt=alt,
             caption=caption or None,
             credit=credit,
-            width=_dimension(element.get("width")),
-            height=_dimension(element.get("height")),
+            width=_dimension(element.get("width")) if attribute == "src" else None,
+            height=_dimension(element.get("height")) if attribute == "src" else None,
         )
 
 
@@ -513,11 +613,39 @@ def _img(self: _Converter, element: Any, depth: int) -> None:
     self.add_block(self.image(element))
 
 
+def _pre_text(self: _Converter, element: Any) -> str:
+    """*element*'s text with ``<br>`` as a newline; markup is dropped, scripts with their text."""
+    parts = [element.text or ""]
+    for child in element:
+        name = self.tag(child)
+        if name == "br":
+            parts.append("\n")
+        elif name in _DROPPED:
+            self.counts[f"<{name}> dropped with its content"] += 1
+        elif name is not None:
+            parts.append(_pre_text(self, child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _pre(self: _Converter, element: Any, depth: int) -> None:
-    text = _FORBIDDEN.sub("", _text_content(element)).strip("\n")
-    self.counts["<pre> kept as inline code: no preformatted block yet"] += 1
-    if text.strip():
-        self.add_block(self.notes.build(lambda: Paragraph(text=[Code(text=text)]), ""))
+    text = _pre_text(self, element).replace("\r\n", "\n").replace("\r", "\n")
+    text = _FORBIDDEN.sub("", text).strip("\n")
+    if not text.strip():
+        self.flush()
+        return
+    if self.in_table:  # a cell holds inline content only: the text stays in its cell as code
+        self.add_inline(Code(text=text))
+        return
+    codes = [c for c in element if self.tag(c) == "code"]
+    classes = " ".join(e.get("class") or "" for e in [element, *codes])
+    style = "verse" if _VERSE_CLASS.search(element.get("class") or "") else "code"
+    found = _LANGUAGE_CLASS.search(classes)
+    language = found.group(1) if found and style == "code" else None
+    block = self.notes.build(Preformatted, "", text=text, style=style, language=language)
+    if block is None and language is not None:  # a class the language rule refuses
+        block = self.notes.build(Preformatted, "", text=text, style=style)
+    self.add_block(block)
 
 
 def _list(self: _Converter, element: Any, depth: int) -> None:
@@ -584,10 +712,109 @@ def _quote(self: _Converter, element: Any, depth: int, attribution_element: Any 
 
 
 def _blockquote(self: _Converter, element: Any, depth: int) -> None:
-    _quote(self, element, depth)
+    if not (_POST_CLASS.search(element.get("class") or "") and _post(self, element, depth)):
+        _quote(self, element, depth)
+
+
+def provider(url: str) -> str | None:
+    """Who hosts *url*: a name from :data:`PROVIDERS` by host, else the host itself."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    labels = host.split(".")
+    for start in range(len(labels) - 1):
+        name = PROVIDERS.get(".".join(labels[start:]))
+        if name is not None:
+            return name
+    return host.removeprefix("www.") or None
+
+
+def _post(self: _Converter, element: Any, depth: int) -> bool:
+    """A social network's embed code as an embed of the post; ``False`` if it names no post."""
+    links = [a.get("href") for a in element.iter() if self.tag(a) == "a" and a.get("href")]
+    # The post's own address: TikTok's cite, Instagram's permalink, else the last link
+    # (X's embed code ends with the post's date linking to it).
+    for raw in [element.get("cite"), element.get("data-instgrm-permalink"), *reversed(links)]:
+        value = self.resolve(raw.strip(_HTML_SPACE)) if raw else ""
+        url = urls.http_url(value) if urls.scheme(value) in ("http", "https") else None
+        if url is not None:
+            break
+    else:
+        return False
+    fallback, others = self.inline_of(element, depth)
+    self.add_block(
+        self.notes.build(Embed, "", url=url, provider=provider(url), fallback=fallback or None)
+    )
+    self.blocks.extend(others)
+    return True
+
+
+def _embed(self: _Converter, element: Any, depth: int) -> None:
+    """An iframe, video, audio, embed or object of an http(s) source: an embed block."""
+    name = self.tag(element) or "iframe"
+    raw = element.get("data") if name == "object" else element.get("src")
+    if not raw and name in ("video", "audio"):
+        sources = [c.get("src") for c in element.iter() if self.tag(c) == "source"]
+        raw = next((source for source in sources if source), None)
+    if not raw and name == "iframe" and element.get("srcdoc") is not None:
+        self.counts["<iframe srcdoc> dropped: its inline document is not read"] += 1
+        return
+    url = self.http_source(raw, name)
+    if url is None:
+        return
+    poster = self.image(element, attribute="poster") if element.get("poster") else None
+    if name == "iframe":
+        # An iframe's content is raw text browsers never show; read it only if it is text.
+        text = _clean(element.text)
+        fallback: Text = (text,) if text and "<" not in text else ()
+        others: list[Block] = []
+    else:
+        fallback, others = self.inline_of(
+            element, depth, unwrap=frozenset({"source", "track", "param"})
+        )
+    self.add_block(
+        self.notes.build(
+            Embed,
+            "",
+            url=url,
+            title=_clean(element.get("title")),
+            provider=provider(url),
+            fallback=fallback or None,
+            poster=poster,
+        )
+    )
+    self.blocks.extend(others)
+
+
+def _embed_card(self: _Converter, element: Any, depth: int) -> bool:
+    """A ``figure.embed`` as :func:`blocks_to_html` writes it, read back; ``False`` if not one."""
+    anchors = [a for a in element.iter() if self.tag(a) == "a" and a.get("href")]
+    if not anchors:
+        return False
+    value = anchors[0].get("href").strip(_HTML_SPACE)
+    url = urls.http_url(value) if urls.scheme(value) in ("http", "https") else None
+    if url is None:
+        return False
+    title = _clean(_text_content(anchors[0]))
+    names = [c for c in element.iter() if "provider" in (c.get("class") or "").split()]
+    fallbacks = [c for c in element.iter() if "fallback" in (c.get("class") or "").split()]
+    images = [i for i in element.iter() if self.tag(i) == "img"]
+    fallback: Text = self.inline_of(fallbacks[0], depth)[0] if fallbacks else ()
+    self.add_block(
+        self.notes.build(
+            Embed,
+            "",
+            url=url,
+            title=None if title == url else title,
+            provider=_clean(_text_content(names[0])) if names else None,
+            fallback=fallback or None,
+            poster=self.image(images[0]) if images else None,
+        )
+    )
+    return True
 
 
 def _figure(self: _Converter, element: Any, depth: int) -> None:
+    if _EMBED_CLASS.search(element.get("class") or "") and _embed_card(self, element, depth):
+        return
     captions = [c for c in element if self.tag(c) == "figcaption"]
     images = [i for i in element.iter() if self.tag(i) == "img" and not _inside(i, captions)]
     quotes = [c for c in element if self.tag(c) == "blockquote"]
@@ -626,8 +853,135 @@ def _inside(element: Any, containers: list[Any]) -> bool:
     return any(element in container.iter() for container in containers)
 
 
+def _span(value: str | None, most: int) -> int:
+    """A ``colspan``/``rowspan`` value: 1 unless a positive number, at most *most*."""
+    text = (value or "").strip()
+    if not text.isdigit() or len(text) > 6:
+        return 1
+    return min(max(int(text), 1), most)
+
+
+class _Grid:
+    """Rows of cells with column and row spans laid out as empty cells."""
+
+    def __init__(self, converter: _Converter, depth: int) -> None:
+        self.converter = converter
+        self.depth = depth
+        self.padding = 0  # empty cells added for spans so far
+        self.others: list[Block] = []  # blocks found in cells, to go after the table
+
+    def cell(self, element: Any) -> Text:
+        text, others = self.converter.inline_of(element, self.depth, in_table=True)
+        self.others.extend(others)
+        return text
+
+    def pad(self, row: list[Text], count: int) -> None:
+        if count <= 0:
+            return
+        if self.padding + count > _MAX_SPAN_CELLS:
+            self.converter.counts[f"table spans past {_MAX_SPAN_CELLS} empty cells ignored"] += 1
+            return
+        self.padding += count
+        row.extend([()] * count)
+
+    def rows(self, elements: list[Any]) -> list[list[Text]]:
+        """One row per ``tr`` of a row group (rowspans do not reach past it)."""
+        tag = self.converter.tag
+        result: list[list[Text]] = []
+        below: dict[int, int] = {}  # column -> how many more rows a rowspan covers
+        for tr in elements:
+            row: list[Text] = []
+            for cell in (c for c in tr if tag(c) in ("td", "th")):
+                while below.get(len(row), 0) > 0:
+                    below[len(row)] -= 1
+                    self.pad(row, 1)
+                start = len(row)
+                row.append(self.cell(cell))
+                columns = _span(cell.get("colspan"), 1000)
+                down = _span(cell.get("rowspan"), 65534)
+                if columns > 1 or down > 1:
+                    self.converter.counts["table cell spans expanded with empty cells"] += 1
+                self.pad(row, columns - 1)
+                if down > 1:
+                    for column in range(start, len(row)):
+                        below[column] = max(below.get(column, 0), down - 1)
+            while below.get(len(row), 0) > 0:
+                below[len(row)] -= 1
+                self.pad(row, 1)
+            for column in below:  # covered columns past this row's last cell
+                if below[column] > 0 and column > len(row):
+                    below[column] -= 1
+            result.append(row)
+        return result
+
+
+def _header_like(converter: _Converter, tr: Any) -> bool:
+    cells = [converter.tag(c) for c in tr if converter.tag(c) in ("td", "th")]
+    return bool(cells) and all(name == "th" for name in cells)
+
+
 def _table(self: _Converter, element: Any, depth: int) -> None:
-    self.counts["<table> kept as one paragraph per row: no table block yet"] += 1
+    if self.in_table:
+        _flat_table(self, element, depth)
+        return
+    self.flush()
+    grid = _Grid(self, depth)
+    caption: Text = ()
+    head: list[Any] = []
+    groups: list[list[Any]] = []
+    foot: list[Any] = []
+    loose: list[Any] = []  # rows straight under <table>: one group
+    after: list[Block] = []
+    for child in element:
+        name = self.tag(child)
+        if name == "caption":
+            caption = caption or grid.cell(child)
+        elif name in ("thead", "tbody", "tfoot"):
+            rows = [tr for tr in child if self.tag(tr) == "tr"]
+            if name == "thead":
+                head.extend(rows)
+            elif name == "tfoot":
+                foot.extend(rows)
+            else:
+                groups.append(rows)
+        elif name == "tr":
+            loose.append(child)
+        elif name not in (None, "colgroup", "col"):
+            after.extend(self.sub([child], depth))
+    if loose:
+        groups.insert(0, loose)
+    header_rows = grid.rows(head)
+    body: list[list[Text]] = []
+    for index, group in enumerate(groups):
+        leading = 0
+        if not head and index == 0:
+            while leading < len(group) - 1 and _header_like(self, group[leading]):
+                leading += 1
+        rows = grid.rows(group)
+        header_rows.extend(rows[:leading])
+        body.extend(rows[leading:])
+    body.extend(grid.rows(foot))
+    header_rows = [row for row in header_rows if row]
+    body = [row for row in body if row]
+    if not body:
+        body, header_rows = header_rows, []
+    if body:
+        table = self.notes.build(
+            Table, "", caption=caption or None, header_rows=header_rows, rows=body
+        )
+        self.add_block(table)
+    else:
+        self.counts["<table> without cells dropped"] += 1
+        if caption:
+            self.emit(lambda text: Paragraph(text=text), caption)
+    if grid.others:
+        self.counts["blocks inside table cells moved after the table"] += 1
+    self.blocks.extend([*grid.others, *after])
+
+
+def _flat_table(self: _Converter, element: Any, depth: int) -> None:
+    """A table inside a table cell: one line per row, cells joined (the model nests no tables)."""
+    self.counts["nested <table> flattened to text"] += 1
     self.flush()
     for part in element.iter():
         name = self.tag(part)
@@ -686,6 +1040,7 @@ _HANDLERS: dict[str, Callable[[_Converter, Any, int], None]] = {
     "blockquote": _blockquote,
     "figure": _figure,
     "table": _table,
+    **dict.fromkeys(("iframe", "video", "audio", "embed", "object"), _embed),
 }
 
 
@@ -788,8 +1143,7 @@ def inline_html(text: Text) -> str:
     return "".join(_inline_html(text))
 
 
-def image_html(image: Image) -> str:
-    """An image as a ``<figure>`` that :func:`html_to_blocks` reads back whole."""
+def _img_html(image: Image) -> str:
     attributes = f' src="{escape(image.src)}"'
     if image.alt is not None:
         attributes += f' alt="{escape(image.alt)}"'
@@ -797,11 +1151,16 @@ def image_html(image: Image) -> str:
         value = getattr(image, name)
         if value is not None:
             attributes += f' {name}="{value}"'
+    return f"<img{attributes}/>"
+
+
+def image_html(image: Image) -> str:
+    """An image as a ``<figure>`` that :func:`html_to_blocks` reads back whole."""
     caption = "" if image.caption is None else inline_html(image.caption)
     if image.credit is not None:
         caption += f' <span class="credit">{escape(image.credit)}</span>'
     figcaption = f"<figcaption>{caption.strip()}</figcaption>" if caption else ""
-    return f"<figure><img{attributes}/>{figcaption}</figure>"
+    return f"<figure>{_img_html(image)}{figcaption}</figure>"
 
 
 def _block_html(block: Block) -> str:
@@ -833,7 +1192,40 @@ def _block_html(block: Block) -> str:
             return ""
         case Divider():
             return "<hr/>"
+        case Table():
+            caption = (
+                "" if block.caption is None else f"<caption>{inline_html(block.caption)}</caption>"
+            )
+            head = "".join(_row_html(row, "th") for row in block.header_rows)
+            head = f"<thead>{head}</thead>" if head else ""
+            rows = "".join(_row_html(row, "td") for row in block.rows)
+            return f"<table>{caption}{head}<tbody>{rows}</tbody></table>"
+        case Preformatted():
+            if block.style == "verse":
+                return f'<pre class="verse">{escape(block.text)}</pre>'
+            language = (
+                "" if block.language is None else f' class="language-{escape(block.language)}"'
+            )
+            return f"<pre><code{language}>{escape(block.text)}</code></pre>"
+        case Embed():
+            return _embed_html(block)
     raise AssertionError(f"unknown block {block!r}")  # pragma: no cover
+
+
+def _row_html(row: tuple[Text, ...], tag: str) -> str:
+    return "<tr>" + "".join(f"<{tag}>{inline_html(cell)}</{tag}>" for cell in row) + "</tr>"
+
+
+def _embed_html(embed: Embed) -> str:
+    """An embed as a link card (never an iframe) that :func:`html_to_blocks` reads back."""
+    poster = "" if embed.poster is None else _img_html(embed.poster)
+    link = f'<a href="{escape(embed.url)}">{escape(embed.title or embed.url)}</a>'
+    if embed.provider is not None:
+        link += f' <span class="provider">{escape(embed.provider)}</span>'
+    fallback = (
+        "" if embed.fallback is None else f'<p class="fallback">{inline_html(embed.fallback)}</p>'
+    )
+    return f'<figure class="embed">{poster}<p>{link}</p>{fallback}</figure>'
 
 
 def blocks_to_html(blocks: Iterable[Block]) -> str:
@@ -851,4 +1243,17 @@ def blocks_to_text(blocks: Iterable[Block]) -> str:
             parts.extend(plain_text(item) for item in block.items)
         elif isinstance(block, RelatedLink):
             parts.append(block.title)
+        elif isinstance(block, Table):
+            rows = [*block.header_rows, *block.rows]
+            lines = [" | ".join(plain_text(cell) for cell in row).rstrip() for row in rows]
+            caption = [] if block.caption is None else [plain_text(block.caption)]
+            parts.append("\n".join([*caption, *lines]))
+        elif isinstance(block, Preformatted):
+            parts.append(block.text)
+        elif isinstance(block, Embed):
+            title = block.title or block.url
+            named = f"{title} ({block.provider})" if block.provider else title
+            line = named if title == block.url else f"{named}: {block.url}"
+            fallback = [] if block.fallback is None else [plain_text(block.fallback)]
+            parts.append("\n".join([line, *fallback]))
     return "\n\n".join(part for part in parts if part.strip())

@@ -18,9 +18,9 @@ from typing import Any
 from .. import urls
 from ..errors import Problem, ValidationError
 from ..exporters.jsonld import to_jsonld
-from ..models import Article, Author, Image, Publication
+from ..models import Article, Author, Correction, Image, Link, Publication
 from ._common import Imported, Notes, image_source, parse_json
-from .html_blocks import html_to_blocks, text_to_blocks
+from .html_blocks import html_to_blocks, html_to_inline, text_to_blocks
 
 __all__ = ["ARTICLE_TYPES", "from_jsonld", "to_jsonld"]
 
@@ -162,6 +162,30 @@ class _Reader:
             logo=logo,
         )
 
+    def corrections(self, value: object) -> list[Correction]:
+        """``correction``: text, a URL, or CorrectionComment nodes (``text``, ``datePublished``)."""
+        corrections = []
+        for index, item in enumerate(self.many(value)):
+            path = f"correction[{index}]"
+            when = None
+            if isinstance(item, Mapping):
+                when = self.notes.day(item.get("datePublished"), f"{path}.datePublished")
+                item = item.get("text") if "text" in item else item.get("description")
+            text = self.text(item, path)
+            if text is None:
+                self.notes.add(path, "a correction without text; ignored")
+                continue
+            content: Any = text.strip()
+            link = urls.http_url(content) if urls.scheme(content) in ("http", "https") else None
+            if link is not None and not any(c.isspace() for c in content):
+                content = [Link(href=link)]  # the correction is published at that address
+            elif "<" in content:
+                content = html_to_inline(content, self.notes)
+            correction = self.notes.build(Correction, path, date=when, text=content)
+            if correction is not None:
+                corrections.append(correction)
+        return corrections
+
 
 def _pixels(value: object) -> int | None:
     if isinstance(value, Mapping):
@@ -179,8 +203,8 @@ def from_jsonld(document: object) -> Imported:
             object with ``@graph``), or its JSON text.
 
     Returns:
-        The article and the warnings (``dateline`` and ``correction`` cannot
-        be carried yet; further images, sections and refused values are named).
+        The article and the warnings (further images, sections and refused
+        values are named).
 
     Raises:
         ParseError: *document* is JSON text that does not parse.
@@ -231,13 +255,6 @@ def from_jsonld(document: object) -> Imported:
         else:
             body = list(text_to_blocks(body_text))
     dateline = reader.text(node.get("dateline"), "dateline")
-    if dateline is not None:
-        notes.add("dateline", f"no dateline field yet: {dateline!r} dropped")
-    corrections = reader.many(node.get("correction"))
-    if corrections:
-        notes.add(
-            "correction", f"{len(corrections)} correction(s) dropped: no corrections field yet"
-        )
     url = node.get("url") or node.get("mainEntityOfPage")
     if isinstance(url, Mapping):
         url = url.get("@id") or url.get("url")
@@ -260,10 +277,12 @@ def from_jsonld(document: object) -> Imported:
         authors=reader.authors(node.get("author")),
         published=notes.date(node.get("datePublished"), "datePublished"),
         updated=notes.date(node.get("dateModified"), "dateModified"),
+        dateline=dateline.strip() if dateline is not None else None,
         section=sections[0] if sections else None,
         tags=tags,
         lead_image=images[0] if images else None,
         rights=reader.text(node.get("copyrightNotice"), "copyrightNotice"),
+        corrections=reader.corrections(node.get("correction")),
         body=body,
     )
     if article is None:

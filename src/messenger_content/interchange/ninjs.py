@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import attrs
 import lxml.etree
 
 from .. import _rules, urls
 from ..errors import Problem, ValidationError
-from ..models import Article, Author, Block, Image, Publication
+from ..models import Article, Author, Block, Correction, Embed, Image, Publication, Text
 from ..theme import plain_text
 from ._common import Imported, Notes, field, image_source, parse_json, utc
 from .html_blocks import (
@@ -31,6 +32,7 @@ from .html_blocks import (
     html_to_blocks,
     html_to_inline,
     inline_html,
+    provider,
     text_to_blocks,
 )
 
@@ -42,6 +44,12 @@ AUTHOR_RELS = frozenset({"author", "creator", "contributor", "by", "writer", "re
 _SUBHEAD_ROLES = frozenset({"subhead", "sub", "subheadline", "subtitle", "deck", "dek"})
 #: Description roles read as an image's credit, and as its caption.
 _CREDIT_ROLES = frozenset({"creditline", "credit"})
+#: The description role :func:`to_ninjs` writes each correction under (ninjs has no field).
+CORRECTION_ROLE = "correction"
+#: Association types read as embeds, and the rendition media type each plays from.
+_MEDIA_TYPES = {"video": "video/", "audio": "audio/"}
+#: Media types every browser plays, preferred for an embed's link.
+_PLAYABLE = ("video/mp4", "video/webm", "audio/mpeg", "audio/mp4", "audio/ogg", "video/ogg")
 #: Images should print sharp: the smallest rendition at least this wide is picked.
 PRINT_WIDTH = 2000
 _ID_PREFIX = "urn:x-messenger-content:id:"
@@ -301,7 +309,46 @@ def _picture(item: Mapping[str, Any], path: str, notes: Notes) -> Image | None:
     )
 
 
-def _associations(document: Mapping[str, Any], notes: Notes) -> list[Image]:
+def _media(item: Mapping[str, Any], path: str, notes: Notes, kind: str) -> Embed | None:
+    """An embed from a video or audio item: the http(s) rendition browsers play best."""
+    renditions = field(item, "renditions")
+    playable: list[tuple[int, str]] = []
+    for index, rendition in enumerate(renditions if isinstance(renditions, list) else []):
+        if not isinstance(rendition, Mapping):
+            continue
+        content_type = str(field(rendition, "contentType") or "").lower()
+        href = rendition.get("href")
+        if content_type.startswith(_MEDIA_TYPES[kind]) and isinstance(href, str):
+            found = notes.http_url(href, f"{path}.renditions[{index}].href")
+            if found is not None:
+                rank = _PLAYABLE.index(content_type) if content_type in _PLAYABLE else 99
+                playable.append((rank, found))
+    if not playable:
+        return None
+    url = min(playable, key=lambda candidate: candidate[0])[1]  # what browsers play, else first
+    headlines = _texts(field(item, "headlines"), f"{path}.headlines", notes)
+    descriptions = _texts(field(item, "descriptions"), f"{path}.descriptions", notes)
+    texts = [d for d in descriptions if d[0] not in _CREDIT_ROLES]
+    texts.sort(key=lambda d: ("html" not in d[1], d[0] != "caption"))
+    fallback: Any = None
+    if texts:
+        _role, content_type, value = texts[0]
+        fallback = html_to_inline(value, notes) if "html" in content_type else value
+    poster = _picture(item, path, notes)
+    if poster is not None:  # the descriptions are the embed's fallback, not the still's caption
+        poster = attrs.evolve(poster, caption=None)
+    return notes.build(
+        Embed,
+        path,
+        url=url,
+        title=_plain(headlines[0][1], headlines[0][2], notes) if headlines else None,
+        provider=provider(url),
+        fallback=fallback or None,
+        poster=poster,
+    )
+
+
+def _associations(document: Mapping[str, Any], notes: Notes) -> list[Image | Embed]:
     associations = field(document, "associations")
     if isinstance(associations, Mapping):  # ninjs 1.x: keyed by name
         associations = [
@@ -309,12 +356,21 @@ def _associations(document: Mapping[str, Any], notes: Notes) -> list[Image]:
             for key, value in associations.items()
             if isinstance(value, Mapping)
         ]
-    images: list[Image] = []
+    images: list[Image | Embed] = []
     for index, item in enumerate(associations if isinstance(associations, list) else []):
         path = f"associations[{index}]"
         if not isinstance(item, Mapping):
             continue
         kind = str(item.get("type") or "picture")
+        if kind in _MEDIA_TYPES:
+            embed = _media(item, path, notes, kind)
+            if embed is None:
+                notes.add(
+                    path, f"a {kind} association without an http(s) {kind} rendition; ignored"
+                )
+            else:
+                images.append(embed)
+            continue
         if kind not in ("picture", "graphic"):
             notes.add(
                 path, f"a {kind} association ({item.get('name')!s}) cannot be carried; ignored"
@@ -326,6 +382,18 @@ def _associations(document: Mapping[str, Any], notes: Notes) -> list[Image]:
         else:
             images.append(image)
     return images
+
+
+def _corrections(descriptions: list[tuple[str, str, str]], notes: Notes) -> list[Correction]:
+    """The descriptions of role ``correction`` (how :func:`to_ninjs` writes them), undated."""
+    corrections = []
+    for role, content_type, value in descriptions:
+        if role == CORRECTION_ROLE:
+            text: Any = html_to_inline(value, notes) if "html" in content_type else value
+            correction = notes.build(Correction, "descriptions", text=text) if text else None
+            if correction is not None:
+                corrections.append(correction)
+    return corrections
 
 
 def _rights(document: Mapping[str, Any], notes: Notes) -> str | None:
@@ -362,9 +430,9 @@ def from_ninjs(document: object) -> Imported:
         document: The ninjs object, as :func:`json.loads` gives it, or its JSON text.
 
     Returns:
-        The article and the warnings: each value the model cannot carry yet
-        (``located``, embargoes, video associations …) or that was refused
-        (a ``javascript:`` link, a date without a time) is named there.
+        The article and the warnings: each value the article cannot carry
+        (embargoes, text associations …) or that was refused (a
+        ``javascript:`` link, a date without a time) is named there.
 
     Raises:
         ParseError: *document* is JSON text that does not parse.
@@ -383,7 +451,10 @@ def from_ninjs(document: object) -> Imported:
             [Problem("headlines", "a ninjs item needs a headline to become an article")]
         )
     descriptions = _texts(field(document, "descriptions"), "descriptions", notes)
-    text_descriptions = [d for d in descriptions if d[0] not in _CREDIT_ROLES | {"caption"}]
+    corrections = _corrections(descriptions, notes)
+    text_descriptions = [
+        d for d in descriptions if d[0] not in _CREDIT_ROLES | {"caption", CORRECTION_ROLE}
+    ]
     summary = None
     for role, content_type, value in sorted(text_descriptions, key=lambda d: "html" in d[1]):
         summary = _plain(content_type, value, notes)
@@ -392,8 +463,6 @@ def from_ninjs(document: object) -> Imported:
         if summary is not None:
             break
     located = notes.text(field(document, "located"), "located")
-    if located is not None:
-        notes.add("located", f"no dateline field yet: {located!r} dropped")
     for name in ("embargoedUntil", "embargoed"):
         if field(document, name):
             notes.add(name, "the embargo cannot be carried; dropped")
@@ -403,10 +472,11 @@ def from_ninjs(document: object) -> Imported:
     published, updated = _dates(document, notes)
     tags, section = _tags(document, notes)
     body = _body(document, notes)
-    images = _associations(document, notes)
+    associated = _associations(document, notes)
     own = _picture(document, "renditions", notes) if field(document, "renditions") else None
     if own is not None and str(document.get("type") or "picture") in ("picture", "graphic"):
-        images.insert(0, own)
+        associated.insert(0, own)
+    lead = next((item for item in associated if isinstance(item, Image)), None)
     if not body and _bodies(document):
         notes.add("bodies", "no body could be read")
     full_text = [d for d in text_descriptions if d[0] == "text" and "html" not in d[1]]
@@ -427,11 +497,13 @@ def from_ninjs(document: object) -> Imported:
         authors=_authors(document, notes),
         published=published,
         updated=updated,
+        dateline=located.strip() if located is not None else None,
         section=section,
         tags=tags,
-        lead_image=images[0] if images else None,
+        lead_image=lead,
         rights=_rights(document, notes),
-        body=[*body, *images[1:]],
+        corrections=corrections,
+        body=[*body, *(item for item in associated if item is not lead)],
     )
     if article is None:
         raise ValidationError(notes.items)
@@ -454,6 +526,13 @@ def _uri(article: Article) -> str:
     return f"urn:x-messenger-content:sha256:{digest}"
 
 
+def _inline_description(role: str, text: Text) -> dict[str, str]:
+    """A description of inline content: HTML when it has markup, else plain text."""
+    if any(not isinstance(part, str) for part in text):
+        return {"role": role, "contentType": "text/html", "value": inline_html(text)}
+    return {"role": role, "contentType": "text/plain", "value": plain_text(text)}
+
+
 def _association(image: Image, name: str) -> dict[str, Any]:
     rendition: dict[str, Any] = {"name": "original", "href": image.src}
     if image.width is not None:
@@ -472,16 +551,7 @@ def _association(image: Image, name: str) -> dict[str, Any]:
         item["headlines"] = [{"value": image.alt}]
     descriptions = []
     if image.caption is not None:
-        rich = any(not isinstance(part, str) for part in image.caption)
-        descriptions.append(
-            {"role": "caption", "contentType": "text/html", "value": inline_html(image.caption)}
-            if rich
-            else {
-                "role": "caption",
-                "contentType": "text/plain",
-                "value": plain_text(image.caption),
-            }
-        )
+        descriptions.append(_inline_description("caption", image.caption))
     if image.credit is not None:
         descriptions.append(
             {"role": "creditline", "contentType": "text/plain", "value": image.credit}
@@ -497,8 +567,11 @@ def to_ninjs(article: Article) -> dict[str, Any]:
 
     The body is written twice, as HTML (``role`` ``main``) and as plain text;
     the lead image becomes the association ``lead_image``, body images stay
-    ``<figure>`` elements of the HTML body. What ninjs cannot carry (author
-    roles, the publication's slogan and logo, newsletter boxes) is listed in
+    ``<figure>`` elements of the HTML body (tables, preformatted text and
+    embeds their own elements, an embed a link card). The dateline is
+    ``located``; corrections are descriptions of role ``correction``. What
+    ninjs cannot carry (author roles, the publication's slogan and logo,
+    newsletter boxes, the dates of corrections) is listed in
     ``docs/interchange.md``.
     """
     document: dict[str, Any] = {"uri": _uri(article), "type": "text", "language": article.language}
@@ -513,10 +586,17 @@ def to_ninjs(article: Article) -> dict[str, Any]:
             {"role": "subhead", "contentType": "text/plain", "value": article.subheadline}
         )
     document["headlines"] = headlines
+    descriptions = []
     if article.summary is not None:
-        document["descriptions"] = [
+        descriptions.append(
             {"role": "summary", "contentType": "text/plain", "value": article.summary}
-        ]
+        )
+    for correction in article.corrections:
+        descriptions.append(_inline_description(CORRECTION_ROLE, correction.text))
+    if descriptions:
+        document["descriptions"] = descriptions
+    if article.dateline is not None:
+        document["located"] = article.dateline
     if article.authors:
         document["by"] = ", ".join(author.name for author in article.authors)
         people = []
