@@ -83,8 +83,8 @@ def test_every_problem_is_listed(tmp_path: Path) -> None:
         ("sections[0].articles[1]", "broken.json: body[0].text: must not be empty"),
         (
             "sections[1].articles[0].x",
-            "unknown key 'x' (expected one of: authors, body, corrections, dateline, headline, id, language,"
-            " lead_image, publication, published, rights, section, subheadline, summary,"
+            "unknown key 'x' (expected one of: authors, body, corrections, dateline, headline, id,"
+            " language, lead_image, publication, published, rights, section, subheadline, summary,"
             " tags, updated, url)",
         ),
     ]
