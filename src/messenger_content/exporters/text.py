@@ -90,13 +90,15 @@ import attrs
 from typing_extensions import assert_never
 from wcwidth import wcswidth, wcwidth
 
-from ..i18n import Labels, format_date, join_list, labels_for
+from ..i18n import Labels, format_date, format_day, join_list, labels_for
 from ..models import (
     Article,
     Block,
     Code,
+    Correction,
     Divider,
     Edition,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -106,9 +108,11 @@ from ..models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 
@@ -134,6 +138,12 @@ _BREAK_AFTER = frozenset(
 #: punctuation (categories Pe, Pf, Po): the prolonged sound mark, iteration marks, small kana.
 _NO_BREAK_BEFORE = frozenset("ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
 _ZERO_WIDTH_JOINER = "\u200d"
+#: Columns a tab in preformatted text moves to the next multiple of.
+_TAB_SIZE: Final = 4
+#: Between two columns of a table.
+_COLUMN_GAP: Final = "  "
+#: A width no line reaches: wrapping to it gives a text's lines as its line breaks make them.
+_UNBOUNDED: Final = 1 << 62
 #: The newsletter button's wording when the article does not name it (the model's
 #: default): replaced by the label in the article's language.
 _DEFAULT_BUTTON: Final = attrs.fields(Newsletter).button_label.default
@@ -391,6 +401,41 @@ def _wrap(items: Iterable[_Item], width: int, *, hard: bool = False) -> list[str
     return lines
 
 
+def _expand_tabs(line: str) -> str:
+    """*line* with each tab turned into spaces up to the next tab stop, counted in cells."""
+    if "\t" not in line:
+        return line
+    first, *rest = line.split("\t")
+    expanded = first
+    for part in rest:
+        expanded += " " * (_TAB_SIZE - cell_width(expanded) % _TAB_SIZE) + part
+    return expanded
+
+
+def _table_row(cells: Sequence[Sequence[_Item]], widths: Sequence[int]) -> list[str]:
+    """One table row as lines: each cell wrapped to its column and padded to its width."""
+    wrapped = [_wrap(items, width) for items, width in zip(cells, widths, strict=True)]
+    height = max(1, *map(len, wrapped))
+    lines = []
+    for index in range(height):
+        texts = [lines_[index] if index < len(lines_) else "" for lines_ in wrapped]
+        padded = [
+            text + " " * max(w - cell_width(text), 0) for text, w in zip(texts, widths, strict=True)
+        ]
+        lines.append(_COLUMN_GAP.join(padded).rstrip(" "))
+    return lines
+
+
+def _stacked(rows: Sequence[list[str]], spaced: bool) -> list[str]:
+    """Rows of lines one under the other, with a blank line between rows when *spaced*."""
+    lines: list[str] = []
+    for index, row in enumerate(rows):
+        if index and spaced:
+            lines.append("")
+        lines += row
+    return lines
+
+
 def _trim(items: Sequence[_Item]) -> tuple[list[_Item], list[_Item], list[_Item]]:
     """Split pieces into leading white space and breaks, the core, and trailing ones."""
     # Leading items are taken off a reversed copy and trailing ones collected in
@@ -541,6 +586,12 @@ class _Renderer:
                 return self.newsletter(block)
             case Divider():
                 return [self.center("* * *")]
+            case Table():
+                return self.table(block)
+            case Preformatted():
+                return self.preformatted(block)
+            case Embed():
+                return self.embed(block)
             case _:
                 assert_never(block)
 
@@ -648,6 +699,133 @@ class _Renderer:
         rows = [f"| {line}{' ' * max(inner - cell_width(line), 0)} |" for line in body]
         return [border, *rows, border]
 
+    def table(self, table: Table) -> list[str]:
+        """The caption, then the columns aligned between rules, the header rows above the second."""
+        lines = [] if table.caption is None else self.wrap(self.inline(table.caption))
+        columns = max(len(row) for row in (*table.header_rows, *table.rows))
+        # Cells become pieces once, in reading order, so that link numbers count up as read.
+        header = [self.cells(row, columns) for row in table.header_rows]
+        body = [self.cells(row, columns) for row in table.rows]
+        widths = self.column_widths([*header, *body], columns)
+        rule = _COLUMN_GAP.join("-" * width for width in widths)
+        header_lines = [_table_row(row, widths) for row in header]
+        body_lines = [_table_row(row, widths) for row in body]
+        # Rows of several lines are told apart by a blank line between them.
+        tall = any(len(row) > 1 for row in (*header_lines, *body_lines))
+        lines.append(rule)
+        if header_lines:
+            lines += _stacked(header_lines, tall)
+            lines.append(rule)
+        lines += _stacked(body_lines, tall)
+        lines.append(rule)
+        return lines
+
+    def cells(self, row: tuple[Text, ...], columns: int) -> list[list[_Item]]:
+        """A row's cells as pieces, padded with empty cells to *columns*."""
+        return [self.inline(cell) for cell in row] + [[] for _ in range(columns - len(row))]
+
+    def column_widths(self, rows: Sequence[Sequence[Sequence[_Item]]], columns: int) -> list[int]:
+        """Each column's width: as wide as its widest line, narrowed to fit the page.
+
+        A column that must narrow wraps its cells, but never below its widest
+        unbreakable run of text: a table too wide for the page sticks out, as a
+        long word does, rather than cutting words.
+        """
+        natural = [1] * columns
+        narrowest = [1] * columns
+        for row in rows:
+            for column, items in enumerate(row):
+                chunks = [c for c in _chunks(items) if isinstance(c, _Chunk)]
+                lines = _wrap(items, _UNBOUNDED)
+                natural[column] = max(natural[column], *map(cell_width, lines), 0)
+                narrowest[column] = max(narrowest[column], *(cell_width(c.text) for c in chunks), 0)
+        available = self.width - len(_COLUMN_GAP) * (columns - 1)
+        if sum(natural) <= available:
+            return natural
+        spare = available - sum(narrowest)
+        if spare <= 0:
+            return narrowest
+        # Share the room left over in proportion to how much each column would like.
+        wanted = [full - least for full, least in zip(natural, narrowest, strict=True)]
+        total = sum(wanted)
+        widths = [
+            least + want * spare // total for least, want in zip(narrowest, wanted, strict=True)
+        ]
+        left = available - sum(widths)
+        for column in range(columns):
+            if left and widths[column] < natural[column]:
+                widths[column] += 1
+                left -= 1
+        return widths
+
+    def preformatted(self, block: Preformatted) -> list[str]:
+        """Indented lines, as written: code never wrapped, a verse line too long turned over."""
+        indent = "    "
+        lines = [_expand_tabs(line).rstrip(" ") for line in _CODE_LINE_ENDS.split(block.text)]
+        while lines and not lines[0].strip(_SPACES):
+            lines.pop(0)
+        while lines and not lines[-1].strip(_SPACES):
+            lines.pop()
+        result: list[str] = []
+        for line in lines:
+            if not line.strip(_SPACES):
+                result.append("")
+            elif block.style == "code" or cell_width(indent + line) <= self.width:
+                result.append(indent + line)
+            else:
+                words = line.lstrip(" ")
+                lead = indent + " " * (len(line) - len(words))
+                result += self.wrap([_Piece(words)], lead, lead + "    ")
+        return result
+
+    def embed(self, embed: Embed) -> list[str]:
+        """The poster, ``Title (Provider) [n]``, the fallback and ``View online: <url>``."""
+        lines = [] if embed.poster is None else self.image(embed.poster)
+        head: list[_Item] = []
+        if embed.title is not None:
+            head.append(_Piece(embed.title.strip(_SPACES)))
+        if embed.provider is not None:
+            provider = embed.provider.strip(_SPACES)
+            head += [_Piece(" "), _Piece(f"({provider})")] if head else [_Piece(provider)]
+        if embed.title is not None:  # the title is the text of a link to the URL
+            head.append(_Piece(f" [{self.reference(embed.url)}]", glue=True))
+        lines += self.wrap(head)
+        if embed.fallback is not None:
+            lines += self.wrap(self.inline(embed.fallback))
+        address: list[_Item] = [_Piece(embed.url, glue=True)]
+        lines += self.wrap(self.phrase(self.labels.parts("embed_at", url=address)))
+        return lines
+
+    def corrections(self, corrections: Sequence[Correction], language: str) -> list[str]:
+        """``Corrections`` underlined, then each correction: ``Corrected <day>`` and its text."""
+        if not corrections:
+            return []
+        lines = self.underline(self.wrap([_Piece(self.labels.corrections)]), _UNDERLINES[2])
+        for index, correction in enumerate(corrections):
+            if index:
+                lines.append("")
+            if correction.date is not None:
+                day = format_day(correction.date, self.labels.lang("corrected") or language)
+                dated: list[_Item] = [_Piece(day)]
+                lines += self.wrap(self.phrase(self.labels.parts("corrected", date=dated)))
+            lines += self.wrap(self.inline(correction.text))
+        return lines
+
+    def body(self, article: Article) -> list[list[str]]:
+        """The body's blocks, the dateline run in before a first paragraph (else on its own)."""
+        parts: list[list[str]] = []
+        blocks = list(article.body)
+        if article.dateline is not None:
+            dateline = [_Piece(article.dateline.strip(_SPACES)), _Piece(" —", glue=True)]
+            first = blocks[0] if blocks else None
+            if isinstance(first, Paragraph):
+                parts.append(self.wrap([*dateline, _Piece(" "), *self.inline(first.text)]))
+                blocks.pop(0)
+            else:
+                parts.append(self.wrap([_Piece(article.dateline)]))
+        parts += [self.block(block) for block in blocks]
+        return parts
+
     # the article
 
     def article(self, article: Article) -> str:
@@ -665,7 +843,8 @@ class _Renderer:
         parts.append(self.wrap(self.inline(byline(article, self.labels, links=False))))
         if article.lead_image is not None:
             parts.append(self.image(article.lead_image))
-        parts += [self.block(block) for block in article.body]
+        parts += self.body(article)
+        parts.append(self.corrections(article.corrections, article.language))
         if article.rights is not None:
             parts.append(self.wrap([_Piece(article.rights)]))
         if self.links:
