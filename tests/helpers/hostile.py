@@ -127,6 +127,7 @@ MARKDOWN_TAGS = frozenset(
         "a",
         "img",
         "code",
+        "pre",
         "blockquote",
         "ul",
         "ol",
