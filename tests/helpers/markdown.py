@@ -294,8 +294,10 @@ def expected(article: Article) -> list[Node]:
         nodes += expected_image(article.lead_image, labels)
     body = list(article.body)
     if article.dateline is not None:
-        if body and isinstance(body[0], Paragraph):
-            nodes.append(("paragraph", f"{article.dateline} — {flat(body.pop(0).text)}"))
+        first = body[0] if body else None
+        if isinstance(first, Paragraph):
+            nodes.append(("paragraph", f"{article.dateline} — {flat(first.text)}"))
+            body.pop(0)
         else:
             nodes.append(("paragraph", article.dateline))
     for block in body:

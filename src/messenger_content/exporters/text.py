@@ -725,34 +725,50 @@ class _Renderer:
         return [self.inline(cell) for cell in row] + [[] for _ in range(columns - len(row))]
 
     def column_widths(self, rows: Sequence[Sequence[Sequence[_Item]]], columns: int) -> list[int]:
-        """Each column's width: as wide as its widest line, narrowed to fit the page.
+        """Each column's width: as wide as its widest line, the widest narrowed to fit the page.
 
-        A column that must narrow wraps its cells, but never below its widest
-        unbreakable run of text: a table too wide for the page sticks out, as a
-        long word does, rather than cutting words.
+        Columns narrower than a fair share of the page keep their width, as a
+        browser lays out a table; the others share the rest in proportion to
+        how much they would like, each wrapping its cells. No column narrows
+        below its widest unbreakable run of text: a table too wide for the page
+        sticks out, as a long word does, rather than cutting words.
         """
         natural = [1] * columns
         narrowest = [1] * columns
         for row in rows:
             for column, items in enumerate(row):
-                chunks = [c for c in _chunks(items) if isinstance(c, _Chunk)]
+                chunks = [chunk for chunk in _chunks(items) if isinstance(chunk, _Chunk)]
                 lines = _wrap(items, _UNBOUNDED)
-                natural[column] = max(natural[column], *map(cell_width, lines), 0)
-                narrowest[column] = max(narrowest[column], *(cell_width(c.text) for c in chunks), 0)
+                natural[column] = max(natural[column], 0, *map(cell_width, lines))
+                narrowest[column] = max(
+                    narrowest[column], 0, *(cell_width(chunk.text) for chunk in chunks)
+                )
         available = self.width - len(_COLUMN_GAP) * (columns - 1)
         if sum(natural) <= available:
             return natural
-        spare = available - sum(narrowest)
-        if spare <= 0:
+        if sum(narrowest) >= available:
             return narrowest
-        # Share the room left over in proportion to how much each column would like.
-        wanted = [full - least for full, least in zip(natural, narrowest, strict=True)]
-        total = sum(wanted)
-        widths = [
-            least + want * spare // total for least, want in zip(narrowest, wanted, strict=True)
-        ]
+        widths = list(natural)
+        wide = set(range(columns))
+        room = available
+        settled = True
+        while settled and wide:
+            share = room // len(wide)
+            settled = False
+            for column in sorted(wide):
+                if natural[column] <= share:
+                    wide.discard(column)
+                    room -= natural[column]
+                    settled = True
+        if sum(narrowest[column] for column in wide) > room:
+            wide, room = set(range(columns)), available  # the narrow ones must give way too
+        spare = room - sum(narrowest[column] for column in wide)
+        wanted = {column: natural[column] - narrowest[column] for column in wide}
+        total = sum(wanted.values())
+        for column in wide:
+            widths[column] = narrowest[column] + wanted[column] * spare // total
         left = available - sum(widths)
-        for column in range(columns):
+        for column in sorted(wide):
             if left and widths[column] < natural[column]:
                 widths[column] += 1
                 left -= 1
