@@ -22,7 +22,14 @@ Layout, blocks separated by one blank line::
     *Caption*\
     Credit: Photographer/Agency
 
+    KYIV, Ukraine — First paragraph …     the dateline, run in
+
     … the body …
+
+    ## Corrections                        corrections: a dated one starts with
+                                          its day, then a hard break
+    *Corrected December 1, 2026*\
+    What was corrected.
 
     Copyright line
 
@@ -50,6 +57,24 @@ Blocks:
   (emphasised). The success title and message are left out: they belong to an
   interactive form;
 - **divider**: ``---``, always after a blank line, so never a setext heading.
+- **table**: a GFM pipe table, its caption (emphasised) in a paragraph above.
+  GFM has one header row: a table's first header row is it, further ones lead
+  the body rows in strong emphasis, and a table without header rows gets a
+  header row of empty cells (as pandoc writes it: making the first row the
+  header would change what it says). Every row has as many cells as the
+  widest, since GFM drops the cells past the header's. Cells are single lines:
+  a line break is ``<br />``, a newline ``&#10;``; pipes are escaped, in code
+  spans and link destinations too (GFM splits the row before it reads them).
+- **preformatted**: code is a fenced block of backticks, longer than any run
+  of backticks inside, its language as the info string; verse is a paragraph
+  per stanza (blank lines separate stanzas), each line ended by a hard break,
+  so it keeps its lines in the text face;
+- **embed**: a block quote holding the poster (an image like the others, with
+  its caption and credit), the title linked to the URL (strong) and the
+  provider, the fallback text and ``View online: <url>``.
+
+The **dateline** starts the first paragraph (``KYIV, Ukraine — …``), or is a
+paragraph of its own when the body does not start with one.
 
 Inline content: emphasis ``*x*``, strong ``**x**``, links ``[text](url)``
 (the URL in ``<…>`` when it holds parentheses or angle brackets), code in as

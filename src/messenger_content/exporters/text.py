@@ -22,7 +22,14 @@ separated by one blank line, in this order::
     Caption                                               image block
     Credit: Photographer/Agency
 
+    KYIV, Ukraine — First paragraph ...                   the dateline, run in
+
     ... the body ...
+
+    Corrections                                           corrections, under their
+    -----------                                           label; a dated one starts
+    Corrected December 1, 2026                            with its day
+    What was corrected.
 
     Copyright line
 
@@ -54,6 +61,21 @@ Blocks:
   success title and message are not shown: plain text has no interaction,
   so nobody ever signs up in it.
 - **divider**: ``* * *``, centred.
+- **table**: the caption, then the cells in columns aligned in display cells
+  (two spaces apart), between rules of ``-`` over each column; a third rule
+  sets the header rows apart. Short rows are padded with empty cells. A table
+  too wide for the line narrows its widest columns, whose cells wrap (rows of
+  several lines then have a blank line between them), but no column narrows
+  below its longest word: then the table sticks out, as a long word does.
+- **preformatted**: indented four spaces, its lines as written (a tab moves to
+  the next multiple of four cells). Code is never wrapped; a verse line too
+  long for the line turns over, indented four more.
+- **embed**: its poster as an image, then ``Title (Provider) [n]`` (the title
+  numbered as a link's text), the fallback text and ``View online: <url>``.
+
+The **dateline** runs into the first paragraph, ``KYIV, Ukraine — …``, or
+stands on its own line when the body does not start with a paragraph.
+**Corrections** follow the body, before the rights line.
 
 Inline content:
 
