@@ -20,7 +20,7 @@ import yaml
 from hypothesis import given
 
 from messenger_content.exporters.markdown import escape, to_markdown
-from messenger_content.i18n import labels_for
+from messenger_content.i18n import format_day, labels_for
 from messenger_content.models import (
     Article,
     Author,
@@ -738,7 +738,7 @@ def test_corrections_speak_the_articles_language() -> None:
         )
     )
     labels = labels_for("fr")
-    day = labels.format("corrected", date="1 décembre 2026")
+    day = labels.format("corrected", date=format_day(date(2026, 12, 1), "fr"))
     assert f"## {labels.corrections}\n\n*{day}*\\\nNom corrigé." in markdown
 
 

@@ -357,8 +357,10 @@ def _cells_slice(line: str, start: int, end: int) -> str:
 def table_columns(text: str) -> str:
     """Plain text's tables read column by column: each cell's lines, then the next cell's.
 
-    The lines between two equal rules are rows (told apart by blank lines
-    when any row takes several); a rule's runs of ``-`` give the columns.
+    The lines between two equal rules are rows, told apart by blank lines when
+    any row takes several lines; without blank lines, they are either rows of
+    one line each or one row, and both readings are made. A rule's runs of
+    ``-`` give the columns.
     """
     lines = text.split("\n")
     rules = [index for index, line in enumerate(lines) if _TABLE_RULE.fullmatch(line)]
@@ -368,12 +370,13 @@ def table_columns(text: str) -> str:
             continue
         spans = [found.span() for found in re.finditer("-+", lines[top])]
         region = lines[top + 1 : bottom]
-        rows = [[line] for line in region]
         if "" in region:
             rows = [row.split("\n") for row in "\n".join(region).split("\n\n")]
+        else:
+            rows = [[line] for line in region] + [region]
         for row in rows:
             for start, end in spans:
-                cells.append("\n".join(_cells_slice(line, start, end) for line in row))
+                cells.append("\n".join(_cells_slice(line, start, end).rstrip() for line in row))
     return "\n\n".join(cells)
 
 
@@ -701,3 +704,11 @@ def test_word_check_is_not_a_rubber_stamp() -> None:
     )
     with pytest.raises(AssertionError, match="lacks"):
         assert_every_word(article_words(article), output_words("alpha beta 日本語の文章"), "x")
+
+
+def test_table_reading_joins_a_cell_wrapped_in_its_column() -> None:
+    """A plain-text table cell wrapped inside its column reads as one text, column by column."""
+    table = "----  ---------\n日本  語の文章\n文章  中文\n      字符\n----  ---------"
+    found = output_words(table)
+    assert {"日本文章", "語の文章中文字符"} <= found
+    assert "中文字符" not in words(table)  # not found without the column reading

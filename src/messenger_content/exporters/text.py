@@ -839,15 +839,17 @@ class _Renderer:
         if not corrections:
             return []
         lines = self.underline(self.wrap([_Piece(self.labels.corrections)]), _UNDERLINES[2])
-        for index, correction in enumerate(corrections):
-            if index:
-                lines.append("")
+        entries: list[list[str]] = []
+        for correction in corrections:
+            entry: list[str] = []
             if correction.date is not None:
                 day = format_day(correction.date, self.labels.lang("corrected") or language)
                 dated: list[_Item] = [_Piece(day)]
-                lines += self.wrap(self.phrase(self.labels.parts("corrected", date=dated)))
-            lines += self.wrap(self.inline(correction.text))
-        return lines
+                entry += self.wrap(self.phrase(self.labels.parts("corrected", date=dated)))
+            entry += self.wrap(self.inline(correction.text))
+            if entry:  # text of line breaks alone shows nothing
+                entries.append(entry)
+        return lines + _stacked(entries, spaced=True)
 
     def body(self, article: Article) -> list[list[str]]:
         """The body's blocks, the dateline run in before a first paragraph (else on its own)."""
