@@ -146,7 +146,7 @@ from ..models import (
     Text,
 )
 from . import _images
-from .text import byline, cell_width
+from .text import _spliced, byline, cell_width
 
 __all__ = ["escape", "to_markdown"]
 
@@ -592,17 +592,6 @@ def _prefixed(source: str, first: str, rest: str) -> str:
     """Put *first* before the first line of *source* and *rest* before the others."""
     lines = source.split("\n")
     return "\n".join((first if index == 0 else rest) + line for index, line in enumerate(lines))
-
-
-def _spliced(parts: Iterable[str | Sequence[Inline]]) -> list[Inline]:
-    """A phrase's parts as inline content, each placeholder's value spliced in."""
-    result: list[Inline] = []
-    for part in parts:
-        if isinstance(part, str):
-            result.append(part)
-        else:
-            result.extend(part)
-    return result
 
 
 def _fence(text: str) -> str:
