@@ -787,7 +787,7 @@ class _Renderer:
         spare = room - sum(narrowest[column] for column in wide)
         wanted = {column: natural[column] - narrowest[column] for column in wide}
         total = sum(wanted.values())
-        for column in wide:
+        for column in sorted(wide):
             widths[column] = narrowest[column] + wanted[column] * spare // total
         left = available - sum(widths)
         for column in sorted(wide):
