@@ -9,6 +9,7 @@ characters no article text may contain.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta, timezone
@@ -19,6 +20,7 @@ import pytest
 import yaml
 from hypothesis import given
 
+import messenger_content as mc
 from messenger_content.exporters.markdown import escape, to_markdown
 from messenger_content.i18n import format_day, labels_for
 from messenger_content.models import (
@@ -770,3 +772,13 @@ def test_pandoc_reads_tables_code_and_verse() -> None:
     assert html.count("<pre") == 1
     assert "print(&#39;pipe | tick `&#39;)" in html or "pipe | tick `" in html
     assert "One line,<br />\nanother line." in html
+
+
+def test_export_copies_an_embed_poster_beside_the_markdown(tmp_path: Path) -> None:
+    """Exported to a file, an embed poster is copied beside it, so its reference resolves."""
+    source = Path(__file__).parent.parent / "examples" / "night-bus-pilot"
+    embed = Embed(url="https://video.example/v/1", poster=Image(src="night-bus.jpg", alt="Bus"))
+    written = mc.export(article(embed), tmp_path / "out" / "story.md", base_dir=source)
+    (destination,) = re.findall(r"!\[Bus\]\(([^)]+)\)", written.read_text(encoding="utf-8"))
+    copy = written.parent / destination
+    assert copy.read_bytes() == (source / "night-bus.jpg").read_bytes()
