@@ -18,7 +18,10 @@ accept (everything but the control characters in
 :data:`messenger_content._rules.FORBIDDEN_CHARACTERS`). Link targets and image
 sources are valid by the models' own rules, including awkward ones
 (parentheses, ``&``, backslashes, non-ASCII hosts). Optional fields are
-sometimes set and sometimes not.
+sometimes set and sometimes not. Format 1.1 is covered too: tables (ragged
+rows, empty cells, with and without header rows), code and verse, embeds with
+and without posters, datelines and corrections dated by a day, a date-time or
+not at all.
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ from messenger_content.models import (
     Author,
     Block,
     Code,
+    Correction,
     Divider,
     Edition,
     EditionArticle,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -49,11 +54,13 @@ from messenger_content.models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Publication,
     Quote,
     RelatedLink,
     Section,
     Strong,
+    Table,
     Text,
     to_text,
 )
@@ -64,9 +71,12 @@ __all__ = [
     "articles",
     "authors",
     "blocks",
+    "code_languages",
+    "corrections",
     "datetimes",
     "edition_articles",
     "editions",
+    "embeds",
     "folders",
     "hrefs",
     "http_urls",
@@ -78,6 +88,7 @@ __all__ = [
     "publications",
     "sections",
     "srcs",
+    "tables",
     "text",
 ]
 
@@ -375,6 +386,47 @@ def publications() -> st.SearchStrategy[Publication]:
     )
 
 
+def tables() -> st.SearchStrategy[Table]:
+    """Tables with or without caption and header rows, ragged rows and empty cells."""
+    cell = st.just(()) | inline_text(max_items=2)
+    rows = st.lists(st.lists(cell, min_size=1, max_size=4), min_size=1, max_size=4)
+    return st.builds(
+        Table,
+        caption=st.none() | inline_text(max_items=2),
+        header_rows=st.just([]) | rows.map(lambda drawn: drawn[:2]),
+        rows=rows,
+    )
+
+
+def code_languages() -> st.SearchStrategy[str]:
+    """Names of code languages, as a Markdown info string or an HTML class takes them."""
+    return st.one_of(
+        st.sampled_from(("python", "c++", "c#", "objective-c", "x86-64", "F#", "shell_session")),
+        st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_+#.-]{0,39}", fullmatch=True),
+    )
+
+
+def embeds() -> st.SearchStrategy[Embed]:
+    """Embeds with or without title, provider, fallback text and poster."""
+    return st.builds(
+        Embed,
+        url=http_urls(),
+        title=_optional(plain_text()),
+        provider=_optional(plain_text()),
+        fallback=st.none() | inline_text(),
+        poster=st.none() | images(),
+    )
+
+
+def corrections() -> st.SearchStrategy[Correction]:
+    """Corrections dated by a day, by a date-time with its offset, or not at all."""
+    return st.builds(
+        Correction,
+        date=st.none() | st.dates(min_value=date(1, 1, 1)) | datetimes(),
+        text=inline_text(),
+    )
+
+
 def blocks() -> st.SearchStrategy[Block]:
     """Any body block, every type and option."""
     return st.one_of(
@@ -411,6 +463,14 @@ def blocks() -> st.SearchStrategy[Block]:
             success_message=_optional(plain_text()),
         ),
         st.just(Divider()),
+        tables(),
+        st.builds(
+            Preformatted,
+            text=plain_text(),
+            style=st.sampled_from(("code", "verse")),
+            language=_optional(code_languages()),
+        ),
+        embeds(),
     )
 
 
@@ -433,6 +493,8 @@ def articles(*, max_blocks: int = 6) -> st.SearchStrategy[Article]:
         tags=st.lists(plain_text(), max_size=3),
         lead_image=st.none() | images(),
         rights=_optional(plain_text()),
+        dateline=_optional(plain_text()),
+        corrections=st.lists(corrections(), max_size=2),
     )
 
 

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 
 import messenger_content as mc
 from messenger_content.editions import read_article
+from messenger_content.models import Embed, Image
 from tests.helpers.editions import EXAMPLES, article_words, generated_article, words
 from tests.strategies import editions
 
@@ -196,6 +197,20 @@ def test_markdown_images_of_absolute_folders_resolve_from_the_given_folder() -> 
     markdown = mc.to_markdown(edition, base_dir=EXAMPLES)
     for src in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown):
         assert (EXAMPLES / unquote(src)).is_file(), src
+
+
+def test_markdown_embed_posters_resolve_from_the_editions_folder() -> None:
+    """An embed's poster, like any image, is written relative to the edition's folder."""
+    poster = Image(src="night-bus.jpg", alt="The night bus")
+    article = mc.Article(
+        headline="Watch the pilot", body=[Embed(url="https://video.example/1", poster=poster)]
+    )
+    edition = mc.Edition(
+        title="One", articles=[mc.EditionArticle(folder="night-bus-pilot", article=article)]
+    )
+    sources = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", mc.to_markdown(edition))
+    assert sources == ["night-bus-pilot/night-bus.jpg"]
+    assert (EXAMPLES / unquote(sources[0])).is_file()
 
 
 def test_markdown_embeds_each_articles_images_from_its_own_folder() -> None:

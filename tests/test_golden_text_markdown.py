@@ -13,8 +13,14 @@ committing it.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,3 +68,47 @@ def test_matches_golden(name: str, path: Path, suffix: str) -> None:
 def test_golden_markdown_reads_back(name: str, path: Path) -> None:
     """A CommonMark parser finds each article's structure and text in its Markdown."""
     assert parse_body(render(path, ".md")) == expected(load(path))
+
+
+#: Keys whose values are not text a reader reads (addresses, dates, codes, names of types).
+NOT_SHOWN = {"type", "src", "url", "href", "language", "date", "published", "id", "style"}
+
+
+def shown_strings(value: Any, key: str = "") -> Iterator[str]:
+    """The strings of a JSON document a reader reads, leaving out the keys in NOT_SHOWN."""
+    if isinstance(value, str):
+        if key not in NOT_SHOWN:
+            yield value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from shown_strings(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from shown_strings(item, key)
+
+
+def test_pandoc_reads_every_word_of_the_format_1_1_markdown() -> None:
+    """The GFM reader of pandoc makes a table, code and every word of the 1.1 fixture's Markdown."""
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        pytest.skip("pandoc is not installed")
+    path = ROOT / "tests" / "data" / "text" / "format-1-1.json"
+    body = render(path, ".md").split("\n---\n", 1)[1]
+
+    def convert(to: str) -> str:
+        result = subprocess.run(
+            [pandoc, "-f", "gfm", "-t", to, "--wrap=none"],
+            input=body,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    html = convert("html")
+    assert html.count("<table>") == 2
+    assert html.count("<pre") == 1
+    words = re.compile(r"[^\W_]+")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    expected = {word for text in shown_strings(document) for word in words.findall(text)}
+    assert expected - set(words.findall(convert("plain"))) == set()

@@ -9,20 +9,28 @@ characters no article text may contain.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import re
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given
 
+import messenger_content as mc
 from messenger_content.exporters.markdown import escape, to_markdown
+from messenger_content.i18n import format_day, labels_for
 from messenger_content.models import (
     Article,
     Author,
     Block,
     Code,
+    Correction,
     Divider,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -31,10 +39,12 @@ from messenger_content.models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Publication,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 from tests.helpers.markdown import (
@@ -49,7 +59,7 @@ from tests.helpers.markdown import (
     parse_body,
     split_front_matter,
 )
-from tests.strategies import articles, inline_text
+from tests.strategies import articles, inline_text, tables
 
 
 def article(*body: Block, **fields: Any) -> Article:
@@ -566,3 +576,209 @@ def test_right_to_left_text_is_kept_in_logical_order() -> None:
     markdown = to_markdown(article(Paragraph(text=arabic), headline="שלום", language="ar"))
     assert parse_body(markdown) == [("heading", 1, "שלום"), ("paragraph", arabic)]
     assert 'language: "ar"' in markdown
+
+
+# --- format 1.1: tables, preformatted text, embeds, dateline, corrections ----------------
+
+
+def test_table_is_a_pipe_table_with_aligned_pipes() -> None:
+    """A table is a GFM pipe table, its caption emphasised above, pipes aligned in cells."""
+    table = Table(
+        caption="Visitors",
+        header_rows=[["Year", "City"]],
+        rows=[["2024", "東京"], ["2025", Link(href="https://x.example", text="Gyumri")]],
+    )
+    assert source_of(table) == (
+        "*Visitors*\n\n"
+        "| Year | City                        |\n"
+        "| ---- | --------------------------- |\n"
+        "| 2024 | 東京                        |\n"
+        "| 2025 | [Gyumri](https://x.example) |\n"
+    )
+    assert body_of(table) == expected_block(table)
+
+
+def test_table_without_header_rows_gets_an_empty_header_row() -> None:
+    """Without header rows, the header row is empty cells: no data row changes its meaning."""
+    table = Table(rows=[["a", "b"]])
+    assert source_of(table) == "|     |     |\n| --- | --- |\n| a   | b   |\n"
+    assert body_of(table) == [("table", ("", ""), (("a", "b"),))]
+
+
+def test_ragged_rows_and_empty_cells_are_padded_to_the_widest_row() -> None:
+    """Every row gets as many cells as the widest (GFM drops cells past the header's)."""
+    table = Table(header_rows=[["h"]], rows=[["a", "", "c"], [""]])
+    assert body_of(table) == [("table", ("h", "", ""), (("a", "", "c"), ("", "", "")))]
+
+
+def test_further_header_rows_lead_the_body_in_strong_emphasis() -> None:
+    """GFM has one header row: the second header row becomes the first body row, in bold."""
+    table = Table(header_rows=[["Year", "City"], ["", "name"]], rows=[["2024", "Yerevan"]])
+    assert "|      | **name** |" in source_of(table)
+    assert body_of(table) == expected_block(table)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        ["a | b"],
+        [Code(text="x|y")],
+        [Code(text="||")],
+        [Link(href="https://x.example/a", text=["l|m ", Code(text="|")])],
+        ["back\\", "slash | pipe \\|"],
+        ["two\nlines", LineBreak(), "and a break"],
+        ["  edges  "],
+    ],
+)
+def test_a_cell_keeps_its_pipes_breaks_and_edges(cell: list[Any]) -> None:
+    """Pipes in text, code and links, newlines, breaks and edge spaces stay inside their cell."""
+    table = Table(rows=[[cell, "next"]])
+    assert body_of(table) == expected_block(table)
+
+
+@given(tables())
+def test_parser_reads_back_any_table(table: Table) -> None:
+    """A GFM parser reads every generated table back, cell for cell."""
+    assert body_of(table) == expected_block(table)
+
+
+def test_code_is_fenced_with_its_language() -> None:
+    """Code is a fenced block with its language as info string, kept byte for byte."""
+    code = Preformatted(text="def f():\n\treturn '*[x]*'\n", language="python")
+    assert source_of(code) == "```python\ndef f():\n\treturn '*[x]*'\n\n```\n"
+    assert body_of(code) == [("code", "python", code.text + "\n")]
+
+
+def test_code_fence_is_longer_than_any_backtick_run_inside() -> None:
+    """A run of backticks in the code cannot close the fence."""
+    code = Preformatted(text="````\n```js\n`")
+    assert source_of(code).startswith("`````\n")
+    assert body_of(code) == [("code", "", code.text + "\n")]
+
+
+def test_verse_is_hard_broken_lines_a_paragraph_a_stanza() -> None:
+    """Verse lines end with hard breaks; a blank line starts the next stanza's paragraph."""
+    verse = Preformatted(
+        text="The woods are *lovely*,\n  dark and deep,\n\n\n1. But I have promises", style="verse"
+    )
+    assert source_of(verse) == (
+        "The woods are \\*lovely\\*,\\\n&#32; dark and deep,\n\n1\\. But I have promises\n"
+    )
+    assert body_of(verse) == [
+        ("paragraph", f"The woods are *lovely*,{HARD}  dark and deep,"),
+        ("paragraph", "1. But I have promises"),
+    ]
+
+
+def test_embed_is_a_card_of_poster_title_fallback_and_link() -> None:
+    """An embed is a block quote: poster image, linked title and provider, fallback, its URL."""
+    embed = Embed(
+        url="https://video.example/v/1",
+        title="The launch",
+        provider="VideoSite",
+        fallback=["A rocket ", Emphasis(text="lifts off"), "."],
+        poster=Image(src="poster.jpg", alt="A rocket", credit="NASA"),
+    )
+    assert source_of(embed) == (
+        "> ![A rocket](poster.jpg)\n>\n> Credit: NASA\n>\n"
+        "> **[The launch](https://video.example/v/1)** (VideoSite)\n>\n"
+        "> A rocket *lifts off*.\n>\n"
+        "> View online: [https://video.example/v/1](https://video.example/v/1)\n"
+    )
+    assert body_of(embed) == expected_block(embed)
+
+
+def test_embed_with_only_a_url_links_to_it() -> None:
+    """An embed with nothing but its URL is still a card with a link."""
+    embed = Embed(url="https://video.example/v/1")
+    assert body_of(embed) == expected_block(embed)
+    assert "](https://video.example/v/1)" in source_of(embed)
+
+
+def test_embed_poster_goes_through_the_image_options(tmp_path: Path) -> None:
+    """An embed's poster is written as any image: image_src maps its source too."""
+    embed = Embed(url="https://video.example/v/1", poster=Image(src="poster.jpg"))
+    (tmp_path / "poster.jpg").write_bytes(b"")
+    markdown = to_markdown(article(embed), image_src=lambda src: f"copied/{src}", base_dir=tmp_path)
+    assert "![](copied/poster.jpg)" in markdown
+
+
+def test_dateline_runs_into_the_first_paragraph() -> None:
+    """The dateline starts the first paragraph: ``KYIV, Ukraine — First…``."""
+    markdown = to_markdown(article(Paragraph(text="First."), dateline="KYIV, Ukraine"))
+    assert "\n\nKYIV, Ukraine — First.\n" in markdown
+
+
+def test_dateline_stands_alone_before_a_body_not_starting_with_a_paragraph() -> None:
+    """Before a heading (or nothing), the dateline is a paragraph of its own."""
+    body = parse_body(to_markdown(article(Heading(text="H"), dateline="KYIV")))
+    assert body[1:] == [("paragraph", "KYIV"), ("heading", 2, "H")]
+
+
+def test_corrections_close_the_article_before_the_rights_line() -> None:
+    """Corrections follow the body under "Corrections", dated ones by the day, then rights."""
+    corrections = [
+        Correction(date=date(2026, 12, 1), text="A name was misspelled."),
+        Correction(text=["Undated ", Emphasis(text="fix"), "."]),
+    ]
+    source = source_of(Paragraph(text="Body."))
+    markdown = to_markdown(article(Paragraph(text="Body."), corrections=corrections, rights="© Us"))
+    assert markdown.endswith(
+        "Body.\n\n## Corrections\n\n*Corrected December 1, 2026*\\\nA name was misspelled.\n\n"
+        "Undated *fix*.\n\n© Us\n"
+    )
+    assert source == "Body.\n"
+
+
+def test_corrections_speak_the_articles_language() -> None:
+    """The label and the day are in the article's language."""
+    markdown = to_markdown(
+        article(
+            Paragraph(text="Corps."),
+            language="fr",
+            corrections=[Correction(date=date(2026, 12, 1), text="Nom corrigé.")],
+        )
+    )
+    labels = labels_for("fr")
+    day = labels.format("corrected", date=format_day(date(2026, 12, 1), "fr"))
+    assert f"## {labels.corrections}\n\n*{day}*\\\nNom corrigé." in markdown
+
+
+def test_pandoc_reads_tables_code_and_verse() -> None:
+    """The GFM reader of pandoc finds a <table>, a <pre> and every word in the Markdown."""
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        pytest.skip("pandoc is not installed")
+    markdown = to_markdown(
+        article(
+            Table(
+                caption="Fares",
+                header_rows=[["Zone", "Price"]],
+                rows=[["A | B", Code(text="x|y")], ["C"]],
+            ),
+            Preformatted(text="print('pipe | tick `')", language="python"),
+            Preformatted(text="One line,\nanother line.", style="verse"),
+        )
+    )
+    body = split_front_matter(markdown)[1]
+    result = subprocess.run(
+        [pandoc, "-f", "gfm", "-t", "html"], input=body, capture_output=True, text=True, check=True
+    )
+    html = result.stdout
+    assert html.count("<table>") == 1
+    assert "<th>Zone</th>" in html
+    assert "<td>A | B</td>" in html
+    assert "<code>x|y</code>" in html
+    assert html.count("<pre") == 1
+    assert "print(&#39;pipe | tick `&#39;)" in html or "pipe | tick `" in html
+    assert "One line,<br />\nanother line." in html
+
+
+def test_export_copies_an_embed_poster_beside_the_markdown(tmp_path: Path) -> None:
+    """Exported to a file, an embed poster is copied beside it, so its reference resolves."""
+    source = Path(__file__).parent.parent / "examples" / "night-bus-pilot"
+    embed = Embed(url="https://video.example/v/1", poster=Image(src="night-bus.jpg", alt="Bus"))
+    written = mc.export(article(embed), tmp_path / "out" / "story.md", base_dir=source)
+    (destination,) = re.findall(r"!\[Bus\]\(([^)]+)\)", written.read_text(encoding="utf-8"))
+    copy = written.parent / destination
+    assert copy.read_bytes() == (source / "night-bus.jpg").read_bytes()

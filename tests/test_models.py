@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import json
+from datetime import date, datetime, timezone
 
 import attrs
 import pytest
 
 import messenger_content as mc
+from messenger_content.models import Correction, Embed, Image, Preformatted, Table
 
 
 def test_models_are_frozen_slotted_values() -> None:
@@ -61,6 +63,29 @@ def test_models_are_keyword_only() -> None:
         (lambda: mc.Code(text=" "), "text", "must not be empty"),
         (lambda: mc.Newsletter(title="t", button_label=""), "button_label", "must not be empty"),
         (lambda: mc.Author(name="\x1b"), "name", "U+001B"),
+        (lambda: Table(rows=[]), "rows", "at least one row"),
+        (lambda: Table(rows=[[]]), "rows[0]", "at least one cell"),
+        (lambda: Table(rows=[["a", [3]]]), "rows[0][1][0]", "expected a string or an inline node"),  # type: ignore[list-item]
+        (
+            lambda: Table(header_rows=[["a", "b\x1b"]], rows=[["a"]]),
+            "header_rows[0][1][0]",
+            "U+001B",
+        ),
+        (lambda: Preformatted(text=" \n"), "text", "must not be empty"),
+        (lambda: Preformatted(text="x", style="poem"), "style", "expected one of 'code', 'verse'"),  # type: ignore[arg-type]
+        (lambda: Preformatted(text="x", language="java script"), "language", "language name"),
+        (lambda: Embed(url="javascript:alert(1)"), "url", "javascript: URLs are not allowed"),
+        (lambda: Embed(url="https://v.example", poster="a.png"), "poster", "expected an Image"),  # type: ignore[arg-type]
+        (lambda: Embed(url="https://v.example", fallback=""), "fallback", "must not be empty"),
+        (lambda: Correction(date=datetime(2026, 12, 1, 10), text="x"), "date", "no offset"),
+        (lambda: Correction(date="2026-12-01", text="x"), "date", "expected a date or a datetime"),  # type: ignore[arg-type]
+        (lambda: Correction(text=""), "text", "must not be empty"),
+        (lambda: mc.Article(headline="x", body=(), dateline=" "), "dateline", "must not be empty"),
+        (
+            lambda: mc.Article(headline="x", body=(), corrections=("x",)),  # type: ignore[arg-type]
+            "corrections[0]",
+            "expected a Correction",
+        ),
     ],
 )
 def test_invalid_models_raise_validation_error(build: object, path: str, words: str) -> None:
@@ -95,3 +120,29 @@ def test_python_built_article_round_trips() -> None:
     assert mc.loads(mc.dumps(article)) == article
     assert isinstance(article.body, tuple)
     assert isinstance(article.authors, tuple)
+
+
+def test_python_built_format_1_1_article_round_trips() -> None:
+    """Tables (ragged, empty cells), code, verse, embeds, dateline and corrections round-trip."""
+    article = mc.Article(
+        headline="Format 1.1",
+        dateline="KYIV, Ukraine",
+        corrections=[
+            Correction(date=date(2026, 12, 1), text="Dated by the day."),
+            Correction(date=datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), text="By the time."),
+            Correction(text="Undated."),
+        ],
+        body=[
+            Table(caption="T", header_rows=[["a", ""]], rows=[["", mc.Code(text="x")], ["only"]]),
+            Preformatted(text="x = 1\n\ty = 2", language="python"),
+            Preformatted(text="a line\n\nanother", style="verse"),
+            Embed(url="https://v.example/1", title="V", poster=Image(src="p.jpg", alt="P")),
+        ],
+    )
+    document = mc.dumps(article)
+    assert mc.loads(document) == article
+    assert '"date": "2026-12-01"' in document
+    assert '"date": "2026-12-02T09:00:00Z"' in document
+    table = json.loads(document)["body"][0]
+    assert table["rows"] == [["", [{"type": "code", "text": "x"}]], ["only"]]
+    assert table["header_rows"] == [["a", ""]]

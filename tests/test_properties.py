@@ -18,9 +18,12 @@ headline, subheadline, publication name and slogan, authors' names and roles,
 the body's inline text (paragraphs, headings, quotes, list items, image
 captions; a link without text shows its address), image credits, quote
 attributions and sources, related-story titles and summaries, newsletter
-titles, descriptions and legal lines, and the rights line. Alt text, tags, the
-section, the newsletter's button and success texts and URLs are left out:
-some formats do not show them, by design.
+titles, descriptions and legal lines, and the rights line; from format 1.1,
+the dateline, the corrections' text, tables' captions and cells,
+preformatted text, and embeds' titles, providers and fallback text. Alt text,
+tags, the section, the newsletter's button and success texts, an embed's
+poster (a card may show only its picture), the corrections' dates and URLs
+are left out: some formats do not show them, by design.
 
 **A word** is a maximal run of letters and digits (``[^\W_]+``; underscores
 mark emphasis in plain text) of one direction (left to right, right to left,
@@ -35,6 +38,8 @@ is; with its lines joined where they broke next to a wide character (CJK text
 wraps inside words), after a zero-width space or, in plain text, after a full
 line (a word longer than a line is cut); or with line-end hyphens removed (the
 PDF hyphenates).
+A plain-text table is also read column by column (its rules of ``-`` give the
+columns), so that a cell wrapped inside its column reads as one text.
 In plain text, emphasis marks (``_``, ``*``) and link numbers (``[1]``) cut
 a word that emphasis starts or ends inside, or a link ends inside: there,
 emphasis (on both sides) and links with text (after them) count as set apart
@@ -52,6 +57,7 @@ as often.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import subprocess
@@ -70,7 +76,7 @@ import messenger_content as mc
 from messenger_content.exporters.epub import to_epub
 from messenger_content.exporters.pdf import to_pdf
 from messenger_content.exporters.text import cell_width
-from messenger_content.models import HeadingLevel
+from messenger_content.models import Embed, HeadingLevel, Preformatted, Table
 from messenger_content.theme import heading_ids, text_direction
 from tests.helpers.hostile import (
     assert_safe_epub,
@@ -112,10 +118,15 @@ def with_readable_images(article: mc.Article) -> mc.Article:
     if publication is not None and publication.logo is not None:
         publication = attrs.evolve(publication, logo=real(publication.logo, 0))
     lead = None if article.lead_image is None else real(article.lead_image, 1)
-    body = [
-        real(block, index) if isinstance(block, mc.Image) else block
-        for index, block in enumerate(article.body)
-    ]
+
+    def readable(block: mc.Block, index: int) -> mc.Block:
+        if isinstance(block, mc.Image):
+            return real(block, index)
+        if isinstance(block, Embed) and block.poster is not None:
+            return attrs.evolve(block, poster=real(block.poster, index))
+        return block
+
+    body = [readable(block, index) for index, block in enumerate(article.body)]
     return attrs.evolve(article, publication=publication, lead_image=lead, body=body)
 
 
@@ -231,7 +242,13 @@ def article_text(article: mc.Article, *, html: bool = False, marked: bool = Fals
             heading = article.body[index]
             assert isinstance(heading, mc.Heading)
             headings[anchor] = heading.text
-    texts: list[str] = [article.headline, article.subheadline or "", article.rights or ""]
+    texts: list[str] = [
+        article.headline,
+        article.subheadline or "",
+        article.rights or "",
+        article.dateline or "",
+    ]
+    texts += [_inline_text(c.text, headings, marked=marked) for c in article.corrections]
     if article.publication is not None:
         texts += [article.publication.name, article.publication.slogan or ""]
     for author in article.authors:
@@ -254,6 +271,17 @@ def article_text(article: mc.Article, *, html: bool = False, marked: bool = Fals
                 texts += [block.title, block.description or "", block.legal or ""]
             case mc.Divider():
                 pass
+            case Table():
+                if block.caption is not None:
+                    texts.append(_inline_text(block.caption, headings, marked=marked))
+                for row in (*block.header_rows, *block.rows):
+                    texts += [_inline_text(cell, headings, marked=marked) for cell in row]
+            case Preformatted():
+                texts.append(block.text)
+            case Embed():
+                texts += [block.title or "", block.provider or ""]
+                if block.fallback is not None:
+                    texts.append(_inline_text(block.fallback, headings, marked=marked))
     for image in images:
         if image.caption is not None:
             texts.append(_inline_text(image.caption, headings, marked=marked))
@@ -311,13 +339,62 @@ def _rejoined(text: str, width: int | None = None) -> str:
     return joined
 
 
+#: A plain-text table's rule: a run of ``-`` over each column, two spaces between.
+_TABLE_RULE = re.compile(r"-+(?:  -+)*")
+
+
+def _cells_slice(line: str, start: int, end: int) -> str:
+    """The characters of *line* that start in display cells *start* to *end* (marks stay)."""
+    kept = []
+    column = 0
+    for char in line:
+        if start <= column < end:
+            kept.append(char)
+        column += cell_width(char)
+    return "".join(kept)
+
+
+def table_columns(text: str) -> str:
+    """Plain text's tables read column by column: each cell's lines, then the next cell's.
+
+    The lines between two equal rules are rows, told apart by blank lines when
+    any row takes several lines; without blank lines, they are either rows of
+    one line each or one row, and both readings are made. A rule's runs of
+    ``-`` give the columns.
+    """
+    lines = text.split("\n")
+    rules = [index for index, line in enumerate(lines) if _TABLE_RULE.fullmatch(line)]
+    cells: list[str] = []
+    for top, bottom in itertools.pairwise(rules):
+        if lines[top] != lines[bottom]:
+            continue
+        spans = [found.span() for found in re.finditer("-+", lines[top])]
+        region = lines[top + 1 : bottom]
+        if "" in region:
+            rows = [row.split("\n") for row in "\n".join(region).split("\n\n")]
+        else:
+            rows = [[line] for line in region] + [region]
+        for row in rows:
+            for start, end in spans:
+                cells.append("\n".join(_cells_slice(line, start, end).rstrip() for line in row))
+    return "\n\n".join(cells)
+
+
 def output_words(text: str, width: int | None = None) -> set[str]:
     """Every word an output holds (see the module's docstring for the readings).
 
     *width* is the plain text's line width, for words cut because they are longer
     than a line.
     """
-    readings = (text, _rejoined(text), _rejoined(text, width), re.sub("[-\u2010]\n", "", text))
+    columns = table_columns(text)
+    readings = (
+        text,
+        _rejoined(text),
+        _rejoined(text, width),
+        re.sub("[-\u2010]\n", "", text),
+        columns,
+        _rejoined(columns),
+    )
     return set().union(*map(words, readings))
 
 
@@ -331,7 +408,7 @@ def markdown_words(markdown: str) -> set[str]:
     """The words of Markdown as a reader sees them.
 
     That is the front matter's values, and the body as a CommonMark parser
-    renders it (its text and images' alt text).
+    with GFM tables renders it (its text and images' alt text).
     """
     front, body = split_front_matter(markdown)
 
@@ -345,7 +422,7 @@ def markdown_words(markdown: str) -> set[str]:
             for item in value:
                 yield from strings(item)
 
-    rendered = MarkdownIt("commonmark").render(body).replace("<br />", "\n<br />")
+    rendered = MarkdownIt("commonmark").enable("table").render(body).replace("<br />", "\n<br />")
     root = parse_html(rendered)
     shown = ["".join(root.itertext()), *(img.get("alt") or "" for img in root.iter("img"))]
     return output_words("\n".join([*strings(front), *shown]))
@@ -517,6 +594,17 @@ def for_html_checkers(article: mc.Article) -> mc.Article:
                 block = attrs.evolve(block, url=url(block.url))
             case mc.Newsletter():
                 block = attrs.evolve(block, signup_url=url(block.signup_url))
+            case Table():
+                caption = None if block.caption is None else text(block.caption)
+                header = [[text(cell) for cell in row] for row in block.header_rows]
+                rows = [[text(cell) for cell in row] for row in block.rows]
+                block = attrs.evolve(block, caption=caption, header_rows=header, rows=rows)
+            case Embed():
+                fallback = None if block.fallback is None else text(block.fallback)
+                poster = block.poster
+                if poster is not None and poster.caption is not None:
+                    poster = attrs.evolve(poster, caption=text(poster.caption))
+                block = attrs.evolve(block, url=URLS[0], fallback=fallback, poster=poster)
         body.append(block)
     publication = article.publication
     if publication is not None:
@@ -532,6 +620,7 @@ def for_html_checkers(article: mc.Article) -> mc.Article:
         authors=[attrs.evolve(author, url=url(author.url)) for author in article.authors],
         lead_image=lead,
         body=body,
+        corrections=[attrs.evolve(c, text=text(c.text)) for c in article.corrections],
     )
 
 
@@ -615,3 +704,11 @@ def test_word_check_is_not_a_rubber_stamp() -> None:
     )
     with pytest.raises(AssertionError, match="lacks"):
         assert_every_word(article_words(article), output_words("alpha beta 日本語の文章"), "x")
+
+
+def test_table_reading_joins_a_cell_wrapped_in_its_column() -> None:
+    """A plain-text table cell wrapped inside its column reads as one text, column by column."""
+    table = "----  ---------\n日本  語の文章\n文章  中文\n      字符\n----  ---------"
+    found = output_words(table)
+    assert {"日本文章", "語の文章中文字符"} <= found
+    assert "中文字符" not in words(table)  # not found without the column reading

@@ -19,6 +19,8 @@ from tests.helpers.malformed import MALFORMED
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(ROOT.glob("examples/*/article.json"))
+#: A document holding every block and field of format 1.1 (also a golden-file fixture).
+FORMAT_1_1 = ROOT / "tests" / "data" / "text" / "format-1-1.json"
 VALIDATOR = Draft202012Validator(mc.json_schema())
 
 
@@ -64,6 +66,37 @@ def test_examples_validate(path: Path) -> None:
     assert not list(VALIDATOR.iter_errors(json.loads(mc.dumps(mc.load(path)))))
 
 
+def test_format_1_1_document_validates() -> None:
+    """A document with every format 1.1 block and field, and its dump, validate."""
+    document = json.loads(FORMAT_1_1.read_text(encoding="utf-8"))
+    assert not list(VALIDATOR.iter_errors(document))
+    assert not list(VALIDATOR.iter_errors(json.loads(mc.dumps(mc.load(FORMAT_1_1)))))
+
+
+def test_a_v1_reader_would_reject_only_the_new_parts() -> None:
+    """The schema's title says format 1.1; the v1 blocks and keys are all still there."""
+    schema = mc.json_schema()
+    assert schema["title"] == "messenger_content article, format version 1.1"
+    assert {"dateline", "corrections"} <= set(schema["properties"])
+    kinds = {definition["properties"]["type"]["const"] for definition in _block_defs(schema)}
+    v1 = {"paragraph", "heading", "quote", "image", "list", "related_link", "newsletter", "divider"}
+    assert kinds == v1 | {"table", "preformatted", "embed"}
+
+
+#: Definitions with a constant ``type`` that are not body blocks.
+INLINE_TYPES = {"emphasis", "strong", "link", "code", "line_break", "article"}
+
+
+def _block_defs(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema definitions of body blocks (those with a constant ``type``)."""
+    return [
+        definition
+        for definition in schema["$defs"].values()
+        if "const" in definition.get("properties", {}).get("type", {})
+        and definition["properties"]["type"]["const"] not in INLINE_TYPES
+    ]
+
+
 @pytest.mark.parametrize("document", [c[1] for c in MALFORMED], ids=[c[0] for c in MALFORMED])
 def test_schema_refuses_what_the_loader_refuses(document: str) -> None:
     """Each malformed case the loader refuses is invalid against the schema too."""
@@ -105,12 +138,25 @@ json_values = st.recursive(
             "link",
             "line_break",
             "article",
+            "table",
+            "preformatted",
+            "embed",
+            "code",
+            "verse",
+            "python",
+            "c++",
+            "java script",
+            "2026-12-01",
+            "2026-02-30",
+            "2026-12-01T10:00:00",
         ]
     ),
     lambda children: (
         st.lists(children, max_size=3)
         | st.dictionaries(
-            st.sampled_from(["type", "text", "href", "src", "level", "items", "name", "x"]),
+            st.sampled_from(
+                ["type", "text", "href", "src", "level", "items", "name", "x", "rows", "url"]
+            ),
             children,
             max_size=3,
         )
@@ -134,7 +180,7 @@ def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 @st.composite
 def mutated_documents(draw: st.DrawFn) -> Any:
     """An example document with one value replaced, one key removed or one key added."""
-    source = draw(st.sampled_from(EXAMPLES))
+    source = draw(st.sampled_from([*EXAMPLES, FORMAT_1_1]))
     document = json.loads(source.read_text(encoding="utf-8"))
     target = draw(st.sampled_from(paths(document)[1:]))
     parent = document
@@ -147,9 +193,8 @@ def mutated_documents(draw: st.DrawFn) -> Any:
     elif action == "delete":
         del parent[last]
     elif isinstance(parent, dict):
-        parent[draw(st.sampled_from(["level", "style", "extra", "alt", "ordered", "text"]))] = draw(
-            json_values
-        )
+        keys = ["level", "style", "extra", "alt", "ordered", "text", "language", "poster", "date"]
+        parent[draw(st.sampled_from(keys))] = draw(json_values)
     else:
         parent.insert(last, draw(json_values))
     return copy.deepcopy(document)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -11,13 +11,15 @@ from hypothesis import strategies as st
 from wcwidth import wcswidth
 
 from messenger_content.exporters.text import MIN_WIDTH, cell_width, to_text
-from messenger_content.i18n import format_date
+from messenger_content.i18n import format_date, format_day, labels_for
 from messenger_content.models import (
     Article,
     Author,
     Block,
     Code,
+    Correction,
     Divider,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -26,10 +28,12 @@ from messenger_content.models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Publication,
     Quote,
     RelatedLink,
     Strong,
+    Table,
 )
 from tests.strategies import articles
 
@@ -426,3 +430,179 @@ def test_every_article_renders(generated: Article, width: int) -> None:
             assert line.endswith(" |")
             assert cell_width(line) == width
     assert not in_box
+
+
+# --- format 1.1: tables, preformatted text, embeds, dateline, corrections ----------------
+
+
+def test_table_columns_align_between_rules() -> None:
+    """A table is its caption, then columns aligned in display cells between rules of '-'."""
+    table = Table(
+        caption="Visitors by year",
+        header_rows=[["Year", "City"]],
+        rows=[["2024", "東京"], ["2025", "Yerevan"]],
+    )
+    assert body_text(table) == (
+        "Visitors by year\n"
+        "----  -------\n"
+        "Year  City\n"
+        "----  -------\n"
+        "2024  東京\n"
+        "2025  Yerevan\n"
+        "----  -------\n"
+    )
+
+
+def test_table_without_header_rows_has_no_middle_rule() -> None:
+    """Without header rows, the rows stand between two rules."""
+    assert body_text(Table(rows=[["a", "b"]])) == "-  -\na  b\n-  -\n"
+
+
+def test_ragged_rows_and_empty_cells_are_padded() -> None:
+    """Short rows get empty cells, so every column stays in its place."""
+    table = Table(rows=[["a", "", "c"], ["dd"], ["", "e"]])
+    assert body_text(table) == "--  -  -\na      c\ndd\n    e\n--  -  -\n"
+
+
+def test_long_cells_wrap_inside_their_columns() -> None:
+    """A table wider than the page wraps its widest cells; rows of several lines are spaced."""
+    table = Table(
+        header_rows=[["Name", "Note"]],
+        rows=[["Alpha", "one two three four five six seven"], ["Beta", "short"]],
+    )
+    lines = body_text(table, width=24).splitlines()
+    assert lines == [
+        "-----  -----------------",
+        "Name   Note",
+        "-----  -----------------",
+        "Alpha  one two three",
+        "       four five six",
+        "       seven",
+        "",
+        "Beta   short",
+        "-----  -----------------",
+    ]
+    assert max(width_of(line) for line in lines) <= 24
+
+
+def test_a_table_never_cuts_a_word() -> None:
+    """Columns narrow no further than their longest word: the table sticks out instead."""
+    table = Table(rows=[["Supercalifragilistic", "expialidocious", "wordsworthwhile"]])
+    text = body_text(table, width=MIN_WIDTH)
+    for word in ("Supercalifragilistic", "expialidocious", "wordsworthwhile"):
+        assert word in text
+
+
+def test_table_links_are_numbered_in_reading_order() -> None:
+    """Links in the caption and cells get their numbers in reading order."""
+    table = Table(
+        caption=Link(href="https://a.example", text="cap"),
+        rows=[["x", Link(href="https://b.example", text="y")]],
+    )
+    text = body_text(table)
+    assert "cap [1]" in text
+    assert "y [2]" in text
+    assert text.endswith("[1] https://a.example\n[2] https://b.example\n")
+
+
+def test_code_is_indented_and_kept_verbatim() -> None:
+    """Code keeps its lines and spaces, tabs become spaces to the next stop of four."""
+    code = Preformatted(
+        text="\ndef f():\n\treturn  1 # a  very long line that is never wrapped\n\n"
+    )
+    assert body_text(code, width=MIN_WIDTH) == (
+        "    def f():\n        return  1 # a  very long line that is never wrapped\n"
+    )
+
+
+def test_verse_keeps_its_lines_and_turns_over_long_ones() -> None:
+    """Verse lines stay lines, blank lines stay; a line too long turns over, indented deeper."""
+    verse = Preformatted(
+        text="Whose woods these are\n  I think I know.\n\nHis house is in the village though;",
+        style="verse",
+    )
+    assert body_text(verse, width=30) == (
+        "    Whose woods these are\n"
+        "      I think I know.\n"
+        "\n"
+        "    His house is in the\n"
+        "        village though;\n"
+    )
+
+
+def test_embed_shows_poster_title_provider_fallback_and_url() -> None:
+    """An embed: its poster as an image, ``Title (Provider) [n]``, fallback, ``View online:``."""
+    embed = Embed(
+        url="https://video.example/v/1",
+        title="The launch",
+        provider="VideoSite",
+        fallback="A rocket lifts off.",
+        poster=Image(src="poster.jpg", alt="A rocket"),
+    )
+    assert body_text(embed) == (
+        "[Image: A rocket]\n"
+        "The launch (VideoSite) [1]\n"
+        "A rocket lifts off.\n"
+        "View online: https://video.example/v/1\n"
+        "\n"
+        "Links\n"
+        "-----\n"
+        "[1] https://video.example/v/1\n"
+    )
+
+
+def test_embed_without_title_shows_its_url_only_in_place() -> None:
+    """Without a title there is no link text to number: the URL is shown where it stands."""
+    embed = Embed(url="https://video.example/v/1", provider="VideoSite")
+    assert body_text(embed) == "VideoSite\nView online: https://video.example/v/1\n"
+
+
+def test_dateline_runs_into_the_first_paragraph() -> None:
+    """The dateline starts the first paragraph, an em dash after it."""
+    text = to_text(article(Paragraph(text="Shelling resumed."), dateline="KYIV, Ukraine"))
+    assert "\n\nKYIV, Ukraine — Shelling resumed.\n" in text
+
+
+def test_dateline_before_another_block_is_a_line_of_its_own() -> None:
+    """When the body does not start with a paragraph, the dateline stands alone before it."""
+    text = to_text(article(Divider(), dateline="KYIV"), width=21)
+    assert text.endswith("\n\nKYIV\n\n        * * *\n")
+
+
+def test_corrections_come_after_the_body_and_before_the_rights_line() -> None:
+    """Corrections: underlined label, "Corrected <day>" for dated ones, text; then rights."""
+    text = to_text(
+        article(
+            Paragraph(text="Body."),
+            rights="© Us",
+            corrections=[
+                Correction(date=date(2026, 12, 1), text="A name was misspelled."),
+                Correction(
+                    date=datetime(2026, 12, 2, 23, 30, tzinfo=timezone(timedelta(hours=-5))),
+                    text="The day is the correction's own.",
+                ),
+                Correction(text="Undated."),
+            ],
+        )
+    )
+    assert text.endswith(
+        "Body.\n\nCorrections\n-----------\n"
+        "Corrected December 1, 2026\nA name was misspelled.\n\n"
+        "Corrected December 2, 2026\nThe day is the correction's own.\n\n"
+        "Undated.\n\n© Us\n"
+    )
+
+
+def test_corrections_speak_the_articles_language() -> None:
+    """The label and the day are in the article's language."""
+    text = to_text(
+        article(
+            Paragraph(text="Corps."),
+            language="fr",
+            corrections=[Correction(date=date(2026, 12, 1), text="Nom corrigé.")],
+        )
+    )
+    labels = labels_for("fr")
+    day = format_day(date(2026, 12, 1), "fr")
+    assert f"{labels.format('corrected', date=day)}\nNom corrigé." in text
+    assert labels.corrections in text

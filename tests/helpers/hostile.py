@@ -128,6 +128,7 @@ MARKDOWN_TAGS = frozenset(
         "a",
         "img",
         "code",
+        "pre",
         "blockquote",
         "ul",
         "ol",

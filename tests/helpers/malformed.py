@@ -286,4 +286,224 @@ MALFORMED: list[tuple[str, str, str, str]] = [
     ),
     ("null-optional", text_of(minimal(subheadline=None)), "subheadline", "null is not allowed"),
     ("schema-not-string", text_of(minimal(**{"$schema": 3})), "$schema", "expected a string"),
+    *[
+        # Format 1.1: tables, preformatted text, embeds, dateline and corrections.
+        (name, text_of(document), path, words)
+        for name, document, path, words in [
+            (
+                "table-rows-not-list",
+                with_block({"type": "table", "rows": {"a": 1}}),
+                "body[1].rows",
+                "expected an array",
+            ),
+            (
+                "table-without-rows",
+                with_block({"type": "table", "header_rows": [["a"]]}),
+                "body[1].rows",
+                "required key",
+            ),
+            (
+                "table-no-rows",
+                with_block({"type": "table", "rows": []}),
+                "body[1].rows",
+                "at least one row",
+            ),
+            (
+                "table-empty-row",
+                with_block({"type": "table", "rows": [["a"], []]}),
+                "body[1].rows[1]",
+                "at least one cell",
+            ),
+            (
+                "table-row-not-list",
+                with_block({"type": "table", "rows": ["a"]}),
+                "body[1].rows[0]",
+                "expected an array",
+            ),
+            (
+                "table-cell-number",
+                with_block({"type": "table", "rows": [["a", 3]]}),
+                "body[1].rows[0][1]",
+                "expected a string or an array of inline content, got an integer",
+            ),
+            (
+                "table-cell-null",
+                with_block({"type": "table", "rows": [["a", None]]}),
+                "body[1].rows[0][1]",
+                "got null",
+            ),
+            (
+                "table-header-cell-javascript",
+                with_block(
+                    {
+                        "type": "table",
+                        "header_rows": [[[{"type": "link", "href": "javascript:x", "text": "a"}]]],
+                        "rows": [["a"]],
+                    }
+                ),
+                "body[1].header_rows[0][0][0].href",
+                "javascript: links are not allowed",
+            ),
+            (
+                "table-cell-control",
+                with_block({"type": "table", "rows": [["a\u0007"]]}),
+                "body[1].rows[0][0]",
+                "U+0007",
+            ),
+            (
+                "table-empty-caption",
+                with_block({"type": "table", "caption": "", "rows": [["a"]]}),
+                "body[1].caption",
+                "must not be empty",
+            ),
+            (
+                "table-unknown-key",
+                with_block({"type": "table", "row": [["a"]], "rows": [["a"]]}),
+                "body[1].row",
+                "did you mean 'rows'?",
+            ),
+            (
+                "preformatted-without-text",
+                with_block({"type": "preformatted"}),
+                "body[1].text",
+                "required key",
+            ),
+            (
+                "preformatted-blank",
+                with_block({"type": "preformatted", "text": "  \n"}),
+                "body[1].text",
+                "must not be empty",
+            ),
+            (
+                "preformatted-inline-text",
+                with_block({"type": "preformatted", "text": ["x"]}),
+                "body[1].text",
+                "expected a string",
+            ),
+            (
+                "preformatted-style",
+                with_block({"type": "preformatted", "text": "x", "style": "poem"}),
+                "body[1].style",
+                '"code", "verse"',
+            ),
+            (
+                "preformatted-language-with-space",
+                with_block({"type": "preformatted", "text": "x", "language": "java script"}),
+                "body[1].language",
+                "expected a language name such as 'python'",
+            ),
+            (
+                "preformatted-language-with-backtick",
+                with_block({"type": "preformatted", "text": "x", "language": "py`"}),
+                "body[1].language",
+                "expected a language name",
+            ),
+            (
+                "embed-javascript",
+                with_block({"type": "embed", "url": "javascript:alert(1)"}),
+                "body[1].url",
+                "javascript: URLs are not allowed",
+            ),
+            (
+                "embed-relative-url",
+                with_block({"type": "embed", "url": "/video"}),
+                "body[1].url",
+                "absolute http or https URL",
+            ),
+            (
+                "embed-without-url",
+                with_block({"type": "embed", "title": "x"}),
+                "body[1].url",
+                "required key",
+            ),
+            (
+                "embed-poster-without-src",
+                with_block({"type": "embed", "url": "https://v.example/1", "poster": {"alt": "x"}}),
+                "body[1].poster.src",
+                "required key",
+            ),
+            (
+                "embed-poster-file",
+                with_block(
+                    {"type": "embed", "url": "https://v.example/1", "poster": {"src": "file:///x"}}
+                ),
+                "body[1].poster.src",
+                "file: image sources",
+            ),
+            (
+                "embed-poster-with-type",
+                with_block(
+                    {
+                        "type": "embed",
+                        "url": "https://v.example/1",
+                        "poster": {"type": "image", "src": "a.png"},
+                    }
+                ),
+                "body[1].poster.type",
+                "unknown key",
+            ),
+            (
+                "embed-empty-fallback",
+                with_block({"type": "embed", "url": "https://v.example/1", "fallback": []}),
+                "body[1].fallback",
+                "must not be empty",
+            ),
+            (
+                "embed-unknown-key",
+                with_block({"type": "embed", "url": "https://v.example/1", "titel": "x"}),
+                "body[1].titel",
+                "did you mean 'title'?",
+            ),
+            ("dateline-blank", minimal(dateline=" "), "dateline", "must not be empty"),
+            ("dateline-number", minimal(dateline=1), "dateline", "expected a string"),
+            (
+                "corrections-not-list",
+                minimal(corrections={"text": "x"}),
+                "corrections",
+                "expected an array",
+            ),
+            (
+                "correction-without-text",
+                minimal(corrections=[{"date": "2026-12-01"}]),
+                "corrections[0].text",
+                "required key",
+            ),
+            (
+                "correction-naive-date-time",
+                minimal(corrections=[{"date": "2026-12-01T10:00:00", "text": "x"}]),
+                "corrections[0].date",
+                "has no offset",
+            ),
+            (
+                "correction-not-a-date",
+                minimal(corrections=[{"date": "yesterday", "text": "x"}]),
+                "corrections[0].date",
+                "expected a date such as",
+            ),
+            (
+                "correction-unreal-date",
+                minimal(corrections=[{"date": "2026-02-30", "text": "x"}]),
+                "corrections[0].date",
+                "not a real date",
+            ),
+            (
+                "correction-date-number",
+                minimal(corrections=[{"date": 20261201, "text": "x"}]),
+                "corrections[0].date",
+                "expected a date string",
+            ),
+            (
+                "correction-unknown-key",
+                minimal(corrections=[{"dat": "2026-12-01", "text": "x"}]),
+                "corrections[0].dat",
+                "did you mean 'date'?",
+            ),
+            (
+                "correction-empty-text",
+                minimal(corrections=[{"text": ""}]),
+                "corrections[0].text",
+                "must not be empty",
+            ),
+        ]
+    ],
 ]

@@ -1,7 +1,7 @@
 r"""Reading Markdown back with a CommonMark parser, and what an article says it must hold.
 
 :func:`parse_body` parses ``to_markdown`` output with markdown-it-py (strict
-CommonMark) into a simple block structure; :func:`expected` gives the same
+CommonMark, plus GFM's tables) into a simple block structure; :func:`expected` gives the same
 structure from what the article holds. Hard breaks are written as ``\x00``
 and links as ``\x01href\x02text\x03``, characters no article text may contain.
 """
@@ -15,12 +15,14 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from messenger_content.exporters.text import byline
-from messenger_content.i18n import Labels, labels_for
+from messenger_content.i18n import Labels, format_day, labels_for
 from messenger_content.models import (
     Article,
     Block,
     Code,
+    Correction,
     Divider,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -30,9 +32,11 @@ from messenger_content.models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 
@@ -42,7 +46,7 @@ Node = tuple[Any, ...]
 
 
 class _Parser(MarkdownIt):
-    """Strict CommonMark that accepts every URL.
+    """Strict CommonMark, with GFM tables, that accepts every URL.
 
     markdown-it refuses some URLs (``data:text/…``) as a safety policy; these
     tests are about syntax.
@@ -53,7 +57,7 @@ class _Parser(MarkdownIt):
         return True
 
 
-MD = _Parser("commonmark")
+MD = _Parser("commonmark").enable("table")
 
 
 def split_front_matter(source: str) -> tuple[str, str]:
@@ -102,7 +106,20 @@ def _node(node: SyntaxTreeNode) -> Node:
         return ("list", node.type == "ordered_list", items)
     if node.type == "hr":
         return ("hr",)
+    if node.type == "fence":
+        return ("code", node.info, node.content)
+    if node.type == "table":
+        head, *bodies = node.children
+        header = tuple(_cell(cell) for cell in head.children[0].children)
+        rows = tuple(
+            tuple(_cell(cell) for cell in row.children) for body in bodies for row in body.children
+        )
+        return ("table", header, rows)
     return ("unexpected", node.type, node.content)
+
+
+def _cell(node: SyntaxTreeNode) -> str:
+    return "".join(_inline_text(child) for child in node.children)
 
 
 def parse(source: str) -> list[Node]:
@@ -193,8 +210,75 @@ def expected_block(block: Block, labels: Labels = ENGLISH) -> list[Node]:
         if block.legal is not None:
             box.append(("paragraph", block.legal))
         return [("blockquote", tuple(box))]
+    if isinstance(block, Table):
+        return expected_table(block)
+    if isinstance(block, Preformatted):
+        return expected_preformatted(block)
+    if isinstance(block, Embed):
+        return expected_embed(block, labels)
     assert isinstance(block, Divider)
     return [("hr",)]
+
+
+def expected_table(table: Table) -> list[Node]:
+    """The caption's paragraph, then a table with one header row (empty cells if none).
+
+    Every row is as wide as the widest; further header rows come first among the body rows.
+    """
+    columns = max(len(row) for row in (*table.header_rows, *table.rows))
+
+    def row(cells: tuple[Text, ...]) -> tuple[str, ...]:
+        return tuple(flat(cell) for cell in cells) + ("",) * (columns - len(cells))
+
+    header = row(table.header_rows[0]) if table.header_rows else ("",) * columns
+    rows = tuple(row(cells) for cells in (*table.header_rows[1:], *table.rows))
+    caption: list[Node] = [] if table.caption is None else [("paragraph", flat(table.caption))]
+    return [*caption, ("table", header, rows)]
+
+
+def expected_preformatted(block: Preformatted) -> list[Node]:
+    """Code: a fenced block with its language; verse: a paragraph of hard-broken lines a stanza."""
+    if block.style == "code":
+        return [("code", block.language or "", block.text + "\n")]
+    stanzas = re.split(r"\n(?:[^\S\n]*\n)+", block.text)
+    nodes: list[Node] = []
+    for stanza in stanzas:
+        lines = [line for line in stanza.split("\n") if line.strip()]
+        if lines:
+            nodes.append(("paragraph", HARD.join(lines)))
+    return nodes
+
+
+def expected_embed(embed: Embed, labels: Labels = ENGLISH) -> list[Node]:
+    """A block quote: the poster, the linked title and the provider, the fallback, the URL."""
+    card: list[Node] = [] if embed.poster is None else expected_image(embed.poster, labels)
+    names = []
+    if embed.title is not None:
+        names.append(link(embed.url, embed.title))
+    if embed.provider is not None:
+        names.append(f"({embed.provider})" if names else embed.provider)
+    if names:
+        card.append(("paragraph", " ".join(names)))
+    if embed.fallback is not None:
+        card.append(("paragraph", flat(embed.fallback)))
+    card.append(("paragraph", labels.format("embed_at", url=link(embed.url, embed.url))))
+    return [("blockquote", tuple(card))]
+
+
+def expected_corrections(
+    corrections: tuple[Correction, ...], language: str, labels: Labels = ENGLISH
+) -> list[Node]:
+    """A "Corrections" heading, then a paragraph each: the dated phrase, a hard break, the text."""
+    if not corrections:
+        return []
+    nodes: list[Node] = [("heading", 2, labels.corrections)]
+    for correction in corrections:
+        dated = ""
+        if correction.date is not None:
+            day = format_day(correction.date, labels.lang("corrected") or language)
+            dated = labels.format("corrected", date=day) + HARD
+        nodes.append(("paragraph", dated + flat(correction.text)))
+    return nodes
 
 
 def expected(article: Article) -> list[Node]:
@@ -208,8 +292,17 @@ def expected(article: Article) -> list[Node]:
         nodes.append(("paragraph", flat(credits)))
     if article.lead_image is not None:
         nodes += expected_image(article.lead_image, labels)
-    for block in article.body:
+    body = list(article.body)
+    if article.dateline is not None:
+        first = body[0] if body else None
+        if isinstance(first, Paragraph):
+            nodes.append(("paragraph", f"{article.dateline} — {flat(first.text)}"))
+            body.pop(0)
+        else:
+            nodes.append(("paragraph", article.dateline))
+    for block in body:
         nodes += expected_block(block, labels)
+    nodes += expected_corrections(article.corrections, article.language, labels)
     if article.rights is not None:
         nodes.append(("paragraph", article.rights))
     return nodes

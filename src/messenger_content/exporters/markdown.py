@@ -22,7 +22,14 @@ Layout, blocks separated by one blank line::
     *Caption*\
     Credit: Photographer/Agency
 
+    KYIV, Ukraine — First paragraph …     the dateline, run in
+
     … the body …
+
+    ## Corrections                        corrections: a dated one starts with
+                                          its day, then a hard break
+    *Corrected December 1, 2026*\
+    What was corrected.
 
     Copyright line
 
@@ -50,6 +57,24 @@ Blocks:
   (emphasised). The success title and message are left out: they belong to an
   interactive form;
 - **divider**: ``---``, always after a blank line, so never a setext heading.
+- **table**: a GFM pipe table, its caption (emphasised) in a paragraph above.
+  GFM has one header row: a table's first header row is it, further ones lead
+  the body rows in strong emphasis, and a table without header rows gets a
+  header row of empty cells (as pandoc writes it: making the first row the
+  header would change what it says). Every row has as many cells as the
+  widest, since GFM drops the cells past the header's. Cells are single lines:
+  a line break is ``<br />``, a newline ``&#10;``; pipes are escaped, in code
+  spans and link destinations too (GFM splits the row before it reads them).
+- **preformatted**: code is a fenced block of backticks, longer than any run
+  of backticks inside, its language as the info string; verse is a paragraph
+  per stanza (blank lines separate stanzas), each line ended by a hard break,
+  so it keeps its lines in the text face;
+- **embed**: a block quote holding the poster (an image like the others, with
+  its caption and credit), the title linked to the URL (strong) and the
+  provider, the fallback text and ``View online: <url>``.
+
+The **dateline** starts the first paragraph (``KYIV, Ukraine — …``), or is a
+paragraph of its own when the body does not start with one.
 
 Inline content: emphasis ``*x*``, strong ``**x**``, links ``[text](url)``
 (the URL in ``<…>`` when it holds parentheses or angle brackets), code in as
@@ -95,13 +120,15 @@ import attrs
 from typing_extensions import assert_never
 
 from .._rules import format_datetime
-from ..i18n import Labels, labels_for
+from ..i18n import Labels, format_day, labels_for
 from ..models import (
     Article,
     Block,
     Code,
+    Correction,
     Divider,
     Edition,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -111,13 +138,15 @@ from ..models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 from . import _images
-from .text import byline
+from .text import _spliced, byline, cell_width
 
 __all__ = ["escape", "to_markdown"]
 
@@ -394,8 +423,13 @@ def _merge_code(pieces: Sequence[_Piece]) -> list[_Piece]:
     return merged
 
 
-def _render(pieces: Sequence[_Piece], *, single_line: bool = False) -> str:
-    """Write pieces as Markdown source: escapes, line ends, emphasis delimiters."""
+def _render(pieces: Sequence[_Piece], *, single_line: bool = False, cell: bool = False) -> str:
+    r"""Write pieces as Markdown source: escapes, line ends, emphasis delimiters.
+
+    In a table *cell*, the pipes of code spans and link destinations are
+    escaped too: GFM splits a row at every unescaped pipe before it reads
+    code or links, then drops the backslash of each ``\|``.
+    """
     pieces = _merge_code(pieces)
     endings = _line_endings(pieces, single_line)
     count = len(pieces)
@@ -437,6 +471,10 @@ def _render(pieces: Sequence[_Piece], *, single_line: bool = False) -> str:
             line = "other"
         sources.append(source)
     _resolve_delimiters(pieces, sources)
+    if cell:
+        for index, piece in enumerate(pieces):
+            if isinstance(piece, _Markup):
+                sources[index] = sources[index].replace("|", "\\|")
     return "".join(sources)
 
 
@@ -556,6 +594,39 @@ def _prefixed(source: str, first: str, rest: str) -> str:
     return "\n".join((first if index == 0 else rest) + line for index, line in enumerate(lines))
 
 
+def _fence(text: str) -> str:
+    """A run of backticks longer than any in *text*, and at least three."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _preformatted(block: Preformatted) -> str:
+    """Code as a fenced block (its language as the info string); verse as lines with hard breaks.
+
+    A verse's stanzas (separated by blank lines) are paragraphs, its lines ended
+    by hard breaks, so a reader shows them as lines of the text face.
+    """
+    if block.style == "code":
+        fence = _fence(block.text)
+        return f"{fence}{block.language or ''}\n{block.text}\n{fence}"
+    stanzas: list[list[str]] = [[]]
+    for line in block.text.split("\n"):
+        if line.strip():
+            stanzas[-1].append(line)
+        elif stanzas[-1]:
+            stanzas.append([])
+    paragraphs = []
+    for stanza in stanzas:
+        if stanza:
+            pieces: list[_Piece] = []
+            for index, line in enumerate(stanza):
+                if index:
+                    pieces.append(_HARD_BREAK)
+                pieces += _pieces((line,))
+            paragraphs.append(_render(pieces))
+    return "\n\n".join(paragraphs)
+
+
 def _block_quote(paragraphs: Iterable[str]) -> str:
     return "\n>\n".join(_prefixed(paragraph, "> ", "> ") for paragraph in paragraphs)
 
@@ -662,6 +733,12 @@ class _Writer:
                 return self.newsletter(block)
             case Divider():
                 return "---"
+            case Table():
+                return self.table(block)
+            case Preformatted():
+                return _preformatted(block)
+            case Embed():
+                return self.embed(block)
             case _:
                 assert_never(block)
 
@@ -692,6 +769,10 @@ class _Writer:
 
     def image(self, image: Image) -> str:
         """The image alone in a paragraph, then caption and credit."""
+        return "\n\n".join(self.image_paragraphs(image))
+
+    def image_paragraphs(self, image: Image) -> list[str]:
+        """The paragraphs of an image: the image alone, then caption and credit if any."""
         alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
         src = image.src if self.image_url is None else self.image_url(image.src)
         parts = [f"![{alt}]({_destination(src)})"]
@@ -705,7 +786,7 @@ class _Writer:
             caption += _pieces((self.labels.format("credit", credit=image.credit),))
         if caption:
             parts.append(_render(caption))
-        return "\n\n".join(parts)
+        return parts
 
     def item_list(self, block: ItemList, previous: tuple[bool, str] | None) -> str:
         """Items with their continuation lines indented under the text."""
@@ -719,6 +800,78 @@ class _Writer:
             first = f"{number}{marker} " if block.ordered else f"{marker} "
             items.append(_prefixed(_inline(item), first, " " * len(first)))
         return "\n".join(items)
+
+    @staticmethod
+    def table(table: Table) -> str:
+        """A GFM pipe table, its caption (emphasised) in a paragraph above it.
+
+        GFM tables have one header row: the first header row is it, further
+        ones become the first body rows, their cells in strong emphasis. A
+        table without header rows gets a header row of empty cells, as pandoc
+        writes one. Every row has as many cells as the widest (GFM would drop
+        the cells past the header's), pipes aligned in display cells.
+        """
+        columns = max(len(row) for row in (*table.header_rows, *table.rows))
+
+        def cells(row: Sequence[Text], strong: bool = False) -> list[str]:
+            written = []
+            for cell in row:
+                pieces = _pieces(cell)
+                if strong:
+                    pieces = _emphasis(pieces, "**", "strong")
+                written.append(_render(pieces, single_line=True, cell=True))
+            return written + [""] * (columns - len(row))
+
+        head = cells(table.header_rows[0]) if table.header_rows else [""] * columns
+        rows = [cells(row, strong=True) for row in table.header_rows[1:]]
+        rows += [cells(row) for row in table.rows]
+        widths = [
+            max(3, *(cell_width(row[column]) for row in (head, *rows))) for column in range(columns)
+        ]
+
+        def line(row: Sequence[str]) -> str:
+            padded = [
+                text + " " * (width - cell_width(text))
+                for text, width in zip(row, widths, strict=True)
+            ]
+            return ("| " + " | ".join(padded) + " |").rstrip(" ")
+
+        lines = [line(head), line(["-" * width for width in widths])]
+        lines += [line(row) for row in rows]
+        parts = (
+            [] if table.caption is None else [_render(_emphasis(_pieces(table.caption), "*", "em"))]
+        )
+        return "\n\n".join([*parts, "\n".join(lines)])
+
+    def embed(self, embed: Embed) -> str:
+        """A block quote: poster, linked title and provider, fallback, ``View online: <url>``."""
+        paragraphs = [] if embed.poster is None else self.image_paragraphs(embed.poster)
+        head: list[Inline] = []
+        if embed.title is not None:
+            head.append(Strong(text=Link(href=embed.url, text=embed.title)))
+        if embed.provider is not None:
+            head += [" (", embed.provider, ")"] if head else [embed.provider]
+        if head:
+            paragraphs.append(_inline(tuple(head)))
+        if embed.fallback is not None:
+            paragraphs.append(_inline(embed.fallback))
+        address = [Link(href=embed.url)]
+        paragraphs.append(_inline(tuple(_spliced(self.labels.parts("embed_at", url=address)))))
+        return _block_quote(paragraphs)
+
+    def corrections(self, corrections: Sequence[Correction], language: str) -> list[str]:
+        """``## Corrections``, then each: ``*Corrected <day>*``, a hard break, the text."""
+        if not corrections:
+            return []
+        parts = ["## " + _inline((self.labels.corrections,), single_line=True)]
+        for correction in corrections:
+            pieces: list[_Piece] = []
+            if correction.date is not None:
+                day = format_day(correction.date, self.labels.lang("corrected") or language)
+                dated = _pieces((self.labels.format("corrected", date=day),))
+                pieces += [*_emphasis(dated, "*", "em"), _HARD_BREAK]
+            parts.append(_render([*pieces, *_pieces(correction.text)]))
+        return parts
 
     def newsletter(self, box: Newsletter) -> str:
         """A block quote: title, description, sign-up link and legal line."""
@@ -813,7 +966,16 @@ def to_markdown(
     writer = _Writer(words, image_url)
     if article.lead_image is not None:
         parts.append(writer.image(article.lead_image))
-    parts += [writer.block(block) for block in article.body]
+    body = list(article.body)
+    if article.dateline is not None:
+        first = body[0] if body else None
+        if isinstance(first, Paragraph):
+            parts.append(_inline((article.dateline, " — ", *first.text)))
+            body.pop(0)
+        else:
+            parts.append(_inline((article.dateline,)))
+    parts += [writer.block(block) for block in body]
+    parts += writer.corrections(article.corrections, article.language)
     if article.rights is not None:
         parts.append(_inline((article.rights,)))
     return "\n\n".join(parts) + "\n"

@@ -22,7 +22,14 @@ separated by one blank line, in this order::
     Caption                                               image block
     Credit: Photographer/Agency
 
+    KYIV, Ukraine — First paragraph ...                   the dateline, run in
+
     ... the body ...
+
+    Corrections                                           corrections, under their
+    -----------                                           label; a dated one starts
+    Corrected December 1, 2026                            with its day
+    What was corrected.
 
     Copyright line
 
@@ -54,6 +61,21 @@ Blocks:
   success title and message are not shown: plain text has no interaction,
   so nobody ever signs up in it.
 - **divider**: ``* * *``, centred.
+- **table**: the caption, then the cells in columns aligned in display cells
+  (two spaces apart), between rules of ``-`` over each column; a third rule
+  sets the header rows apart. Short rows are padded with empty cells. A table
+  too wide for the line narrows its widest columns, whose cells wrap (rows of
+  several lines then have a blank line between them), but no column narrows
+  below its longest word: then the table sticks out, as a long word does.
+- **preformatted**: indented four spaces, its lines as written (a tab moves to
+  the next multiple of four cells). Code is never wrapped; a verse line too
+  long for the line turns over, indented four more.
+- **embed**: its poster as an image, then ``Title (Provider) [n]`` (the title
+  numbered as a link's text), the fallback text and ``View online: <url>``.
+
+The **dateline** runs into the first paragraph, ``KYIV, Ukraine — …``, or
+stands on its own line when the body does not start with a paragraph.
+**Corrections** follow the body, before the rights line.
 
 Inline content:
 
@@ -90,13 +112,15 @@ import attrs
 from typing_extensions import assert_never
 from wcwidth import wcswidth, wcwidth
 
-from ..i18n import Labels, format_date, join_list, labels_for
+from ..i18n import Labels, format_date, format_day, join_list, labels_for
 from ..models import (
     Article,
     Block,
     Code,
+    Correction,
     Divider,
     Edition,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -106,9 +130,11 @@ from ..models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 
@@ -134,6 +160,12 @@ _BREAK_AFTER = frozenset(
 #: punctuation (categories Pe, Pf, Po): the prolonged sound mark, iteration marks, small kana.
 _NO_BREAK_BEFORE = frozenset("ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
 _ZERO_WIDTH_JOINER = "\u200d"
+#: Columns a tab in preformatted text moves to the next multiple of.
+_TAB_SIZE: Final = 4
+#: Between two columns of a table.
+_COLUMN_GAP: Final = "  "
+#: A width no line reaches: wrapping to it gives a text's lines as its line breaks make them.
+_UNBOUNDED: Final = 1 << 62
 #: The newsletter button's wording when the article does not name it (the model's
 #: default): replaced by the label in the article's language.
 _DEFAULT_BUTTON: Final = attrs.fields(Newsletter).button_label.default
@@ -391,6 +423,41 @@ def _wrap(items: Iterable[_Item], width: int, *, hard: bool = False) -> list[str
     return lines
 
 
+def _expand_tabs(line: str) -> str:
+    """*line* with each tab turned into spaces up to the next tab stop, counted in cells."""
+    if "\t" not in line:
+        return line
+    first, *rest = line.split("\t")
+    expanded = first
+    for part in rest:
+        expanded += " " * (_TAB_SIZE - cell_width(expanded) % _TAB_SIZE) + part
+    return expanded
+
+
+def _table_row(cells: Sequence[Sequence[_Item]], widths: Sequence[int]) -> list[str]:
+    """One table row as lines: each cell wrapped to its column and padded to its width."""
+    wrapped = [_wrap(items, width) for items, width in zip(cells, widths, strict=True)]
+    height = max(1, *map(len, wrapped))
+    lines = []
+    for index in range(height):
+        texts = [lines_[index] if index < len(lines_) else "" for lines_ in wrapped]
+        padded = [
+            text + " " * max(w - cell_width(text), 0) for text, w in zip(texts, widths, strict=True)
+        ]
+        lines.append(_COLUMN_GAP.join(padded).rstrip(" "))
+    return lines
+
+
+def _stacked(rows: Sequence[list[str]], spaced: bool) -> list[str]:
+    """Rows of lines one under the other, with a blank line between rows when *spaced*."""
+    lines: list[str] = []
+    for index, row in enumerate(rows):
+        if index and spaced:
+            lines.append("")
+        lines += row
+    return lines
+
+
 def _trim(items: Sequence[_Item]) -> tuple[list[_Item], list[_Item], list[_Item]]:
     """Split pieces into leading white space and breaks, the core, and trailing ones."""
     # Leading items are taken off a reversed copy and trailing ones collected in
@@ -541,6 +608,12 @@ class _Renderer:
                 return self.newsletter(block)
             case Divider():
                 return [self.center("* * *")]
+            case Table():
+                return self.table(block)
+            case Preformatted():
+                return self.preformatted(block)
+            case Embed():
+                return self.embed(block)
             case _:
                 assert_never(block)
 
@@ -648,6 +721,151 @@ class _Renderer:
         rows = [f"| {line}{' ' * max(inner - cell_width(line), 0)} |" for line in body]
         return [border, *rows, border]
 
+    def table(self, table: Table) -> list[str]:
+        """The caption, then the columns aligned between rules, the header rows above the second."""
+        lines = [] if table.caption is None else self.wrap(self.inline(table.caption))
+        columns = max(len(row) for row in (*table.header_rows, *table.rows))
+        # Cells become pieces once, in reading order, so that link numbers count up as read.
+        header = [self.cells(row, columns) for row in table.header_rows]
+        body = [self.cells(row, columns) for row in table.rows]
+        widths = self.column_widths([*header, *body], columns)
+        rule = _COLUMN_GAP.join("-" * width for width in widths)
+        header_lines = [_table_row(row, widths) for row in header]
+        body_lines = [_table_row(row, widths) for row in body]
+        # Rows of several lines are told apart by a blank line between them.
+        tall = any(len(row) > 1 for row in (*header_lines, *body_lines))
+        lines.append(rule)
+        if header_lines:
+            lines += _stacked(header_lines, tall)
+            lines.append(rule)
+        lines += _stacked(body_lines, tall)
+        lines.append(rule)
+        return lines
+
+    def cells(self, row: tuple[Text, ...], columns: int) -> list[list[_Item]]:
+        """A row's cells as pieces, padded with empty cells to *columns*."""
+        return [self.inline(cell) for cell in row] + [[] for _ in range(columns - len(row))]
+
+    def column_widths(self, rows: Sequence[Sequence[Sequence[_Item]]], columns: int) -> list[int]:
+        """Each column's width: as wide as its widest line, the widest narrowed to fit the page.
+
+        Columns narrower than a fair share of the page keep their width, as a
+        browser lays out a table; the others share the rest in proportion to
+        how much they would like, each wrapping its cells. No column narrows
+        below its widest unbreakable run of text: a table too wide for the page
+        sticks out, as a long word does, rather than cutting words.
+        """
+        natural = [1] * columns
+        narrowest = [1] * columns
+        for row in rows:
+            for column, items in enumerate(row):
+                chunks = [chunk for chunk in _chunks(items) if isinstance(chunk, _Chunk)]
+                lines = _wrap(items, _UNBOUNDED)
+                natural[column] = max(natural[column], 0, *map(cell_width, lines))
+                narrowest[column] = max(
+                    narrowest[column], 0, *(cell_width(chunk.text) for chunk in chunks)
+                )
+        available = self.width - len(_COLUMN_GAP) * (columns - 1)
+        if sum(natural) <= available:
+            return natural
+        if sum(narrowest) >= available:
+            return narrowest
+        widths = list(natural)
+        wide = set(range(columns))
+        room = available
+        settled = True
+        while settled and wide:
+            share = room // len(wide)
+            settled = False
+            for column in sorted(wide):
+                if natural[column] <= share:
+                    wide.discard(column)
+                    room -= natural[column]
+                    settled = True
+        if sum(narrowest[column] for column in wide) > room:
+            wide, room = set(range(columns)), available  # the narrow ones must give way too
+        spare = room - sum(narrowest[column] for column in wide)
+        wanted = {column: natural[column] - narrowest[column] for column in wide}
+        total = sum(wanted.values())
+        for column in sorted(wide):
+            widths[column] = narrowest[column] + wanted[column] * spare // total
+        left = available - sum(widths)
+        for column in sorted(wide):
+            if left and widths[column] < natural[column]:
+                widths[column] += 1
+                left -= 1
+        return widths
+
+    def preformatted(self, block: Preformatted) -> list[str]:
+        """Indented lines, as written: code never wrapped, a verse line too long turned over."""
+        indent = "    "
+        lines = [_expand_tabs(line).rstrip(" ") for line in _CODE_LINE_ENDS.split(block.text)]
+        while lines and not lines[0].strip(_SPACES):
+            lines.pop(0)
+        while lines and not lines[-1].strip(_SPACES):
+            lines.pop()
+        result: list[str] = []
+        for line in lines:
+            if not line.strip(_SPACES):
+                result.append("")
+            elif block.style == "code" or cell_width(indent + line) <= self.width:
+                result.append(indent + line)
+            else:
+                words = line.lstrip(" ")
+                lead = indent + " " * (len(line) - len(words))
+                result += self.wrap([_Piece(words)], lead, lead + "    ")
+        return result
+
+    def embed(self, embed: Embed) -> list[str]:
+        """The poster, ``Title (Provider) [n]``, the fallback and ``View online: <url>``."""
+        lines = [] if embed.poster is None else self.image(embed.poster)
+        head: list[_Item] = []
+        if embed.title is not None:
+            head.append(_Piece(embed.title.strip(_SPACES)))
+        if embed.provider is not None:
+            provider = embed.provider.strip(_SPACES)
+            head += [_Piece(" "), _Piece(f"({provider})")] if head else [_Piece(provider)]
+        if embed.title is not None:  # the title is the text of a link to the URL
+            head.append(_Piece(f" [{self.reference(embed.url)}]", glue=True))
+        lines += self.wrap(head)
+        if embed.fallback is not None:
+            lines += self.wrap(self.inline(embed.fallback))
+        address: list[_Item] = [_Piece(embed.url, glue=True)]
+        lines += self.wrap(self.phrase(self.labels.parts("embed_at", url=address)))
+        return lines
+
+    def corrections(self, corrections: Sequence[Correction], language: str) -> list[str]:
+        """``Corrections`` underlined, then each correction: ``Corrected <day>`` and its text."""
+        if not corrections:
+            return []
+        lines = self.underline(self.wrap([_Piece(self.labels.corrections)]), _UNDERLINES[2])
+        entries: list[list[str]] = []
+        for correction in corrections:
+            entry: list[str] = []
+            if correction.date is not None:
+                day = format_day(correction.date, self.labels.lang("corrected") or language)
+                dated: list[_Item] = [_Piece(day)]
+                entry += self.wrap(self.phrase(self.labels.parts("corrected", date=dated)))
+            entry += self.wrap(self.inline(correction.text))
+            if entry:  # text of line breaks alone shows nothing
+                entries.append(entry)
+        return lines + _stacked(entries, spaced=True)
+
+    def body(self, article: Article) -> list[list[str]]:
+        """The body's blocks, the dateline run in before a first paragraph (else on its own)."""
+        parts: list[list[str]] = []
+        blocks = list(article.body)
+        if article.dateline is not None:
+            dateline = [_Piece(article.dateline.strip(_SPACES)), _Piece(" —", glue=True)]
+            first = blocks[0] if blocks else None
+            if isinstance(first, Paragraph):
+                parts.append(self.wrap([*dateline, _Piece(" "), *self.inline(first.text)]))
+                blocks.pop(0)
+            else:
+                parts.append(self.wrap([_Piece(article.dateline)]))
+        parts += [self.block(block) for block in blocks]
+        return parts
+
     # the article
 
     def article(self, article: Article) -> str:
@@ -665,7 +883,8 @@ class _Renderer:
         parts.append(self.wrap(self.inline(byline(article, self.labels, links=False))))
         if article.lead_image is not None:
             parts.append(self.image(article.lead_image))
-        parts += [self.block(block) for block in article.body]
+        parts += self.body(article)
+        parts.append(self.corrections(article.corrections, article.language))
         if article.rights is not None:
             parts.append(self.wrap([_Piece(article.rights)]))
         if self.links:

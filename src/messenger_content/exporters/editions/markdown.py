@@ -43,7 +43,7 @@ import attrs
 from ... import urls
 from ...editions import folder_of
 from ...i18n import labels_for
-from ...models import Article, Edition, EditionArticle, Emphasis, Image
+from ...models import Article, Block, Edition, EditionArticle, Embed, Emphasis, Image
 from .._images import check_choice
 from ..markdown import _front_matter, _inline, _yaml_string, to_markdown
 from ._contents import groups, issued_text
@@ -80,7 +80,14 @@ def _rebased(article: Article, folder: str) -> Article:
             return image
         return attrs.evolve(image, src=posixpath.join(prefix, image.src))
 
-    body = tuple(moved(block) if isinstance(block, Image) else block for block in article.body)
+    def rebased(block: Block) -> Block:
+        if isinstance(block, Image):
+            return moved(block)
+        if isinstance(block, Embed) and block.poster is not None:
+            return attrs.evolve(block, poster=moved(block.poster))
+        return block
+
+    body = tuple(rebased(block) for block in article.body)
     lead = None if article.lead_image is None else moved(article.lead_image)
     return attrs.evolve(article, body=body, lead_image=lead)
 
