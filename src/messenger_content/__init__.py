@@ -8,6 +8,8 @@ Load an article, check it, and render it::
     html = mc.to_html(article)
 
 Several articles make an :class:`Edition` (``load_edition``, ``build_edition``).
+IPTC ninjs and schema.org JSON-LD are read and written by ``from_ninjs``,
+``to_ninjs``, ``from_jsonld`` and ``to_jsonld`` (:mod:`messenger_content.interchange`).
 """
 
 import importlib
@@ -62,6 +64,7 @@ if typing.TYPE_CHECKING:
     from .exporters.markdown import to_markdown
     from .exporters.pdf import to_pdf
     from .exporters.text import to_text
+    from .interchange import Imported, from_jsonld, from_ninjs, to_jsonld, to_ninjs
     from .schema import edition_json_schema, json_schema
 
 __version__ = "0.1.0"
@@ -69,14 +72,20 @@ __version__ = "0.1.0"
 # Exporters are imported on first use: PDF and EPUB pull in WeasyPrint and
 # ebooklib, and a program that only loads JSON should not pay for Jinja2 either.
 # The schema is built from the models by introspection (ast, inspect), which a
-# conversion never needs.
+# conversion never needs. The interchange formats read HTML with lxml.
 _LAZY = {
+    "Imported": ".interchange",
     "edition_json_schema": ".schema",
+    # "from_html": ".interchange.web",  (the web import, with the `web` extra)
+    "from_jsonld": ".interchange",
+    "from_ninjs": ".interchange",
     "json_schema": ".schema",
     "to_epub": ".exporters.epub",
     "to_html": ".exporters.html",
     "to_markdown": ".exporters.markdown",
     "to_pdf": ".exporters.pdf",
+    "to_jsonld": ".interchange",
+    "to_ninjs": ".interchange",
     "to_text": ".exporters.text",
 }
 
@@ -107,6 +116,7 @@ __all__ = [
     "ExportError",
     "Heading",
     "Image",
+    "Imported",
     "Inline",
     "ItemList",
     "LineBreak",
@@ -131,6 +141,8 @@ __all__ = [
     "dumps_edition",
     "edition_json_schema",
     "export",
+    "from_jsonld",
+    "from_ninjs",
     "json_schema",
     "load",
     "load_edition",
@@ -138,7 +150,9 @@ __all__ = [
     "loads_edition",
     "to_epub",
     "to_html",
+    "to_jsonld",
     "to_markdown",
+    "to_ninjs",
     "to_pdf",
     "to_text",
 ]

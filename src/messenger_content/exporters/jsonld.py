@@ -1,16 +1,19 @@
 """schema.org ``NewsArticle`` JSON-LD of an article: what the HTML page embeds, and ``-t jsonld``.
 
-Reading JSON-LD back into an article is :func:`messenger_content.interchange.from_jsonld`.
+:func:`to_jsonld` is the object; :func:`to_jsonld_text` the file ``-t jsonld``
+writes. Reading JSON-LD back into an article is
+:func:`messenger_content.interchange.from_jsonld`.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .. import _rules, urls
-from ..models import Article, Image
+from ..models import Article, Edition, Image
 
-__all__ = ["is_absolute", "share_image", "to_jsonld"]
+__all__ = ["is_absolute", "share_image", "to_jsonld", "to_jsonld_text"]
 
 
 def is_absolute(url: str | None) -> bool:
@@ -88,3 +91,19 @@ def to_jsonld(article: Article, *, with_body: bool = False) -> dict[str, Any]:
         if text:
             data["articleBody"] = text
     return data
+
+
+def to_jsonld_text(article: Article | Edition) -> str:
+    """The JSON-LD file of *article*: :func:`to_jsonld` with its body, as JSON text.
+
+    An edition is the ``ItemList`` of ``NewsArticle`` its HTML page embeds.
+    Written as the package writes its own JSON: 2-space indent, UTF-8, a final
+    newline.
+    """
+    if isinstance(article, Edition):
+        from .editions.html import json_ld_list
+
+        data = json_ld_list(article)
+    else:
+        data = to_jsonld(article, with_body=True)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
