@@ -234,10 +234,11 @@ def _parser() -> argparse.ArgumentParser:
         "-f",
         "--from",
         dest="from_",
-        choices=("auto", *INPUT_FORMATS[1:]),
+        choices=INPUT_FORMATS,
         default="auto",
+        metavar="FORMAT",
         help="what the inputs are: article (this package's JSON), ninjs (IPTC), jsonld "
-        "(schema.org), html (a saved web page; needs the web extra); default auto: "
+        "(schema.org), html (a saved web page; needs the web extra), or auto (the default): "
         "detected from each input's content",
     )
     convert_.add_argument(
