@@ -218,14 +218,15 @@ def test_a_broken_article_still_names_its_json_paths(
 
 
 def test_standard_input_is_detected(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A ninjs item on standard input (-) is detected and imported."""
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(COMPLEX.read_bytes())))
+    """A ninjs item on standard input (-) is detected and imported, its warnings named <stdin>."""
+    item = naive_item(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(item.read_bytes())))
     code, out, err = run(capsys, "convert", "-", "-t", "json")
     assert code == 0, err
-    assert mc.loads(out) == mc.from_ninjs(read_json(COMPLEX)).article
-    assert "<stdin>: located: warning: " in err
+    assert mc.loads(out) == mc.from_ninjs(read_json(item)).article
+    assert "<stdin>: firstCreated: warning: " in err
 
 
 def test_a_folder_of_mixed_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

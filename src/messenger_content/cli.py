@@ -6,10 +6,10 @@ terminal; like pandoc, one input in one format goes to standard output when
 no ``-o`` is given (or ``-o -``). Its inputs may also be IPTC ninjs items,
 schema.org JSON-LD documents or saved web pages (``--from``, detected by
 default; :mod:`messenger_content.inputs`), and its outputs the article format
-itself, ninjs or JSON-LD (``-t json|ninjs|jsonld``). ``validate`` checks articles, their images
-included, and warns about what a publisher would want fixed; ``schema`` prints
-the JSON Schema of the format; ``theme export`` copies the default theme into
-a folder to start one's own.
+itself, ninjs or JSON-LD (``-t json|ninjs|jsonld``). ``validate`` checks
+articles, their images included, and warns about what a publisher would want
+fixed; ``schema`` prints the JSON Schema of the format; ``theme export``
+copies the default theme into a folder to start one's own.
 
 Exit codes: 0 when everything asked for was done; 2 for invalid input or usage
 (the other inputs are still converted unless ``--fail-fast``); 1 for anything

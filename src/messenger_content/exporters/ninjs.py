@@ -2,8 +2,8 @@
 
 The mapping is :func:`messenger_content.interchange.to_ninjs` (see
 docs/interchange.md); this module writes it as the package writes its own
-JSON: 2-space indent, UTF-8 characters as they are (not escaped), keys in the order written,
-a final newline.
+JSON: 2-space indent, characters as they are (not escaped), keys in the order
+written, a final newline.
 """
 
 from __future__ import annotations
