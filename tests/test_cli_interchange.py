@@ -17,6 +17,7 @@ import messenger_content as mc
 from messenger_content import interchange
 from messenger_content.cli import main
 from messenger_content.exporters import READING_FORMATS
+from messenger_content.inputs import detect_input
 from messenger_content.theme import plain_text
 from tests.helpers.articles import PHOTO, article_json, leftovers, write_article
 from tests.helpers.cli import run_cli
@@ -536,3 +537,17 @@ def test_the_interchange_functions_are_top_level() -> None:
         assert name in mc.__all__
     imported = mc.from_ninjs(read_json(SIMPLE))
     assert isinstance(imported, mc.Imported)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted(NINJS.glob("*/*.json")), *sorted(ROOT.glob("examples/*/article.json"))],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_detection_without_lxml_agrees_with_detect(path: Path, tmp_path: Path) -> None:
+    """The reader's own test for an article names every document as interchange.detect does."""
+    value = read_json(path)
+    assert detect_input(value) == interchange.detect(value)
+    assert detect_input(value) in ("article", "ninjs")
+    as_jsonld = {"@context": "https://schema.org", **value}
+    assert detect_input(as_jsonld) == interchange.detect(as_jsonld) == "jsonld"
