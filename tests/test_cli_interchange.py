@@ -544,7 +544,7 @@ def test_the_interchange_functions_are_top_level() -> None:
     [*sorted(NINJS.glob("*/*.json")), *sorted(ROOT.glob("examples/*/article.json"))],
     ids=lambda p: f"{p.parent.name}/{p.name}",
 )
-def test_detection_without_lxml_agrees_with_detect(path: Path, tmp_path: Path) -> None:
+def test_detection_without_lxml_agrees_with_detect(path: Path) -> None:
     """The reader's own test for an article names every document as interchange.detect does."""
     value = read_json(path)
     assert detect_input(value) == interchange.detect(value)
