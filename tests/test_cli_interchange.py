@@ -189,12 +189,12 @@ def test_a_detected_page_needs_the_web_extra(
 
 
 @pytest.mark.parametrize(
-    "text", ['{"title": "A memo", "text": "No article here."}', "[1, 2]", "Just some words."]
+    "text", ['{"title": "A memo", "text": "No article here."}', "{}", '{"@id": "#x"}']
 )
 def test_an_undetectable_input_fails_naming_the_file(
     text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Neither an article, ninjs, JSON-LD nor HTML: exit 2, the file named, nothing written."""
+    """A JSON object neither an article, ninjs nor JSON-LD: exit 2, the file named, no output."""
     path = tmp_path / "memo.json"
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
@@ -202,6 +202,25 @@ def test_an_undetectable_input_fails_naming_the_file(
     assert code == 2
     assert f"{path}: not an article, ninjs or JSON-LD document; give --from" in err
     assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Just some words.", "not valid JSON: Expecting value (line 1, column 1)"),
+        ("[1, 2]", "expected a JSON object holding an article, got an array"),
+    ],
+)
+def test_what_is_no_json_object_gets_the_reading_error(
+    text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Text that is not JSON, or JSON but no object, fails as a broken article would."""
+    path = tmp_path / "notes.txt"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "convert", str(path), "-t", "json")
+    assert code == 2
+    assert out == ""
+    assert f"{path}: {message}" in err
 
 
 def test_a_broken_article_still_names_its_json_paths(

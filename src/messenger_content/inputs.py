@@ -8,7 +8,10 @@ calls in its workers, so imported inputs are converted exactly like articles.
 Detecting (``"auto"``): text whose first character (after a byte order mark
 and white space) is ``<`` is HTML, and so is a file named ``*.html`` or
 ``*.htm`` that does not start with ``{`` or ``[``; anything else is parsed as
-JSON and named by :func:`messenger_content.interchange.detect`. An article
+JSON and named by :func:`messenger_content.interchange.detect`. A JSON object
+that is none of the three fails ("not an article, ninjs or JSON-LD document");
+what is not JSON, or JSON other than an object (or a list of JSON-LD nodes),
+gets the article format's own error, as a broken article would. An article
 (``headline`` and ``body``, no JSON-LD keyword) is recognised without
 importing :mod:`messenger_content.interchange`, which needs lxml.
 
@@ -70,11 +73,25 @@ def html_reader() -> Callable[..., Read]:
     return reader
 
 
-def _looks_like_html(text: str, name: str) -> bool:
-    start = text.lstrip("\ufeff \t\r\n\f")[:1]
-    if start == "<":
-        return True
-    return start not in ("{", "[") and name.lower().endswith(_HTML_SUFFIXES)
+def _first_character(data: bytes) -> str:
+    """The first character of *data* after a byte order mark and white space.
+
+    ``""`` when there is none, or when *data* does not start as UTF-8 (the
+    JSON parser then says where the bytes go wrong).
+    """
+    head = data[:1024]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not merely a character cut at the end
+            return ""
+        text = head[: error.start].decode("utf-8")
+    return text.lstrip("\ufeff \t\r\n\f")[:1]
+
+
+def _looks_like_html(start: str, name: str) -> bool:
+    """Whether an input starting with *start* and named *name* is a web page."""
+    return start == "<" or (start not in ("{", "[") and name.lower().endswith(_HTML_SUFFIXES))
 
 
 def detect_input(value: object) -> Literal["article", "ninjs", "jsonld"] | None:
@@ -94,9 +111,9 @@ def _is_mapping_with(value: object, *keys: str) -> TypeGuard[Mapping[str, object
     return isinstance(value, Mapping) and all(key in value for key in keys)
 
 
-def _broken_article(value: object) -> bool:
+def _meant_as_article(value: Mapping[str, object]) -> bool:
     """Whether *value* is meant as an article, so its own errors say more than "unknown"."""
-    if not isinstance(value, Mapping) or any(key in value for key in _JSONLD_KEYS):
+    if any(key in value for key in _JSONLD_KEYS):
         return False
     return "headline" in value or "body" in value or value.get("type") == "article"
 
@@ -119,7 +136,8 @@ class Reader:
 
         Raises:
             ParseError: the input is not JSON (or HTML) that can be read.
-            ValidationError: it is no article, ninjs or JSON-LD document (``"auto"``),
+            ValidationError: it is a JSON object but no article, ninjs or JSON-LD
+                document (``"auto"``),
                 it does not describe a valid article, or (:attr:`strict`) its
                 import has warnings.
             ContentError: it is HTML and the ``web`` extra is missing.
@@ -131,16 +149,14 @@ class Reader:
 
     def _read(self, data: bytes, source: str) -> Read:
         kind = self.format
-        head = _head(data) if kind == "auto" else ""
-        if kind == "html" or (kind == "auto" and _looks_like_html(head, source)):
+        start = _first_character(data) if kind == "auto" else ""
+        if kind == "html" or (kind == "auto" and _looks_like_html(start, source)):
             from_html = html_reader()
             return _with_source(lambda: from_html(data), source)
-        if kind == "auto" and head.strip() and head.lstrip("\ufeff \t\r\n\f")[:1] not in "{[":
-            raise ValidationError([Problem("", _UNKNOWN)], source=source)
         value = parse_json(data, source=source)
         if kind == "auto":
             detected = detect_input(value)
-            if detected is None and not _broken_article(value):
+            if detected is None and isinstance(value, Mapping) and not _meant_as_article(value):
                 raise ValidationError([Problem("", _UNKNOWN)], source=source)
             kind = detected or "article"
         if kind == "article":
@@ -149,11 +165,6 @@ class Reader:
 
         imports = {"ninjs": interchange.from_ninjs, "jsonld": interchange.from_jsonld}
         return _with_source(lambda: imports[kind](value), source)
-
-
-def _head(data: bytes) -> str:
-    """The start of *data* as text, enough to see what it opens with."""
-    return data[:1024].decode("utf-8", errors="replace")
 
 
 def _with_source(read: Callable[[], Read], source: str) -> Read:
