@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import jsonschema
 import pytest
 from hypothesis import given
 
@@ -18,13 +17,9 @@ from messenger_content.interchange import detect, from_ninjs, to_jsonld, to_ninj
 from messenger_content.models import Correction, Embed, Preformatted, Table
 from messenger_content.theme import plain_text
 from tests.helpers.interchange import corrections, datelines, new_blocks
+from tests.helpers.ninjs import NINJS, VALIDATOR
 from tests.strategies import articles
 
-NINJS = Path(__file__).parent / "data" / "ninjs"
-SCHEMA = json.loads((NINJS / "ninjs-schema_3.1.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft202012Validator(
-    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-)
 #: The IPTC's renditions example shows renditions only: it has no headline.
 WITHOUT_HEADLINE = {"002_renditions_example.json", "2.2-002_renditions_example.json"}
 EXAMPLES = sorted(p for p in NINJS.glob("*/*.json") if p.name not in WITHOUT_HEADLINE)

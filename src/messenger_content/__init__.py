@@ -8,6 +8,8 @@ Load an article, check it, and render it::
     html = mc.to_html(article)
 
 Several articles make an :class:`Edition` (``load_edition``, ``build_edition``).
+IPTC ninjs and schema.org JSON-LD are read and written by ``from_ninjs``,
+``to_ninjs``, ``from_jsonld`` and ``to_jsonld`` (:mod:`messenger_content.interchange`).
 """
 
 import importlib
@@ -66,6 +68,7 @@ if typing.TYPE_CHECKING:
     from .exporters.markdown import to_markdown
     from .exporters.pdf import to_pdf
     from .exporters.text import to_text
+    from .interchange import Imported, from_jsonld, from_ninjs, to_jsonld, to_ninjs
     from .interchange.web import from_html
     from .schema import edition_json_schema, json_schema
 
@@ -74,15 +77,21 @@ __version__ = "0.1.0"
 # Exporters are imported on first use: PDF and EPUB pull in WeasyPrint and
 # ebooklib, and a program that only loads JSON should not pay for Jinja2 either.
 # The schema is built from the models by introspection (ast, inspect), which a
-# conversion never needs. from_html brings in lxml (and trafilatura when called).
+# conversion never needs. The interchange formats read HTML with lxml (and from_html
+# trafilatura when called).
 _LAZY = {
+    "Imported": ".interchange",
     "edition_json_schema": ".schema",
     "from_html": ".interchange.web",
+    "from_jsonld": ".interchange",
+    "from_ninjs": ".interchange",
     "json_schema": ".schema",
     "to_epub": ".exporters.epub",
     "to_html": ".exporters.html",
     "to_markdown": ".exporters.markdown",
     "to_pdf": ".exporters.pdf",
+    "to_jsonld": ".interchange",
+    "to_ninjs": ".interchange",
     "to_text": ".exporters.text",
 }
 
@@ -115,6 +124,7 @@ __all__ = [
     "ExportError",
     "Heading",
     "Image",
+    "Imported",
     "Inline",
     "ItemList",
     "LineBreak",
@@ -142,6 +152,8 @@ __all__ = [
     "edition_json_schema",
     "export",
     "from_html",
+    "from_jsonld",
+    "from_ninjs",
     "json_schema",
     "load",
     "load_edition",
@@ -149,7 +161,9 @@ __all__ = [
     "loads_edition",
     "to_epub",
     "to_html",
+    "to_jsonld",
     "to_markdown",
+    "to_ninjs",
     "to_pdf",
     "to_text",
 ]

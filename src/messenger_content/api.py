@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from ._files import write_all_atomic, write_atomic
-from .exporters import FORMATS, format_for, render
+from .exporters import FORMATS, format_of_path, render
 from .exporters._images import (
     REFERRING_FORMATS,
     ImageFolder,
@@ -56,8 +56,10 @@ def export(
     Args:
         article: The article to render.
         path_or_format: A format name (``"html"``, ``"txt"``, ``"md"``, ``"pdf"``,
-            ``"epub"``) to get the rendered bytes back, or a file path whose
-            suffix picks the format; the file (with its copied images) is
+            ``"epub"``, ``"json"``, ``"ninjs"``, ``"jsonld"``) to get the rendered
+            bytes back, or a file path whose suffix picks the format
+            (``.ninjs.json`` or ``.ninjs`` is ninjs, ``.jsonld`` JSON-LD, any
+            other ``.json`` the article format); the file (with its copied images) is
             written atomically (no partial file is ever left behind) and its
             path returned.
         images: How HTML and Markdown refer to images: ``"copy"`` (beside a
@@ -82,7 +84,7 @@ def export(
     if isinstance(path_or_format, str) and path_or_format.lower() in FORMATS:
         to_bytes, name = True, path_or_format.lower()
     else:
-        to_bytes, name = False, format_for(Path(path_or_format).suffix).name
+        to_bytes, name = False, format_of_path(Path(path_or_format)).name
     if to_bytes and images == "copy":
         raise ValueError("images='copy' needs a file path to copy the images beside")
     mode = resolve_mode(images, image_base, options)

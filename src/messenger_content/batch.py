@@ -67,7 +67,7 @@ from typing_extensions import ParamSpec
 from ._files import is_temporary, link_atomic, write_all_atomic, write_atomic
 from .codec import loads
 from .errors import ContentError, ExportError, Problem, ValidationError
-from .exporters import FORMATS, format_for
+from .exporters import FORMATS, format_for, split_suffix
 from .exporters._images import (
     IMAGE_OPTIONS,
     REFERRING_FORMATS,
@@ -92,6 +92,7 @@ __all__ = [
     "Failure",
     "FailureKind",
     "Interrupted",
+    "Read",
     "Result",
     "Source",
     "Status",
@@ -110,6 +111,11 @@ Status: TypeAlias = Literal["converted", "skipped", "failed"]
 Check: TypeAlias = "Callable[[Article, Path], Findings]"
 """Checks a loaded article (with its folder) before any format is rendered, e.g.
 :class:`~messenger_content.checks.ArticleCheck`; picklable to reach pool workers."""
+
+Read: TypeAlias = "Callable[[bytes, str], tuple[Article, tuple[Problem, ...]]]"
+"""Reads an input (its bytes and name) into an article and the warnings of its import,
+e.g. :class:`~messenger_content.inputs.Reader`; picklable to reach pool workers.
+Without one, inputs are articles in this package's format."""
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -192,7 +198,7 @@ class Source:
     name: str
     """How messages name the input, e.g. ``"<stdin>"``."""
     data: bytes
-    """The article's JSON, UTF-8."""
+    """The article's JSON, UTF-8 (or what the batch's ``read`` takes: ninjs, a web page...)."""
     base_dir: Path = attrs.field(factory=Path.cwd, converter=Path)
     """The folder relative image sources are resolved against."""
     stem: str = "article"
@@ -230,8 +236,9 @@ class Result:
     notes: tuple[str, ...] = ()
     """Things worth knowing that are not failures (e.g. a name taken by an earlier input)."""
     warnings: tuple[Problem, ...] = ()
-    """Likely mistakes the batch's check found in the article (e.g. a link that looks
-    like a host name), each with its JSON path."""
+    """What the import of the input dropped or changed (``read``), then likely mistakes the
+    batch's check found in the article (e.g. a link that looks like a host name), each
+    with its path."""
     seconds: float = 0.0
     """Time spent converting this input (in the worker)."""
 
@@ -396,6 +403,7 @@ class _Settings:
     images: ImageMode = "copy"
     image_base: str | None = None
     check: Check | None = None
+    read: Read | None = None
 
 
 def _settings(
@@ -404,6 +412,7 @@ def _settings(
     images: ImageMode | None = None,
     image_base: str | None = None,
     check: Check | None = None,
+    read: Read | None = None,
 ) -> _Settings:
     """Check *options* against the exporters' signatures and freeze them."""
     given = dict(options or {})
@@ -426,7 +435,7 @@ def _settings(
 
         labels_for("en", given["labels"])  # a bad key or phrase fails here, not per article
     mode = resolve_mode(images, image_base, {})
-    return _Settings(formats, tuple(sorted(given.items())), mode, image_base, check)
+    return _Settings(formats, tuple(sorted(given.items())), mode, image_base, check, read)
 
 
 class _Worker:
@@ -769,12 +778,16 @@ def _render_task(
     started = time.perf_counter()
     warnings: tuple[Problem, ...] = ()
     try:
-        article = loads(task.data, source=task.source)
+        read = worker.settings.read
+        if read is None:
+            article = loads(task.data, source=task.source)
+        else:
+            article, warnings = read(task.data, task.source)
         check = worker.settings.check
         if check is not None:
             # Once per article, before any format: an error is reported once.
             findings = check(article, task.base_dir)
-            warnings = findings.warnings
+            warnings += findings.warnings
             if findings.errors:
                 raise ValidationError(findings.errors)
     except Exception as error:  # noqa: BLE001 - every failure goes in the report
@@ -1029,12 +1042,16 @@ def _folder(path: Path, known: dict[Path, Path]) -> Path:
 def _read(
     item: str | os.PathLike[str] | Source, folders: dict[Path, Path]
 ) -> tuple[str, bytes, Path, str]:
-    """Name, bytes, folder and fallback stem of an input (reads a file)."""
+    """Name, bytes, folder and fallback stem of an input (reads a file).
+
+    The stem is the name without the suffix of a format: ``story`` for
+    ``story.ninjs.json`` as for ``story.json``.
+    """
     if isinstance(item, Source):
         return item.name, item.data, item.base_dir, item.stem
     path = Path(item)
     data = path.read_bytes()
-    return os.fspath(item), data, _folder(path, folders), path.stem
+    return os.fspath(item), data, _folder(path, folders), split_suffix(path.name)[0]
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -1107,6 +1124,7 @@ def convert(
     image_base: str | None = None,
     pdf_timeout: float | None = DEFAULT_PDF_TIMEOUT,
     check: Check | None = None,
+    read: Read | None = None,
 ) -> Result:
     """Convert one input to explicit files, all or none.
 
@@ -1123,6 +1141,7 @@ def convert(
         image_base: The URL images are linked at (``images="link"``).
         pdf_timeout: Most seconds a PDF may take, or ``None`` for no limit.
         check: Run on the loaded article before any format (see :func:`convert_many`).
+        read: Reads the input (see :func:`convert_many`).
 
     Returns:
         What happened; failures are reported in it, not raised.
@@ -1133,7 +1152,7 @@ def convert(
             image options contradict each other.
     """
     pairs = tuple((format_for(name).name, Path(path)) for name, path in targets.items())
-    settings = _settings(tuple(name for name, _ in pairs), options, images, image_base, check)
+    settings = _settings(tuple(name for name, _ in pairs), options, images, image_base, check, read)
     _check_timeout(pdf_timeout)
     planned = _plan(0, source, lambda data, stem: (pairs, ()), skip_existing, {})
     if isinstance(planned, Result):
@@ -1567,6 +1586,7 @@ def convert_many(
     image_base: str | None = None,
     pdf_timeout: float | None = DEFAULT_PDF_TIMEOUT,
     check: Check | None = None,
+    read: Read | None = None,
 ) -> BatchReport:
     """Convert many articles to one or more formats, in parallel.
 
@@ -1626,6 +1646,12 @@ def convert_many(
             format is rendered (e.g. :class:`~messenger_content.checks.ArticleCheck`):
             its errors fail the article once, with no file written; its
             warnings go in :attr:`Result.warnings`. Picklable, for the workers.
+        read: Turns each input's bytes (and name) into an article and the
+            warnings of its import, e.g. ``Reader(format="auto")`` from
+            :mod:`messenger_content.inputs` for ninjs, JSON-LD and web pages;
+            the warnings go in :attr:`Result.warnings` (before the check's),
+            a :class:`~messenger_content.ContentError` fails the input.
+            Picklable, for the workers. Default: the article format.
 
     Returns:
         A report with one :class:`Result` per input handled, in input order.
@@ -1638,7 +1664,7 @@ def convert_many(
             far and the number of inputs (when *inputs* has a length).
     """
     names = _check_formats(formats)
-    settings = _settings(names, options, images, image_base, check)
+    settings = _settings(names, options, images, image_base, check, read)
     _check_timeout(pdf_timeout)
     workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 0:

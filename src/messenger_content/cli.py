@@ -3,10 +3,13 @@
 ``convert`` renders articles (files, folders of ``*.json``, or ``-`` for
 standard input) to one or more formats, in parallel, with a progress bar on a
 terminal; like pandoc, one input in one format goes to standard output when
-no ``-o`` is given (or ``-o -``). ``validate`` checks articles, their images
-included, and warns about what a publisher would want fixed; ``schema`` prints
-the JSON Schema of the format; ``theme export`` copies the default theme into
-a folder to start one's own.
+no ``-o`` is given (or ``-o -``). Its inputs may also be IPTC ninjs items,
+schema.org JSON-LD documents or saved web pages (``--from``, detected by
+default; :mod:`messenger_content.inputs`), and its outputs the article format
+itself, ninjs or JSON-LD (``-t json|ninjs|jsonld``). ``validate`` checks
+articles, their images included, and warns about what a publisher would want
+fixed; ``schema`` prints the JSON Schema of the format; ``theme export``
+copies the default theme into a folder to start one's own.
 
 Exit codes: 0 when everything asked for was done; 2 for invalid input or usage
 (the other inputs are still converted unless ``--fail-fast``); 1 for anything
@@ -49,8 +52,9 @@ from .batch import (
 from .checks import ArticleCheck, image_problems, link_hints, publisher_warnings
 from .codec import loads
 from .errors import ContentError, Problem, ValidationError
-from .exporters import FORMATS, format_for, render
+from .exporters import FORMATS, READING_FORMATS, format_for, format_of_path, render
 from .exporters._images import REFERRING_FORMATS, ImageMode
+from .inputs import INPUT_FORMATS, InputFormat, Reader, html_reader
 from .models import Edition
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "main", "publisher_warnings"]
@@ -70,6 +74,8 @@ _PROG: Final = "messenger-content"
 
 #: Which files of a folder are inputs, unless ``--glob`` says otherwise.
 _DEFAULT_GLOB: Final = "*.json"
+#: Which files of a folder are inputs with ``--from html``.
+_HTML_GLOBS: Final = ("*.html", "*.htm")
 
 _EPILOG = """\
 examples:
@@ -78,6 +84,7 @@ examples:
   messenger-content convert article.json -t pdf,epub -o out/
   messenger-content convert archive/ -r -t all -o out/ --skip-existing
   messenger-content convert - -t html --base-dir photos/ < article.json
+  messenger-content convert story.ninjs.json -t json -o story.json
   messenger-content validate examples/*/article.json
   messenger-content validate archive/ -r --json > report.json
   messenger-content schema > article.schema.json
@@ -94,6 +101,18 @@ examples:
   messenger-content convert article.json -t txt --width 60 -o article.txt
   messenger-content convert a.json b.json -t pdf,epub -o out/
   messenger-content convert archive/ -r -t all -o out/ --jobs 4 --skip-existing
+  messenger-content convert agency-item.json -t html -o item.html  (ninjs, detected)
+  messenger-content convert article.json -t ninjs -o article.ninjs.json
+  messenger-content convert article.json -t all,json,ninjs,jsonld -o out/
+
+-t all is the five formats to read (html, txt, md, pdf, epub); json (the article
+format), ninjs and jsonld are named to be written. A file suffix names a format:
+.ninjs.json (or .ninjs) is ninjs, .jsonld JSON-LD, any other .json the article format.
+
+Inputs are articles, IPTC ninjs items, schema.org JSON-LD documents or saved web
+pages (--from, detected from the content by default); what an import drops or
+changes is printed as a warning (an error with --strict). A folder's inputs are
+its *.json files (with --from html its *.html and *.htm files), or --glob's.
 
 -o is standard output when it is - or left out (one input, one format), a
 folder when it names one or ends with /, and else one file, whose suffix names
@@ -162,10 +181,10 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--glob",
-        default=_DEFAULT_GLOB,
         metavar="PATTERN",
         help="which files of a folder are articles, matched against their path inside it "
-        f"without regard to case (default {_DEFAULT_GLOB!r}; e.g. '*/article.json')",
+        f"without regard to case (default {_DEFAULT_GLOB!r}; for convert --from html "
+        f"{' and '.join(map(repr, _HTML_GLOBS))}; e.g. '*/article.json')",
     )
     parser.add_argument(
         "--base-dir",
@@ -174,7 +193,9 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "for standard input, the current folder)",
     )
     parser.add_argument(
-        "--strict", action="store_true", help="treat warnings as errors (exit code 2)"
+        "--strict",
+        action="store_true",
+        help="treat warnings as errors (exit code 2), an import's warnings too",
     )
 
 
@@ -206,14 +227,26 @@ def _parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="article JSON files, folders (the files --glob matches), or - for standard input",
+        help="article JSON files (or ninjs, JSON-LD, HTML: see --from), folders (the files "
+        "--glob matches), or - for standard input",
+    )
+    convert_.add_argument(
+        "-f",
+        "--from",
+        dest="from_",
+        choices=INPUT_FORMATS,
+        default="auto",
+        metavar="FORMAT",
+        help="what the inputs are: article (this package's JSON), ninjs (IPTC), jsonld "
+        "(schema.org), html (a saved web page; needs the web extra), or auto (the default): "
+        "detected from each input's content",
     )
     convert_.add_argument(
         "-t",
         "--to",
         metavar="FORMATS",
-        help=f"comma-separated formats ({','.join(FORMATS)}) or 'all'; "
-        "optional when -o is a file whose suffix names the format",
+        help=f"comma-separated formats ({','.join(FORMATS)}); 'all' is "
+        f"{','.join(READING_FORMATS)}; optional when -o is a file whose suffix names the format",
     )
     convert_.add_argument(
         "-o",
@@ -338,7 +371,8 @@ def _parser() -> argparse.ArgumentParser:
         "-t",
         "--to",
         metavar="FORMATS",
-        help=f"comma-separated formats ({','.join(FORMATS)}) or 'all'",
+        help=f"comma-separated formats ({','.join(f for f in FORMATS if f != 'ninjs')}); "
+        f"'all' is {','.join(READING_FORMATS)}; json is the edition format, jsonld an ItemList",
     )
     edition.add_argument(
         "-o",
@@ -352,7 +386,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     edition.add_argument(
         "--glob",
-        default=_DEFAULT_GLOB,
         metavar="PATTERN",
         help=f"which files of a folder are articles (default {_DEFAULT_GLOB!r})",
     )
@@ -456,36 +489,61 @@ class _Skipped:
 _JSON_KINDS: Final = {list: "a JSON array", str: "a JSON string", bool: "a JSON boolean"}
 
 
-def _not_an_article(data: bytes) -> str | None:
+def _not_an_article(data: bytes, read_as: InputFormat = "article") -> str | None:
     """Why *data* holds no article (a JSON Schema, no headline or body), or ``None``.
 
     Broken JSON is not skipped: it is reported like any invalid article. Most
     articles name a headline and no schema, and are passed without parsing.
+    Read as ``"auto"``, a ninjs item or a JSON-LD document is an article too
+    (and text that is no JSON at all may be a web page); read as ``"ninjs"``
+    or ``"jsonld"``, only JSON Schemas and editions are skipped, and nothing
+    read as ``"html"``.
     """
+    if read_as == "html":
+        return None
     if b'"headline"' in data and b'"$schema"' not in data and b'"edition"' not in data:
         return None
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except (ValueError, RecursionError):
         return None
+    if isinstance(value, dict) and "$schema" in value and "properties" in value:
+        return "a JSON Schema"
+    if isinstance(value, dict) and value.get("type") == "edition":
+        return "an edition"
+    if read_as in ("ninjs", "jsonld"):
+        return None
+    if read_as == "auto":
+        from .inputs import detect_input
+
+        if detect_input(value) is not None:
+            return None
     if not isinstance(value, dict):
         return _JSON_KINDS.get(type(value), "a JSON value other than an object")
-    if "$schema" in value and "properties" in value:
-        return "a JSON Schema"
-    if value.get("type") == "edition":
-        return "an edition"
     if "headline" not in value and "body" not in value:
         return "no headline or body"
     return None
 
 
-def _matches(relative: PurePosixPath, pattern: str) -> bool:
-    return PurePosixPath(relative.as_posix().lower()).match(pattern.lower())
+def _globs(args: argparse.Namespace) -> tuple[str, ...]:
+    """The patterns a folder's inputs match: ``--glob``, else what ``--from`` reads."""
+    if args.glob is not None:
+        return (args.glob,)
+    return _HTML_GLOBS if getattr(args, "from_", None) == "html" else (_DEFAULT_GLOB,)
+
+
+def _shown_globs(patterns: Sequence[str]) -> str:
+    return " or ".join(map(repr, patterns))
+
+
+def _matches(relative: PurePosixPath, patterns: Sequence[str]) -> bool:
+    lowered = PurePosixPath(relative.as_posix().lower())
+    return any(lowered.match(pattern.lower()) for pattern in patterns)
 
 
 def _folder_files(
     root: Path,
-    pattern: str,
+    pattern: Sequence[str],
     recursive: bool,
     folder: Path | None = None,
     seen: set[tuple[int, int]] | None = None,
@@ -527,9 +585,10 @@ def _expand(
     names: Sequence[str],
     *,
     recursive: bool,
-    pattern: str,
+    pattern: Sequence[str],
     base_dir: Path | None,
     stdin: TextIO,
+    read_as: InputFormat = "article",
 ) -> _Inputs:
     """Turn the INPUT arguments into inputs: folders expanded, ``-`` read from stdin.
 
@@ -551,7 +610,7 @@ def _expand(
             for path in _folder_files(Path(name), pattern, recursive):
                 files += 1
                 try:
-                    reason = _not_an_article(path.read_bytes())
+                    reason = _not_an_article(path.read_bytes(), read_as)
                 except OSError:
                     reason = None  # reported when it is read as an input
                 if reason is None:
@@ -561,7 +620,7 @@ def _expand(
                     skipped.append(_Skipped(os.fspath(path), reason))
             where = "in it or its sub-folders" if recursive else "in it (-r to look deeper)"
             if not files:
-                raise UsageError(f"{name}: no files match {pattern!r} {where}")
+                raise UsageError(f"{name}: no files match {_shown_globs(pattern)} {where}")
             if not articles:
                 raise UsageError(f"{name}: no articles {where}; {files} file(s) skipped")
         else:
@@ -596,11 +655,12 @@ def _with_base_dir(items: Iterable[str | Source], base_dir: Path) -> Iterator[st
 
 
 def _formats(spec: str) -> list[str]:
-    if spec.strip().lower() == "all":
-        return list(FORMATS)
+    """The formats ``-t`` names; ``all`` (alone or in the list) is every reading format."""
     names: list[str] = []
     for part in spec.split(","):
-        if part.strip():
+        if part.strip().lower() == "all":
+            names.extend(name for name in READING_FORMATS if name not in names)
+        elif part.strip():
             try:
                 name = format_for(part.strip()).name
             except ContentError as error:
@@ -668,7 +728,7 @@ def _destination(
             f" end -o with / ({output}/) to make one"
         )
     try:
-        by_suffix: str | None = format_for(path.suffix).name if path.suffix else None
+        by_suffix: str | None = format_of_path(path).name if path.suffix else None
     except ContentError:
         by_suffix = None
     if formats is None:
@@ -697,6 +757,8 @@ class _Plan:
     options: dict[str, Any]
     ignored: tuple[str, ...]
     check: ArticleCheck
+    reader: Reader
+    """Reads each input (``--from``), its import's warnings errors with ``--strict``."""
 
 
 def _options(
@@ -816,12 +878,18 @@ def _plan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> _Plan:
     destination, formats = _destination(args.output, formats, one_input=one_input, stdout=stdout)
     options, ignored = _options(args, formats)
     base_dir = _base_dir(args.base_dir)
+    if args.from_ == "html":
+        try:
+            html_reader()
+        except ContentError as error:
+            raise UsageError(f"--from html: {Exception.__str__(error)}") from None
     inputs = _expand(
         args.inputs,
         recursive=args.recursive,
-        pattern=args.glob,
+        pattern=_globs(args),
         base_dir=base_dir,
         stdin=stdin,
+        read_as=args.from_,
     )
     check = ArticleCheck(
         images=any(_reads_images(name) for name in formats),
@@ -838,6 +906,7 @@ def _plan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> _Plan:
         options=options,
         ignored=ignored,
         check=check,
+        reader=Reader(format=args.from_, strict=args.strict),
     )
 
 
@@ -963,15 +1032,17 @@ def _to_stdout(plan: _Plan, stdout: TextIO, running: Mapping[str, Any]) -> Resul
     (item,) = plan.inputs
     (name,) = plan.formats
     source = item.name if isinstance(item, Source) else item
+    imported: tuple[Problem, ...] = ()
     try:
         data, base_dir = _read_input(item, plan.base_dir)
-        article = loads(data)
+        article, imported = plan.reader(data, source)
         findings = plan.check(article, base_dir)
         if findings.errors:
             raise ValidationError(findings.errors)
     except (ContentError, OSError) as error:
         failure = Failure(format=None, kind="invalid", messages=_message_lines(error))
-        return Result(index=0, source=source, failures=(failure,))
+        return Result(index=0, source=source, failures=(failure,), warnings=imported)
+    warnings = imported + findings.warnings
     try:
         images: dict[str, Any] = {}
         if name in REFERRING_FORMATS:
@@ -982,7 +1053,7 @@ def _to_stdout(plan: _Plan, stdout: TextIO, running: Mapping[str, Any]) -> Resul
         output = render(article, name, base_dir=base_dir, **plan.options, **images)
     except ContentError as error:
         failure = Failure(format=name, kind="invalid", messages=_message_lines(error))
-        return Result(index=0, source=source, failures=(failure,), warnings=findings.warnings)
+        return Result(index=0, source=source, failures=(failure,), warnings=warnings)
     binary: BinaryIO | None = getattr(stdout, "buffer", None)
     if binary is None:
         stdout.write(output.decode("utf-8"))
@@ -990,7 +1061,7 @@ def _to_stdout(plan: _Plan, stdout: TextIO, running: Mapping[str, Any]) -> Resul
         stdout.flush()
         binary.write(output)
         binary.flush()
-    return Result(index=0, source=source, warnings=findings.warnings)
+    return Result(index=0, source=source, warnings=warnings)
 
 
 def _convert(
@@ -1011,6 +1082,8 @@ def _convert(
         reporter(result)
         return BatchReport(results=(result,), seconds=time.perf_counter() - started)
     assert plan.output is not None
+    # The article format is read as it always was; any other through the reader.
+    read = None if plan.reader.format == "article" else plan.reader
     inputs: Iterable[str | Source] = plan.inputs
     if plan.base_dir is not None:
         inputs = _with_base_dir(plan.inputs, plan.base_dir)
@@ -1021,6 +1094,7 @@ def _convert(
             options=plan.options,
             skip_existing=args.skip_existing,
             check=plan.check,
+            read=read,
             **running,
         )
         reporter(result)
@@ -1041,6 +1115,7 @@ def _convert(
             fail_fast=args.fail_fast,
             skip_existing=args.skip_existing,
             check=plan.check,
+            read=read,
             **running,
         )
 
@@ -1116,7 +1191,11 @@ def _check(item: str | Source, args: argparse.Namespace, base_dir: Path | None) 
 def _validate(args: argparse.Namespace, stdin: TextIO) -> tuple[list[_Checked], list[_Skipped]]:
     base_dir = _base_dir(args.base_dir)
     inputs = _expand(
-        args.files, recursive=args.recursive, pattern=args.glob, base_dir=base_dir, stdin=stdin
+        args.files,
+        recursive=args.recursive,
+        pattern=_globs(args),
+        base_dir=base_dir,
+        stdin=stdin,
     )
     return [_check(item, args, base_dir) for item in inputs.items], inputs.skipped
 
@@ -1359,7 +1438,7 @@ def _edition_inputs(names: Sequence[str], args: argparse.Namespace) -> list[Path
             files.append(path)
             continue
         found = 0
-        for file in _folder_files(path, args.glob, args.recursive):
+        for file in _folder_files(path, _globs(args), args.recursive):
             try:
                 reason = _not_an_article(file.read_bytes())
             except OSError:
@@ -1368,7 +1447,7 @@ def _edition_inputs(names: Sequence[str], args: argparse.Namespace) -> list[Path
                 files.append(file)
                 found += 1
         if not found:
-            raise UsageError(f"{name}: no articles match {args.glob!r} in it")
+            raise UsageError(f"{name}: no articles match {_shown_globs(_globs(args))} in it")
     return files
 
 
@@ -1462,6 +1541,11 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     formats = _formats(args.to) if args.to is not None else None
     destination, formats = _destination(args.output, formats, one_input=True, stdout=stdout)
+    if "ninjs" in formats:
+        raise UsageError(
+            "-t ninjs: a ninjs item is one story, not an edition;"
+            " write the edition as json (the edition format) or jsonld (an ItemList)"
+        )
     notes: list[Problem] = []
     source = args.inputs[0] if args.title is None else "edition"
     try:
@@ -1473,9 +1557,12 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for note in notes if not args.quiet else ():
         print(f"{_PROG}: note: {source}: {' '.join(str(note).split())}", file=stderr)
     if destination == _STDOUT:
-        data = render_edition(
-            edition, formats[0], base_dir=base_dir, **_edition_options(args, formats[0])
-        )
+        if formats[0] == "json":
+            data = _edition_json(edition, Path.cwd())
+        else:
+            data = render_edition(
+                edition, formats[0], base_dir=base_dir, **_edition_options(args, formats[0])
+            )
         if hasattr(stdout, "buffer"):
             stdout.buffer.write(data)
         else:
@@ -1511,7 +1598,9 @@ def _edition_files(
 
     files: list[tuple[Path, bytes]] = []
     options = _edition_options(args, name)
-    if name in REFERRING_FORMATS and (args.embed_images or args.image_base):
+    if name == "json":
+        files.append((target, _edition_json(edition, target.parent)))
+    elif name in REFERRING_FORMATS and (args.embed_images or args.image_base):
         images: ImageMode = "embed" if args.embed_images else "link"
         exported = export(
             edition, name, images=images, image_base=args.image_base,
@@ -1532,6 +1621,16 @@ def _edition_files(
     else:
         files.append((target, render_edition(edition, name, base_dir=base_dir, **options)))
     return files
+
+
+def _edition_json(edition: Edition, folder: Path) -> bytes:
+    """The edition format's JSON of *edition*, its article folders relative to *folder*.
+
+    *folder* is where the file is written (standard output: the current folder).
+    """
+    from .editions import dumps_edition
+
+    return dumps_edition(edition, base_dir=folder.absolute()).encode("utf-8")
 
 
 def _schema(*, edition: bool = False) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 import attrs
@@ -17,7 +18,16 @@ import attrs
 from ..errors import ExportError
 from ..models import Article, Edition
 
-__all__ = ["CONTEXT_OPTIONS", "FORMATS", "Format", "format_for", "render"]
+__all__ = [
+    "CONTEXT_OPTIONS",
+    "FORMATS",
+    "READING_FORMATS",
+    "Format",
+    "format_for",
+    "format_of_path",
+    "render",
+    "split_suffix",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -34,6 +44,8 @@ class Format:
     """Whether the exporter returns ``bytes`` (else ``str``)."""
     entry_point: str
     """``module:function`` of the exporter, imported on first use."""
+    reading: bool = True
+    """A document for people to read (``-t all`` writes these), not data for other tools."""
 
     def exporter(self) -> Callable[..., str | bytes]:
         """Import and return the exporter function."""
@@ -43,7 +55,7 @@ class Format:
         return exporter
 
 
-#: Every format, by name, in the order ``-t all`` writes them.
+#: Every format, by name: the reading formats in the order ``-t all`` writes them, then the data.
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -82,14 +94,45 @@ FORMATS: dict[str, Format] = {
             binary=True,
             entry_point=".epub:to_epub",
         ),
+        Format(
+            name="json",
+            suffix=".json",
+            media_type="application/json",
+            binary=False,
+            entry_point=".article_json:to_json",
+            reading=False,
+        ),
+        Format(
+            name="ninjs",
+            suffix=".ninjs.json",
+            media_type="application/json",
+            binary=False,
+            entry_point=".ninjs:to_ninjs_text",
+            reading=False,
+        ),
+        Format(
+            name="jsonld",
+            suffix=".jsonld",
+            media_type="application/ld+json",
+            binary=False,
+            entry_point=".jsonld:to_jsonld_text",
+            reading=False,
+        ),
     )
 }
+
+#: What ``-t all`` writes: the documents to read, not the data formats.
+READING_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMATS.values() if f.reading)
 
 _SUFFIXES = {f.suffix: f for f in FORMATS.values()} | {
     ".htm": FORMATS["html"],
     ".markdown": FORMATS["md"],
     ".text": FORMATS["txt"],
+    ".ninjs": FORMATS["ninjs"],
+    ".jsonld.json": FORMATS["jsonld"],
 }
+#: Suffixes of two parts (``.ninjs.json``), looked for before the last part alone.
+_DOUBLE = sorted((suffix for suffix in _SUFFIXES if suffix.count(".") == 2), key=len, reverse=True)
 
 
 def format_for(name_or_suffix: str) -> Format:
@@ -99,6 +142,34 @@ def format_for(name_or_suffix: str) -> Format:
     if found is None:
         known = ", ".join(FORMATS)
         raise ExportError(f"unknown format {name_or_suffix!r} (known: {known})")
+    return found
+
+
+def split_suffix(name: str) -> tuple[str, Format | None]:
+    """A file name's stem and the format its suffix names (``"a.ninjs.json"``: ``"a"``, ninjs).
+
+    Two-part suffixes are looked for first, so ``.ninjs.json`` is ninjs and
+    ``.json`` alone is the article format. An unknown suffix gives the name
+    without its last suffix, and ``None``.
+    """
+    lowered = name.lower()
+    for suffix in _DOUBLE:
+        if lowered.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], _SUFFIXES[suffix]
+    path = PurePath(name)
+    return path.stem, _SUFFIXES.get(path.suffix.lower())
+
+
+def format_of_path(path: str | PurePath) -> Format:
+    """The format a file's name names by its suffix (see :func:`split_suffix`).
+
+    Raises:
+        ExportError: the suffix names no format.
+    """
+    name = PurePath(path).name
+    _, found = split_suffix(name)
+    if found is None:
+        return format_for(PurePath(name).suffix)
     return found
 
 

@@ -1,18 +1,21 @@
 """schema.org ``NewsArticle`` JSON-LD of an article: what the HTML page embeds, and ``-t jsonld``.
 
-Reading JSON-LD back into an article is :func:`messenger_content.interchange.from_jsonld`.
+:func:`to_jsonld` is the object; :func:`to_jsonld_text` the file ``-t jsonld``
+writes. Reading JSON-LD back into an article is
+:func:`messenger_content.interchange.from_jsonld`.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from .. import _rules, urls
-from ..models import Article, Correction, Image
+from ..models import Article, Correction, Edition, Image
 from ..theme import plain_text
 
-__all__ = ["is_absolute", "share_image", "to_jsonld"]
+__all__ = ["is_absolute", "share_image", "to_jsonld", "to_jsonld_text"]
 
 
 def is_absolute(url: str | None) -> bool:
@@ -104,3 +107,19 @@ def to_jsonld(article: Article, *, with_body: bool = False) -> dict[str, Any]:
         if text:
             data["articleBody"] = text
     return data
+
+
+def to_jsonld_text(article: Article | Edition) -> str:
+    """The JSON-LD file of *article*: :func:`to_jsonld` with its body, as JSON text.
+
+    An edition is the ``ItemList`` of ``NewsArticle`` its HTML page embeds.
+    Written as the package writes its own JSON: 2-space indent, UTF-8, a final
+    newline.
+    """
+    if isinstance(article, Edition):
+        from .editions.html import json_ld_list
+
+        data = json_ld_list(article)
+    else:
+        data = to_jsonld(article, with_body=True)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -50,6 +50,7 @@ __all__ = [
     "EditionDocumentView",
     "EditionSectionView",
     "EditionView",
+    "json_ld_list",
     "render_edition",
     "to_html",
 ]
@@ -217,7 +218,8 @@ def _issued(value: date | datetime | None, language: str) -> DateView | None:
     return DateView(datetime=value.isoformat(), text=format_day(value, language))
 
 
-def _json_ld_list(edition: Edition) -> dict[str, Any]:
+def json_ld_list(edition: Edition) -> dict[str, Any]:
+    """The schema.org ``ItemList`` of the edition's ``NewsArticle``s (the page's, ``-t jsonld``)."""
     items = []
     for place in places(edition):
         article = place.article
@@ -404,7 +406,7 @@ def render_edition(
         meta=_meta(edition, media),
         stylesheet_href=stylesheet_href,
         style=style,
-        json_ld=None if media == "epub" else _script_json(_json_ld_list(edition)),
+        json_ld=None if media == "epub" else _script_json(json_ld_list(edition)),
         edition=main,
     )
     return _for_media(f"{page.render('edition.html', document=document)}\n", media)
