@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from types import FrameType
@@ -228,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="INPUT",
         help="article JSON files (or ninjs, JSON-LD, HTML: see --from), folders (the files "
-        "--glob matches), or - for standard input",
+        "--glob matches), - for standard input, or an http(s) URL (with --allow-remote)",
     )
     convert_.add_argument(
         "-f",
@@ -316,7 +317,8 @@ def _parser() -> argparse.ArgumentParser:
     rendering.add_argument(
         "--allow-remote",
         action="store_true",
-        help="fetch http(s) images (by default nothing outside the article's folder is read)",
+        help="fetch http(s) images and URL inputs (by default nothing outside the article's "
+        "folder is read)",
     )
     running = convert_.add_argument_group("running")
     running.add_argument(
@@ -589,11 +591,14 @@ def _expand(
     base_dir: Path | None,
     stdin: TextIO,
     read_as: InputFormat = "article",
+    allow_remote: bool = False,
 ) -> _Inputs:
     """Turn the INPUT arguments into inputs: folders expanded, ``-`` read from stdin.
 
     A folder's files that hold no article (a JSON Schema saved beside the
-    articles) are skipped; files named on the command line never are.
+    articles) are skipped; files named on the command line never are. An
+    http(s) URL (a web page, or a ninjs or JSON-LD document) is fetched under
+    the image policy, and only with ``--allow-remote``.
     """
     if list(names).count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
@@ -605,6 +610,8 @@ def _expand(
             data = raw.encode("utf-8") if isinstance(raw, str) else raw
             folder = Path.cwd() if base_dir is None else base_dir
             items.append(Source(name="<stdin>", data=data, stem="stdin", base_dir=folder))
+        elif _is_url(name):
+            items.append(_fetched(name, allow_remote=allow_remote, base_dir=base_dir))
         elif Path(name).is_dir():
             files = articles = 0
             for path in _folder_files(Path(name), pattern, recursive):
@@ -626,6 +633,31 @@ def _expand(
         else:
             items.append(name)
     return _Inputs(items=items, skipped=skipped)
+
+
+def _is_url(name: str) -> bool:
+    return name[:8].lower().startswith(("http://", "https://"))
+
+
+#: What a URL input is asked for: a page first, then the JSON formats.
+_ACCEPT_INPUT: Final = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.5"
+
+
+def _fetched(url: str, *, allow_remote: bool, base_dir: Path | None) -> Source:
+    """The input at *url*, fetched as remote images are (deadline, size cap, public hosts).
+
+    Raises:
+        UsageError: ``--allow-remote`` was not given.
+        ResourceError: the fetch was refused or failed.
+    """
+    if not allow_remote:
+        raise UsageError(f"{url}: a URL is fetched only with --allow-remote")
+    from .resources import ResourcePolicy
+
+    folder = Path.cwd() if base_dir is None else base_dir
+    data = ResourcePolicy(base_dir=folder, allow_remote=True).download(url, accept=_ACCEPT_INPUT)
+    stem = PurePosixPath(urllib.parse.urlsplit(url).path).stem or "page"
+    return Source(name=url, data=data, base_dir=folder, stem=stem)
 
 
 def _base_dir(text: str | None) -> Path | None:
@@ -890,6 +922,7 @@ def _plan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> _Plan:
         base_dir=base_dir,
         stdin=stdin,
         read_as=args.from_,
+        allow_remote=args.allow_remote,
     )
     check = ArticleCheck(
         images=any(_reads_images(name) for name in formats),

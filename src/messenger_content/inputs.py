@@ -152,7 +152,9 @@ class Reader:
         start = _first_character(data) if kind == "auto" else ""
         if kind == "html" or (kind == "auto" and _looks_like_html(start, source)):
             from_html = html_reader()
-            return _with_source(lambda: from_html(data), source)
+            # A page fetched by URL resolves its relative links and images against it.
+            url = source if source[:8].lower().startswith(("http://", "https://")) else None
+            return _with_source(lambda: from_html(data, url=url), source)
         value = parse_json(data, source=source)
         if kind == "auto":
             detected = detect_input(value)
