@@ -1,8 +1,4 @@
-"""`convert` reads a saved web page: with ``--from html`` and by detecting it.
-
-The ``--from`` option is wired on another branch; until it is merged this
-module skips itself (the merger runs it after merging).
-"""
+"""`convert` reads a saved web page: with ``--from html``, by detecting it, and by URL."""
 
 from __future__ import annotations
 
@@ -30,10 +26,6 @@ def _run(*argv: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
-
-
-if "--from" not in _run("convert", "--help").stdout:
-    pytest.skip("convert has no --from option on this branch", allow_module_level=True)
 
 
 def test_convert_from_html_to_json(tmp_path: Path) -> None:
@@ -82,3 +74,35 @@ def test_convert_detects_a_page_and_writes_epub(tmp_path: Path) -> None:
     with zipfile.ZipFile(target) as book:
         package = book.read("EPUB/content.opf").decode("utf-8")
     assert "Night buses return to the northern villages" in package
+
+
+def test_a_url_input_needs_allow_remote(tmp_path: Path) -> None:
+    """A URL input is not fetched without --allow-remote: exit 2, nothing written."""
+    result = _run(
+        "convert",
+        "https://example.org/news/story.html",
+        "-t",
+        "json",
+        "-o",
+        str(tmp_path / "a.json"),
+    )
+    assert result.returncode == 2
+    assert "a URL is fetched only with --allow-remote" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_url_input_follows_the_image_policy(tmp_path: Path) -> None:
+    """With --allow-remote a URL input is fetched as images are: a loopback host is refused."""
+    target = tmp_path / "a.json"
+    result = _run(
+        "convert",
+        "--allow-remote",
+        "http://127.0.0.1:9/story.html",
+        "-t",
+        "json",
+        "-o",
+        str(target),
+    )
+    assert result.returncode == 2
+    assert "127.0.0.1" in result.stderr
+    assert not target.exists()
