@@ -47,6 +47,7 @@ from messenger_content.models import (
     Article,
     Code,
     Divider,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -55,9 +56,11 @@ from messenger_content.models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 
@@ -154,6 +157,23 @@ def _body_texts(article: Article) -> list[str]:
                 texts.extend(t for t in shown if t is not None)
             case Divider():
                 pass
+            case Table():
+                if block.caption is not None:
+                    texts.append(_plain(block.caption, anchors))
+                for row in (*block.header_rows, *block.rows):
+                    texts.extend(_plain(cell, anchors) for cell in row if cell)
+            case Preformatted():
+                texts.extend(line for line in block.text.split("\n") if line.strip())
+            case Embed():
+                texts.append(block.title if block.title is not None else block.url)
+                texts.extend(t for t in (block.provider,) if t is not None)
+                if block.fallback is not None:
+                    texts.append(_plain(block.fallback, anchors))
+                poster = block.poster
+                if poster is not None and poster.caption is not None:
+                    texts.append(_plain(poster.caption, anchors))
+                if poster is not None and poster.credit is not None:
+                    texts.append(poster.credit)
             case _:
                 assert_never(block)
     return texts
@@ -172,6 +192,8 @@ def _all_texts(article: Article) -> list[str]:
     texts.extend(article.tags)
     if article.lead_image is not None:
         texts.extend(_body_texts(attrs.evolve(article, body=(article.lead_image,))))
+    texts.extend(t for t in (article.dateline,) if t is not None)
+    texts.extend(_plain(correction.text) for correction in article.corrections)
     return texts + _body_texts(article)
 
 
