@@ -74,6 +74,15 @@ HTML_TAGS = frozenset(
         "strong",
         "code",
         "br",
+        "section",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "pre",
     ]
 )
 #: Every attribute the templates write.
@@ -105,6 +114,8 @@ HTML_ATTRIBUTES = frozenset(
         "content",
         "property",
         "xmlns",
+        "scope",
+        "tabindex",
     ]
 )
 #: Attributes that hold URLs.

@@ -5,10 +5,12 @@ Reading JSON-LD back into an article is :func:`messenger_content.interchange.fro
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from .. import _rules, urls
-from ..models import Article, Image
+from ..models import Article, Correction, Image
+from ..theme import plain_text
 
 __all__ = ["is_absolute", "share_image", "to_jsonld"]
 
@@ -79,6 +81,10 @@ def to_jsonld(article: Article, *, with_body: bool = False) -> dict[str, Any]:
         data["articleSection"] = article.section
     if article.rights is not None:
         data["copyrightNotice"] = article.rights
+    if article.dateline is not None:
+        data["dateline"] = article.dateline
+    if article.corrections:
+        data["correction"] = [_correction(correction) for correction in article.corrections]
     if with_body:
         if article.subheadline is not None:
             data["alternativeHeadline"] = article.subheadline
@@ -88,3 +94,16 @@ def to_jsonld(article: Article, *, with_body: bool = False) -> dict[str, Any]:
         if text:
             data["articleBody"] = text
     return data
+
+
+def _correction(correction: Correction) -> dict[str, Any]:
+    """A correction as schema.org's ``CorrectionComment``: its text, and its date when known."""
+    comment: dict[str, Any] = {"@type": "CorrectionComment", "text": plain_text(correction.text)}
+    match correction.date:
+        case None:
+            pass
+        case datetime():
+            comment["datePublished"] = _rules.format_datetime(correction.date)
+        case _:
+            comment["datePublished"] = correction.date.isoformat()
+    return comment
