@@ -26,7 +26,7 @@ from messenger_content import checks
 from messenger_content.exporters.html import to_html
 from messenger_content.exporters.jsonld import to_jsonld
 from messenger_content.models import Correction, Embed, Link, Paragraph, Preformatted, Table
-from messenger_content.theme import plain_text
+from messenger_content.theme import Media, plain_text
 from tests.helpers import pdfua
 from tests.helpers.checkers import Page, describe_axe, missing_tools, run_ace, run_axe
 from tests.helpers.hostile import assert_safe_epub, assert_safe_html, assert_safe_pdf
@@ -65,6 +65,18 @@ def _long_table(rows: int = 160) -> mc.Article:
                 header_rows=(("Box", "Ballots cast", "Spoiled"),),
                 rows=[(f"Box {n}", str(100 + n), str(n % 7)) for n in range(1, rows + 1)],
             ),
+        ),
+    )
+
+
+def _edition() -> mc.Edition:
+    """Two articles with corrections on one page, and the Arabic one."""
+    return mc.Edition(
+        title="The week at city hall",
+        articles=(
+            mc.EditionArticle(folder=DATA, article=_article()),
+            mc.EditionArticle(folder=DATA, article=_article(ARABIC)),
+            mc.EditionArticle(folder=DATA, article=attrs.evolve(_article(), id="again")),
         ),
     )
 
@@ -139,6 +151,7 @@ def books() -> dict[str, bytes]:
         "every-block": mc.to_epub(_article(), base_dir=DATA),
         "arabic": mc.to_epub(_article(ARABIC), base_dir=DATA),
         "wide-table": mc.to_epub(_wide_table()),
+        "edition": mc.to_epub(_edition()),
     }
 
 
@@ -224,7 +237,8 @@ def test_an_embed_is_a_link_card_never_an_iframe() -> None:
 def test_print_and_epub_print_the_address_screen_does_not() -> None:
     """'View online: {url}' where links cannot be followed; an untitled embed's URL shows once."""
     article = _article()
-    for media, shown in (("screen", 0), ("print", 1), ("epub", 1)):
+    cases: tuple[tuple[Media, int], ...] = (("screen", 0), ("print", 1), ("epub", 1))
+    for media, shown in cases:
         markup = to_html(article, base_dir=DATA, media=media)
         assert markup.count("View online: ") == shown, media
         assert markup.count(">https://social.example/@harborledger/post/981<") == 1
@@ -296,6 +310,31 @@ def test_the_json_ld_carries_the_dateline_and_corrections() -> None:
         },
         {"@type": "CorrectionComment", "text": "The debate lasted three hours, not four."},
     ]
+
+
+def test_an_editions_corrections_are_regions_of_their_own_names() -> None:
+    """Each article's corrections are labelled by their heading and the article's headline."""
+    root = etree.HTML(to_html(_edition()))
+    sections = root.findall(".//section[@class='corrections']")
+    assert len(sections) == 3
+    names = []
+    for section in sections:
+        ids = section.get("aria-labelledby").split()
+        assert len(ids) == 2
+        names.append(" ".join("".join(root.find(f".//*[@id='{i}']").itertext()) for i in ids))
+        assert section.find("h3") is not None  # under the edition's h1 and the headline's h2
+    assert len({section.get("aria-labelledby") for section in sections}) == 3
+    assert names[0] == "Corrections Council passes the harbor budget after a long night"
+
+
+def test_an_edition_in_every_format_has_the_new_parts() -> None:
+    """The edition's PDF and book show every word of its articles' tables, code and embeds."""
+    edition = _edition()
+    wanted = _shown_words(_article())
+    assert wanted <= _words(_pdftotext(mc.to_pdf(edition)))
+    book = mc.to_epub(edition)
+    text = " ".join(" ".join(root.itertext()) for root in _epub_documents(book).values())
+    assert wanted <= _words(text)
 
 
 # --- images and links ----------------------------------------------------------------------
@@ -454,16 +493,17 @@ def test_the_arabic_table_renders_right_to_left(pdfs: dict[str, bytes]) -> None:
 def test_vnu_finds_nothing(tmp_path: Path) -> None:
     """vnu: no error or warning in the screen, print and EPUB markup of each fixture."""
     documents: dict[str, str] = {}
-    for name, article, options in (
-        ("every-block", _article(), {"base_dir": DATA}),
-        ("arabic", _article(ARABIC), {}),
-        ("wide", _wide_table(), {}),
+    for name, article in (
+        ("every-block", _article()),
+        ("arabic", _article(ARABIC)),
+        ("wide", _wide_table()),
+        ("edition", _edition()),
     ):
-        documents[f"{name}.html"] = to_html(article, **options)
+        documents[f"{name}.html"] = to_html(article, base_dir=DATA)
         documents[f"{name}-print.html"] = to_html(
-            article, media="print", stylesheet_href="print.css", **options
+            article, base_dir=DATA, media="print", stylesheet_href="print.css"
         )
-        documents[f"{name}.xhtml"] = to_html(article, media="epub", **options)
+        documents[f"{name}.xhtml"] = to_html(article, base_dir=DATA, media="epub")
     for name, messages in run_vnu(documents, tmp_path).items():
         assert vnu_problems(messages) == [], f"{name}:\n{describe_vnu(vnu_problems(messages))}"
 
@@ -478,6 +518,7 @@ def test_axe_finds_nothing(tmp_path: Path) -> None:
         ("every-block", _article()),
         ("arabic", _article(ARABIC)),
         ("wide", _wide_table()),
+        ("edition", _edition()),
     ):
         path = tmp_path / f"{name}.html"
         path.write_text(to_html(article, base_dir=DATA), encoding="utf-8")

@@ -341,6 +341,9 @@ class CorrectionsView:
 
     title_id: str
     """``id`` of the heading, which names the section."""
+    labelled_by: str
+    """The ids naming the section: the heading's, and the headline's in an edition's page,
+    where each article's corrections must be a region of its own name."""
     level: int
     """The heading's level: one below the headline's."""
     items: tuple[CorrectionView, ...]
@@ -398,6 +401,8 @@ class ArticleView:
     with a paragraph (else the first paragraph runs it in: :attr:`ParagraphView.dateline`)."""
     corrections: CorrectionsView | None = None
     """The corrections, after the body and before the footer."""
+    headline_id: str | None = None
+    """``id`` of the headline, where something names itself by it (an edition's corrections)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -870,7 +875,9 @@ class _Renderer:
             shown_url=block.url,
         )
 
-    def corrections(self, corrections: tuple[Correction, ...]) -> CorrectionsView | None:
+    def corrections(
+        self, corrections: tuple[Correction, ...], headline_id: str | None
+    ) -> CorrectionsView | None:
         """The corrections section, or ``None`` for an article without corrections."""
         if not corrections:
             return None
@@ -884,8 +891,10 @@ class _Renderer:
             )
             for correction in corrections
         )
+        title_id = self.ids.claim("corrections")
         return CorrectionsView(
-            title_id=self.ids.claim("corrections"),
+            title_id=title_id,
+            labelled_by=title_id if headline_id is None else f"{title_id} {headline_id}",
             level=min(6, 2 + self.heading_offset),
             items=items,
         )
@@ -950,6 +959,10 @@ class _Renderer:
                 view = attrs.evolve(view, dateline=dateline)
                 dateline = None  # run in: not on a line of its own
             blocks.append(self.render(BLOCK_TEMPLATES[type(block)], block=view))
+        # Among other articles, "Corrections" alone would name several regions alike.
+        headline_id = (
+            self.ids.claim("headline") if article.corrections and self.heading_offset else None
+        )
         article_view = ArticleView(
             lang=article.language if fragment else None,
             dir=theme.text_direction(article.language),
@@ -966,7 +979,8 @@ class _Renderer:
             rights=article.rights,
             headline_level=1 + self.heading_offset,
             dateline=dateline,
-            corrections=self.corrections(article.corrections),
+            corrections=self.corrections(article.corrections, headline_id),
+            headline_id=headline_id,
         )
         return self.render("article.html", article=article_view)
 
