@@ -859,8 +859,8 @@ class _Renderer:
         )
 
     def embed(self, block: Embed) -> EmbedView:
-        # Paper and e-books cannot open the link (most readers leave a book for no
-        # site): they print the address.
+        # Paper cannot follow a link, and a reading system may not show where one
+        # goes: print and e-books write the address out.
         printed = self.media != "screen"
         return EmbedView(
             url=self.href(block.url),
