@@ -158,10 +158,11 @@ def _body_texts(article: Article) -> list[str]:
             case Divider():
                 pass
             case Table():
+                # Cells are not in reading order here: pdftotext orders a table's cells its
+                # own way (a row with an empty cell ends up after the next). _all_texts has
+                # them, and tests/test_blocks_v11.py looks for their words.
                 if block.caption is not None:
                     texts.append(_plain(block.caption, anchors))
-                for row in (*block.header_rows, *block.rows):
-                    texts.extend(_plain(cell, anchors) for cell in row if cell)
             case Preformatted():
                 texts.extend(line for line in block.text.split("\n") if line.strip())
             case Embed():
@@ -194,6 +195,10 @@ def _all_texts(article: Article) -> list[str]:
         texts.extend(_body_texts(attrs.evolve(article, body=(article.lead_image,))))
     texts.extend(t for t in (article.dateline,) if t is not None)
     texts.extend(_plain(correction.text) for correction in article.corrections)
+    for block in article.body:
+        if isinstance(block, Table):
+            rows = (*block.header_rows, *block.rows)
+            texts.extend(_plain(cell) for row in rows for cell in row)
     return texts + _body_texts(article)
 
 
