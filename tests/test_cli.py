@@ -120,6 +120,7 @@ def test_convert_folder_recursive_all_formats(
         "harbourton-ferry-returns",
         "harbourton-night-bus-pilot",
         "kim-kardashian-urges-biden-to-stop-another-armenian-genocide",
+        "riverton-mayor-results",
         "yerevan-book-fair-2026",
     ]
     with_images = [stem for stem in stems if stem != "yerevan-book-fair-2026"]

@@ -47,6 +47,7 @@ from messenger_content.models import (
     Article,
     Code,
     Divider,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -55,9 +56,11 @@ from messenger_content.models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 
@@ -154,6 +157,24 @@ def _body_texts(article: Article) -> list[str]:
                 texts.extend(t for t in shown if t is not None)
             case Divider():
                 pass
+            case Table():
+                # Cells are not in reading order here: pdftotext orders a table's cells its
+                # own way (a row with an empty cell ends up after the next). _all_texts has
+                # them, and tests/test_blocks_v11.py looks for their words.
+                if block.caption is not None:
+                    texts.append(_plain(block.caption, anchors))
+            case Preformatted():
+                texts.extend(line for line in block.text.split("\n") if line.strip())
+            case Embed():
+                texts.append(block.title if block.title is not None else block.url)
+                texts.extend(t for t in (block.provider,) if t is not None)
+                if block.fallback is not None:
+                    texts.append(_plain(block.fallback, anchors))
+                poster = block.poster
+                if poster is not None and poster.caption is not None:
+                    texts.append(_plain(poster.caption, anchors))
+                if poster is not None and poster.credit is not None:
+                    texts.append(poster.credit)
             case _:
                 assert_never(block)
     return texts
@@ -172,6 +193,12 @@ def _all_texts(article: Article) -> list[str]:
     texts.extend(article.tags)
     if article.lead_image is not None:
         texts.extend(_body_texts(attrs.evolve(article, body=(article.lead_image,))))
+    texts.extend(t for t in (article.dateline,) if t is not None)
+    texts.extend(_plain(correction.text) for correction in article.corrections)
+    for block in article.body:
+        if isinstance(block, Table):
+            rows = (*block.header_rows, *block.rows)
+            texts.extend(_plain(cell) for row in rows for cell in row)
     return texts + _body_texts(article)
 
 

@@ -5,7 +5,8 @@ article can still fail to render, or render differently from what its author
 meant; these checks look for that, and name each finding by its JSON path:
 
 * :func:`image_problems` reads every image the article names
-  (``lead_image.src``, ``publication.logo.src``, ``body[6].src``) under the
+  (``lead_image.src``, ``publication.logo.src``, ``body[6].src``, an embed's
+  ``body[8].poster.src``) under the
   resource policy (:func:`~messenger_content.resources.policy_for`), as the
   exporters would: the file exists, stays inside the article's folder, and is
   an image that decodes within the limits. These are errors.
@@ -43,6 +44,7 @@ from .models import (
     Article,
     Code,
     Divider,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -51,9 +53,11 @@ from .models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 from .resources import Limits, policy_for
@@ -92,6 +96,8 @@ def images(article: Article) -> Iterator[tuple[str, Image]]:
     for index, block in enumerate(article.body):
         if isinstance(block, Image):
             yield f"body[{index}]", block
+        elif isinstance(block, Embed) and block.poster is not None:
+            yield f"body[{index}].poster", block.poster
 
 
 def _shown(folder: Path) -> str:
@@ -177,7 +183,9 @@ def links(article: Article) -> Iterator[tuple[str, str]]:
     """Every link target of *article* that may be relative, with its JSON path.
 
     Inline links (``body[2].text[1].href``), quote sources and related stories
-    (``body[4].url``), newsletter sign-up addresses and image captions' links.
+    (``body[4].url``), newsletter sign-up addresses, links in image captions,
+    table cells (``body[5].rows[1][2][0].href``), embeds' fallback texts and
+    corrections, and embeds' addresses (absolute, but listed with the others).
     """
     for path, image in images(article):
         if image.caption is not None:
@@ -200,10 +208,23 @@ def links(article: Article) -> Iterator[tuple[str, str]]:
             case Newsletter():
                 if block.signup_url is not None:
                     yield f"{where}.signup_url", block.signup_url
-            case Image() | Divider():
-                pass  # captions are walked with the other images
+            case Table():
+                if block.caption is not None:
+                    yield from _text_links(block.caption, f"{where}.caption")
+                for name, rows in (("header_rows", block.header_rows), ("rows", block.rows)):
+                    for row_index, row in enumerate(rows):
+                        for column, cell in enumerate(row):
+                            yield from _text_links(cell, f"{where}.{name}[{row_index}][{column}]")
+            case Embed():
+                yield f"{where}.url", block.url
+                if block.fallback is not None:
+                    yield from _text_links(block.fallback, f"{where}.fallback")
+            case Image() | Divider() | Preformatted():
+                pass  # captions are walked with the other images; verbatim text has no links
             case _:
                 assert_never(block)
+    for index, correction in enumerate(article.corrections):
+        yield from _text_links(correction.text, f"corrections[{index}].text")
 
 
 #: Suffixes of files a relative link commonly names: ``page.html`` is a file, not a host.

@@ -75,6 +75,15 @@ HTML_TAGS = frozenset(
         "strong",
         "code",
         "br",
+        "section",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "pre",
     ]
 )
 #: Every attribute the templates write.
@@ -106,6 +115,8 @@ HTML_ATTRIBUTES = frozenset(
         "content",
         "property",
         "xmlns",
+        "scope",
+        "tabindex",
     ]
 )
 #: Attributes that hold URLs.

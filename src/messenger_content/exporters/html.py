@@ -21,7 +21,7 @@ import json
 import os
 import urllib.parse
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any, Final, Literal
 
@@ -33,14 +33,16 @@ from typing_extensions import assert_never
 from .. import theme, urls
 from .._rules import format_datetime
 from ..errors import ExportError
-from ..i18n import LABEL_KEYS, Labels, format_date, join_list, labels_for
+from ..i18n import LABEL_KEYS, Labels, format_date, format_day, join_list, labels_for
 from ..models import (
     BLOCK_CLASSES,
     Article,
     Block,
     Code,
+    Correction,
     Divider,
     Edition,
+    Embed,
     Emphasis,
     Heading,
     Image,
@@ -49,9 +51,11 @@ from ..models import (
     Link,
     Newsletter,
     Paragraph,
+    Preformatted,
     Quote,
     RelatedLink,
     Strong,
+    Table,
     Text,
 )
 from ..resources import ResourcePolicy, policy_for
@@ -62,8 +66,12 @@ from .jsonld import is_absolute, share_image, to_jsonld
 __all__ = [
     "ArticleView",
     "AuthorView",
+    "CellView",
+    "CorrectionView",
+    "CorrectionsView",
     "DateView",
     "DocumentView",
+    "EmbedView",
     "HeadingView",
     "ImageView",
     "ListView",
@@ -72,9 +80,11 @@ __all__ = [
     "NewsletterView",
     "ParagraphView",
     "PhraseView",
+    "PreformattedView",
     "QuoteView",
     "RelatedLinkView",
     "Slot",
+    "TableView",
     "render_inline",
     "to_html",
 ]
@@ -115,6 +125,8 @@ class ParagraphView:
 
     text: Markup
     """The paragraph's content, rendered."""
+    dateline: str | None = None
+    """The article's dateline, run in before the first paragraph's text (``KYIV — ...``)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -171,6 +183,67 @@ class RelatedLinkView:
     """A line about it."""
     show_url: bool
     """Whether the URL is printed as text (paper cannot be clicked)."""
+
+
+@attrs.frozen(kw_only=True)
+class CellView:
+    """One table cell (``blocks/table.html``)."""
+
+    text: Markup
+    """The cell's content, rendered (empty for an empty cell)."""
+    header: Literal["col", "row"] | None
+    """``scope`` of a header cell (``<th>``), or ``None`` for a data cell (``<td>``)."""
+
+
+@attrs.frozen(kw_only=True)
+class TableView:
+    """A table (``blocks/table.html``): every row as wide as the widest, padded with empty cells."""
+
+    caption: Markup | None
+    """The caption, rendered."""
+    caption_id: str | None
+    """``id`` of the caption, which names the scrolling box around the table (screen)."""
+    head: tuple[tuple[CellView, ...], ...]
+    """The header rows (``<thead>``)."""
+    rows: tuple[tuple[CellView, ...], ...]
+    """The body rows (``<tbody>``)."""
+    scroll: bool
+    """Whether the table sits in a box that scrolls sideways, focusable by keyboard (screen)."""
+
+
+@attrs.frozen(kw_only=True)
+class PreformattedView:
+    """Code or verse, white space kept (``blocks/preformatted.html``)."""
+
+    verse: bool
+    """Verse (lines in the text face, ``<br>`` between them) rather than code (``<pre>``)."""
+    lines: tuple[str, ...]
+    """The text's lines, spaces kept (verse)."""
+    text: str
+    """The whole text, as ``<pre>`` holds it (code)."""
+    language: str | None
+    """The code's language, written as the ``language-*`` class (HTML's convention)."""
+
+
+@attrs.frozen(kw_only=True)
+class EmbedView:
+    """Content hosted elsewhere, as a link card (``blocks/embed.html``): never loaded."""
+
+    url: str | None
+    """The link's target (``None`` where print cannot link it: the URL is then text only)."""
+    title: str
+    """The link's text: the embed's title, else its URL."""
+    provider: str | None
+    """Who hosts it."""
+    fallback: Markup | None
+    """What readers who cannot open it should know, rendered."""
+    poster: ImageView | None
+    """The still image standing for it."""
+    view_at: PhraseView | None
+    """``View online: {url}`` where the URL is printed (print, EPUB) and the link's text
+    is not the URL already; its slot is ``url``."""
+    shown_url: str
+    """The URL as printed."""
 
 
 @attrs.frozen(kw_only=True)
@@ -253,6 +326,31 @@ class PhraseView:
 
 
 @attrs.frozen(kw_only=True)
+class CorrectionView:
+    """One correction: ``Corrected {date}`` when dated, then its text."""
+
+    corrected: PhraseView | None
+    """``Corrected {date}``: literal text and one :class:`DateView`; ``None`` when undated."""
+    text: Markup
+    """What was corrected, rendered."""
+
+
+@attrs.frozen(kw_only=True)
+class CorrectionsView:
+    """The corrections at the end of the article (``article.html``)."""
+
+    title_id: str
+    """``id`` of the heading, which names the section."""
+    labelled_by: str
+    """The ids naming the section: the heading's, and the headline's in an edition's page,
+    where each article's corrections must be a region of its own name."""
+    level: int
+    """The heading's level: one below the headline's."""
+    items: tuple[CorrectionView, ...]
+    """The corrections, oldest first."""
+
+
+@attrs.frozen(kw_only=True)
 class MastheadView:
     """The publication's name and slogan over the headline."""
 
@@ -298,6 +396,13 @@ class ArticleView:
     """The copyright line."""
     headline_level: int = 1
     """The headline's heading level: 1, or lower for an article inside an edition's page."""
+    dateline: str | None = None
+    """The dateline on a line of its own before the body, when the body does not open
+    with a paragraph (else the first paragraph runs it in: :attr:`ParagraphView.dateline`)."""
+    corrections: CorrectionsView | None = None
+    """The corrections, after the body and before the footer."""
+    headline_id: str | None = None
+    """``id`` of the headline, where something names itself by it (an edition's corrections)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -469,6 +574,12 @@ def _html_datetime(value: datetime) -> str:
     if milliseconds:
         text = f"{text[:19]}.{milliseconds:03d}{text[19:]}"
     return text
+
+
+def _day_view(value: date | datetime, language: str) -> DateView:
+    """A day (a correction's) in ``<time>``: the date alone, or the date-time as given."""
+    machine = _html_datetime(value) if isinstance(value, datetime) else value.isoformat()
+    return DateView(datetime=machine, text=format_day(value, language))
 
 
 def _og_locale(language: str) -> str | None:
@@ -702,8 +813,91 @@ class _Renderer:
                 return self.newsletter(block)
             case Divider():
                 return block
+            case Table():
+                return self.table(block)
+            case Preformatted():
+                return PreformattedView(
+                    verse=block.style == "verse",
+                    lines=tuple(block.text.split("\n")),
+                    text=block.text,
+                    language=block.language,
+                )
+            case Embed():
+                return self.embed(block)
             case _:
                 assert_never(block)
+
+    def table(self, block: Table) -> TableView:
+        width = max(len(row) for row in (*block.header_rows, *block.rows))
+        # Header rows whose first cells are all empty leave a corner over a column of
+        # row headings, as in a results table (the candidates down the side).
+        row_headers = bool(block.header_rows) and all(not row[0] for row in block.header_rows)
+
+        def scope(cell: Text, column: int, *, head: bool) -> Literal["col", "row"] | None:
+            if not cell:
+                return None  # a header without text names nothing
+            if head:
+                return "col"
+            return "row" if row_headers and column == 0 else None
+
+        def cells(row: tuple[Text, ...], *, head: bool) -> tuple[CellView, ...]:
+            padded = (*row, *(((),) * (width - len(row))))
+            return tuple(
+                CellView(text=self.inline(cell), header=scope(cell, column, head=head))
+                for column, cell in enumerate(padded)
+            )
+
+        scroll = self.media == "screen"
+        return TableView(
+            caption=None if block.caption is None else self.inline(block.caption),
+            caption_id=self.ids.claim("table-caption")
+            if scroll and block.caption is not None
+            else None,
+            head=tuple(cells(row, head=True) for row in block.header_rows),
+            rows=tuple(cells(row, head=False) for row in block.rows),
+            scroll=scroll,
+        )
+
+    def embed(self, block: Embed) -> EmbedView:
+        # Paper cannot follow a link, and a reading system may not show where one
+        # goes: print and e-books write the address out.
+        printed = self.media != "screen"
+        return EmbedView(
+            url=self.href(block.url),
+            title=block.title if block.title is not None else block.url,
+            provider=block.provider,
+            fallback=None if block.fallback is None else self.inline(block.fallback),
+            poster=None if block.poster is None else self.image(block.poster),
+            # Without a title the link's text is the URL already.
+            view_at=self.phrase("embed_at", url=Slot("url"))
+            if printed and block.title is not None
+            else None,
+            shown_url=block.url,
+        )
+
+    def corrections(
+        self, corrections: tuple[Correction, ...], headline_id: str | None
+    ) -> CorrectionsView | None:
+        """The corrections section, or ``None`` for an article without corrections."""
+        if not corrections:
+            return None
+        language = self.labels.lang("corrected") or self.language
+        items = tuple(
+            CorrectionView(
+                corrected=None
+                if correction.date is None
+                else self.phrase("corrected", date=_day_view(correction.date, language)),
+                text=self.inline(correction.text),
+            )
+            for correction in corrections
+        )
+        title_id = self.ids.claim("corrections")
+        return CorrectionsView(
+            title_id=title_id,
+            labelled_by=title_id if headline_id is None else f"{title_id} {headline_id}",
+            level=min(6, 2 + self.heading_offset),
+            items=items,
+        )
 
     def newsletter(self, block: Newsletter) -> NewsletterView:
         signup: Literal["form", "url", "link", "none"]
@@ -757,10 +951,18 @@ class _Renderer:
             for index, level in _nested_levels(article.body).items()
         }
         blocks = []
+        dateline = article.dateline
         for index, block in enumerate(article.body):
             # raises on an unknown type
             view = self.block_view(block, anchors.get(index), levels.get(index))
+            if index == 0 and dateline is not None and isinstance(view, ParagraphView):
+                view = attrs.evolve(view, dateline=dateline)
+                dateline = None  # run in: not on a line of its own
             blocks.append(self.render(BLOCK_TEMPLATES[type(block)], block=view))
+        # Among other articles, "Corrections" alone would name several regions alike.
+        headline_id = (
+            self.ids.claim("headline") if article.corrections and self.heading_offset else None
+        )
         article_view = ArticleView(
             lang=article.language if fragment else None,
             dir=theme.text_direction(article.language),
@@ -776,6 +978,9 @@ class _Renderer:
             tags=article.tags,
             rights=article.rights,
             headline_level=1 + self.heading_offset,
+            dateline=dateline,
+            corrections=self.corrections(article.corrections, headline_id),
+            headline_id=headline_id,
         )
         return self.render("article.html", article=article_view)
 

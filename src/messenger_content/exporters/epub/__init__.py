@@ -45,6 +45,7 @@ from functools import cached_property
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from ... import __version__, theme
+from ...checks import images
 from ...codec import dumps
 from ...i18n import Labels, labels_for
 from ...models import Article, Edition, Heading, Image
@@ -112,13 +113,8 @@ def modified_time(article: Article) -> datetime:
 
 
 def _images(article: Article) -> list[Image]:
-    """Every image the article shows: the logo, the lead image and the body's."""
-    found = [block for block in article.body if isinstance(block, Image)]
-    if article.lead_image is not None:
-        found.insert(0, article.lead_image)
-    if article.publication is not None and article.publication.logo is not None:
-        found.insert(0, article.publication.logo)
-    return found
+    """Every image the article shows: the logo, the lead image, the body's and embeds' posters."""
+    return [image for _, image in images(article)]
 
 
 def _heading_levels_in_order(article: Article) -> bool:
