@@ -179,10 +179,14 @@ def with_real_images(article: mc.Article) -> mc.Article:
     if publication is not None and publication.logo is not None:
         publication = attrs.evolve(publication, logo=real(publication.logo, 0))
     lead = None if article.lead_image is None else real(article.lead_image, 1)
-    body: list[mc.Block] = [
-        real(block, index) if isinstance(block, mc.Image) else block
-        for index, block in enumerate(article.body)
-    ]
+    def real_block(block: mc.Block, index: int) -> mc.Block:
+        if isinstance(block, mc.Image):
+            return real(block, index)
+        if isinstance(block, mc.Embed) and block.poster is not None:
+            return attrs.evolve(block, poster=real(block.poster, index))
+        return block
+
+    body = [real_block(block, index) for index, block in enumerate(article.body)]
     return attrs.evolve(article, publication=publication, lead_image=lead, body=body)
 
 
