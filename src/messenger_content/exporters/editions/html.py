@@ -31,15 +31,15 @@ from ...models import Edition, Heading
 from ...theme import Direction, Media
 from ..html import (
     DateView,
+    HtmlRenderer,
     ImageView,
     MetaView,
-    _for_media,
-    _html_datetime,
-    _nested_levels,
-    _Renderer,
-    _script_json,
-    _style_text,
+    for_media,
+    html_datetime,
+    nested_levels,
     render_inline,
+    script_json,
+    style_text,
 )
 from ..jsonld import to_jsonld
 from . import Place, edition_folder, folder_of, places, section_anchor
@@ -182,7 +182,7 @@ class _LocalAnchors(Mapping[str, Markup]):
         return len(self.anchors)
 
 
-class _ArticleRenderer(_Renderer):
+class _ArticleRenderer(HtmlRenderer):
     """The article renderer, for an article among others: its ids and in-page links prefixed."""
 
     def __init__(self, *, prefix: str, heading_offset: int, **options: Any) -> None:
@@ -213,7 +213,7 @@ def _issued(value: date | datetime | None, language: str) -> DateView | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return DateView(datetime=_html_datetime(value), text=format_date(value, language))
+        return DateView(datetime=html_datetime(value), text=format_date(value, language))
     return DateView(datetime=value.isoformat(), text=format_day(value, language))
 
 
@@ -298,7 +298,7 @@ def render_edition(
         if ragged is not None and ragged(article.language):
             css_class += " edition-article-ragged"
         headings = []
-        levels = _nested_levels(article.body)
+        levels = nested_levels(article.body)
         heading_levels = [levels[i] for i, b in enumerate(article.body) if isinstance(b, Heading)]
         for (anchor, text), level in zip(renderer.anchors.items(), heading_levels, strict=True):
             if level == 2:
@@ -359,7 +359,7 @@ def render_edition(
     else:
         contents = [entry(p, r) for p, r in rendered]
         articles = tuple(r.view for _, r in rendered)
-    page = _Renderer(
+    page = HtmlRenderer(
         environment=environment,
         media=media,
         labels=labels_for(edition.language, labels),
@@ -393,7 +393,7 @@ def render_edition(
     )
     style = None
     if stylesheet_href is None:
-        style = _style_text(theme.stylesheet(media, template_dir=template_dir, css=css))
+        style = style_text(theme.stylesheet(media, template_dir=template_dir, css=css))
     title = edition.title
     if publication is not None:
         title = f"{edition.title} \u2014 {publication.name}"
@@ -404,10 +404,10 @@ def render_edition(
         meta=_meta(edition, media),
         stylesheet_href=stylesheet_href,
         style=style,
-        json_ld=None if media == "epub" else _script_json(_json_ld_list(edition)),
+        json_ld=None if media == "epub" else script_json(_json_ld_list(edition)),
         edition=main,
     )
-    return _for_media(f"{page.render('edition.html', document=document)}\n", media)
+    return for_media(f"{page.render('edition.html', document=document)}\n", media)
 
 
 def to_html(
