@@ -119,7 +119,14 @@ from ..models import (
 from . import _images
 from .text import byline
 
-__all__ = ["escape", "to_markdown"]
+__all__ = [
+    "article_markdown",
+    "escape",
+    "image_destinations",
+    "inline_markdown",
+    "to_markdown",
+    "yaml_string",
+]
 
 #: Characters escaped wherever they are.
 _ALWAYS: Final = frozenset("\\`*_{}[]<>#|~&")
@@ -543,7 +550,8 @@ def escape(text: str) -> str:
     return _render(_pieces((text,)))
 
 
-def _inline(text: Text, *, single_line: bool = False) -> str:
+def inline_markdown(text: Text, *, single_line: bool = False) -> str:
+    """Inline content as CommonMark, escaped; *single_line* for a heading or a list item's line."""
     return _render(_pieces(text), single_line=single_line)
 
 
@@ -560,7 +568,7 @@ def _block_quote(paragraphs: Iterable[str]) -> str:
     return "\n>\n".join(_prefixed(paragraph, "> ", "> ") for paragraph in paragraphs)
 
 
-def _yaml_string(value: str) -> str:
+def yaml_string(value: str) -> str:
     """A double-quoted YAML scalar: JSON's escapes, plus line and paragraph separators."""
     quoted = json.dumps(value, ensure_ascii=False)
     return (
@@ -575,14 +583,14 @@ def _front_matter(article: Article) -> str:
 
     def field(key: str, value: str | None, indent: str = "") -> None:
         if value is not None:
-            lines.append(f"{indent}{key}: {_yaml_string(value)}")
+            lines.append(f"{indent}{key}: {yaml_string(value)}")
 
     field("title", article.headline)
     field("subtitle", article.subheadline)
     if article.authors:
         lines.append("authors:")
         for author in article.authors:
-            lines.append(f"  - name: {_yaml_string(author.name)}")
+            lines.append(f"  - name: {yaml_string(author.name)}")
             field("role", author.role, "    ")
             field("url", author.url, "    ")
     if article.published is not None:
@@ -593,7 +601,7 @@ def _front_matter(article: Article) -> str:
     field("section", article.section)
     if article.tags:
         lines.append("tags:")
-        lines += [f"  - {_yaml_string(tag)}" for tag in article.tags]
+        lines += [f"  - {yaml_string(tag)}" for tag in article.tags]
     field("url", article.url)
     if article.publication is not None:
         lines.append("publication:")
@@ -641,9 +649,9 @@ class _Writer:
         previous_list, self.previous_list = self.previous_list, None
         match block:
             case Paragraph():
-                return _inline(block.text)
+                return inline_markdown(block.text)
             case Heading():
-                return "#" * block.level + " " + _inline(block.text, single_line=True)
+                return "#" * block.level + " " + inline_markdown(block.text, single_line=True)
             case Quote():
                 return self.quote(block)
             case Image():
@@ -657,7 +665,7 @@ class _Writer:
                 text = list(_strong_words(self.labels.parts("related_link", title=[title])))
                 if block.summary is not None:
                     text += [LineBreak(), block.summary]
-                return _block_quote([_inline(tuple(text))])
+                return _block_quote([inline_markdown(tuple(text))])
             case Newsletter():
                 return self.newsletter(block)
             case Divider():
@@ -687,12 +695,12 @@ class _Writer:
             else:
                 names.append(Link(href=quote.url))
         if names:
-            paragraphs.append(_inline(("— ", *names)))
+            paragraphs.append(inline_markdown(("— ", *names)))
         return _block_quote(paragraphs)
 
     def image(self, image: Image) -> str:
         """The image alone in a paragraph, then caption and credit."""
-        alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
+        alt = inline_markdown((image.alt,), single_line=True) if image.alt is not None else ""
         src = image.src if self.image_url is None else self.image_url(image.src)
         parts = [f"![{alt}]({_destination(src)})"]
         caption: list[_Piece] = []
@@ -717,22 +725,24 @@ class _Writer:
         items = []
         for number, item in enumerate(block.items, 1):
             first = f"{number}{marker} " if block.ordered else f"{marker} "
-            items.append(_prefixed(_inline(item), first, " " * len(first)))
+            items.append(_prefixed(inline_markdown(item), first, " " * len(first)))
         return "\n".join(items)
 
     def newsletter(self, box: Newsletter) -> str:
         """A block quote: title, description, sign-up link and legal line."""
-        paragraphs = [_inline(_strong_words(self.labels.parts("newsletter", title=[box.title])))]
+        paragraphs = [
+            inline_markdown(_strong_words(self.labels.parts("newsletter", title=[box.title])))
+        ]
         if box.description is not None:
-            paragraphs.append(_inline((box.description,)))
+            paragraphs.append(inline_markdown((box.description,)))
         if box.signup_url is not None:
             label = box.button_label
             if label == _DEFAULT_BUTTON:  # the model's default, not the article's words
                 label = self.labels.sign_up
             button = Link(href=box.signup_url, text=(Strong(text=label),))
-            paragraphs.append(_inline((button,)))
+            paragraphs.append(inline_markdown((button,)))
         if box.legal is not None:
-            paragraphs.append(_inline((Emphasis(text=box.legal),)))
+            paragraphs.append(inline_markdown((Emphasis(text=box.legal),)))
         return _block_quote(paragraphs)
 
 
@@ -792,28 +802,62 @@ def to_markdown(
             labels=labels,
         )
     words = labels_for(article.language, labels)
-    _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
-    image_url: Callable[[str], str] | None = None
-    if embed_images or image_src is not None or image_base is not None:
-        from ..resources import policy_for
+    image_url = image_destinations(
+        base_dir, allow_remote, embed=embed_images, image_src=image_src, image_base=image_base
+    )
+    return f"{_front_matter(article)}\n\n{article_markdown(article, words, image_url)}\n"
 
-        image_url = functools.partial(
-            _images.reference,
-            policy_for(base_dir, allow_remote),
-            embed=embed_images,
-            image_src=image_src,
-            image_base=image_base,
-        )
-    parts = [_front_matter(article), "# " + _inline((article.headline,), single_line=True)]
+
+def image_destinations(
+    base_dir: str | os.PathLike[str] | None,
+    allow_remote: bool,
+    *,
+    embed: bool,
+    image_src: Callable[[str], str] | None,
+    image_base: str | None,
+) -> Callable[[str], str] | None:
+    """What an image's destination is made from its source, as :func:`to_markdown`'s options say.
+
+    ``None`` (sources written as given) unless *embed*, *image_src* or
+    *image_base* is set; then every source goes through the resource policy of
+    *base_dir* first.
+
+    Raises:
+        ValueError: more than one of *embed*, *image_src* and *image_base*.
+    """
+    _images.check_choice(embed=embed, image_src=image_src, image_base=image_base)
+    if not (embed or image_src is not None or image_base is not None):
+        return None
+    from ..resources import policy_for
+
+    return functools.partial(
+        _images.reference,
+        policy_for(base_dir, allow_remote),
+        embed=embed,
+        image_src=image_src,
+        image_base=image_base,
+    )
+
+
+def article_markdown(
+    article: Article, labels: Labels, image_url: Callable[[str], str] | None = None
+) -> str:
+    """*article* as :func:`to_markdown` writes it, without its front matter and final newline.
+
+    *labels* are the words in the article's language; *image_url* makes each
+    image's destination from its source (:func:`image_destinations`). An
+    edition writes each of its articles so, under its own front matter.
+    """
+    parts = ["# " + inline_markdown((article.headline,), single_line=True)]
     if article.subheadline is not None:
-        parts.append(_inline((Emphasis(text=article.subheadline),)))
-    credits = byline(article, words, links=True)
+        parts.append(inline_markdown((Emphasis(text=article.subheadline),)))
+    credits = byline(article, labels, links=True)
     if credits:
-        parts.append(_inline(credits))
-    writer = _Writer(words, image_url)
+        parts.append(inline_markdown(credits))
+    writer = _Writer(labels, image_url)
     if article.lead_image is not None:
         parts.append(writer.image(article.lead_image))
     parts += [writer.block(block) for block in article.body]
     if article.rights is not None:
-        parts.append(_inline((article.rights,)))
-    return "\n\n".join(parts) + "\n"
+        parts.append(inline_markdown((article.rights,)))
+    return "\n\n".join(parts)

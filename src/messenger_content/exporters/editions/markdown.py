@@ -23,7 +23,8 @@
                                            without its own front matter
     ---                                    a thematic break between articles
 
-Each article is written by :func:`~messenger_content.to_markdown` in its own
+Each article is written as :func:`~messenger_content.to_markdown` writes it
+(:func:`~messenger_content.exporters.markdown.article_markdown`), in its own
 language; its links are inline links, so they stay with it. An article's
 image sources are relative to its own folder: when that is not the edition's
 folder, they are written relative to the edition's folder, so the file finds
@@ -45,7 +46,7 @@ from ...editions import folder_of
 from ...i18n import labels_for
 from ...models import Article, Edition, EditionArticle, Emphasis, Image
 from .._images import check_choice
-from ..markdown import _front_matter, _inline, _yaml_string, to_markdown
+from ..markdown import article_markdown, image_destinations, inline_markdown, yaml_string
 from ._contents import groups, issued_text
 
 __all__ = ["edition_to_markdown"]
@@ -62,7 +63,7 @@ def _edition_front_matter(edition: Edition) -> str:
         "rights": edition.rights,
         "description": edition.description,
     }
-    lines += [f"{key}: {_yaml_string(value)}" for key, value in fields.items() if value]
+    lines += [f"{key}: {yaml_string(value)}" for key, value in fields.items() if value]
     lines.append("---")
     return "\n".join(lines)
 
@@ -85,38 +86,34 @@ def _rebased(article: Article, folder: str) -> Article:
     return attrs.evolve(article, body=body, lead_image=lead)
 
 
-def _article_markdown(
+def _entry_markdown(
     entry: EditionArticle,
     base_dir: str | os.PathLike[str] | None,
     images: _Images,
     labels: Mapping[str, str] | None,
 ) -> str:
-    """One article as to_markdown writes it, without its front matter."""
+    """One article as to_markdown writes it, without its front matter (nor final newline)."""
     article = entry.article
+    words = labels_for(article.language, labels)
     if images.rewrite:  # images go through the policy of the article's own folder
         folder = folder_of(entry, Path.cwd() if base_dir is None else base_dir)
         image_src = images.image_src
         if images.image_src_for is not None:
             image_src = images.image_src_for(folder)
-        text = to_markdown(
-            article,
-            embed_images=images.embed,
+        image_url = image_destinations(
+            folder,
+            images.allow_remote,
+            embed=images.embed,
             image_src=image_src,
             image_base=images.image_base,
-            base_dir=folder,
-            allow_remote=images.allow_remote,
-            labels=labels,
         )
-    else:
-        if entry.folder is not None:
-            folder = entry.folder
-            if folder.is_absolute() and base_dir is not None:
-                folder = Path(os.path.relpath(folder, base_dir))
-            article = _rebased(article, folder.as_posix())
-        text = to_markdown(article, labels=labels)
-    front = _front_matter(article) + "\n\n"
-    assert text.startswith(front)
-    return text[len(front) :].rstrip("\n")
+        return article_markdown(article, words, image_url).rstrip("\n")
+    if entry.folder is not None:
+        folder = entry.folder
+        if folder.is_absolute() and base_dir is not None:
+            folder = Path(os.path.relpath(folder, base_dir))
+        article = _rebased(article, folder.as_posix())
+    return article_markdown(article, words).rstrip("\n")
 
 
 @attrs.frozen
@@ -171,36 +168,39 @@ def edition_to_markdown(
         image_src_for=image_src_for,
     )
     words = labels_for(edition.language, labels)
-    parts = [_edition_front_matter(edition), "# " + _inline((edition.title,), single_line=True)]
+    parts = [
+        _edition_front_matter(edition),
+        "# " + inline_markdown((edition.title,), single_line=True),
+    ]
     if edition.subtitle is not None:
-        parts.append(_inline((Emphasis(text=edition.subtitle),)))
+        parts.append(inline_markdown((Emphasis(text=edition.subtitle),)))
     issued = issued_text(edition)
     if issued is not None:
-        parts.append(_inline((issued,)))
+        parts.append(inline_markdown((issued,)))
 
     grouped = groups(edition)
-    parts.append("## " + _inline((words.contents,), single_line=True))
+    parts.append("## " + inline_markdown((words.contents,), single_line=True))
     for title, entries in grouped:
         # A list that does not start at 1 cannot interrupt a paragraph: a blank line first.
         indent = "" if title is None else "  "
         items = "\n".join(
-            f"{indent}{number}. " + _inline((entry.article.headline,), single_line=True)
+            f"{indent}{number}. " + inline_markdown((entry.article.headline,), single_line=True)
             for number, entry in entries
         )
         if title is None:
             parts.append(items)
         else:
-            parts.append("- " + _inline((title,), single_line=True) + "\n\n" + items)
+            parts.append("- " + inline_markdown((title,), single_line=True) + "\n\n" + items)
 
     started = False
     for title, entries in grouped:
         if title is not None:
             if started:
                 parts.append("---")
-            parts.append("# " + _inline((title,), single_line=True))
+            parts.append("# " + inline_markdown((title,), single_line=True))
         for index, entry in enumerate(entries):
             if started and not (title is not None and index == 0):
                 parts.append("---")
-            parts.append(_article_markdown(entry[1], base_dir, images, labels))
+            parts.append(_entry_markdown(entry[1], base_dir, images, labels))
             started = True
     return "\n\n".join(parts) + "\n"
