@@ -42,7 +42,7 @@ from ..html import (
     style_text,
 )
 from ..jsonld import to_jsonld
-from . import Place, edition_folder, folder_of, places, section_anchor
+from . import Place, edition_folder, folder_of, folder_url, places, rebased, section_anchor
 
 __all__ = [
     "ContentsEntry",
@@ -183,13 +183,24 @@ class _LocalAnchors(Mapping[str, Markup]):
 
 
 class _ArticleRenderer(HtmlRenderer):
-    """The article renderer, for an article among others: its ids and in-page links prefixed."""
+    """The article renderer, for an article among others: its ids and in-page links prefixed.
 
-    def __init__(self, *, prefix: str, heading_offset: int, **options: Any) -> None:
+    *folder_url* (images named by their sources) is the article's folder seen
+    from the edition's, which its relative image sources are joined to.
+    """
+
+    def __init__(
+        self, *, prefix: str, heading_offset: int, folder_url: str | None, **options: Any
+    ) -> None:
         super().__init__(ids=theme.IdRegistry(prefix), **options)
         self.heading_offset = heading_offset
         self.prefix = prefix
         self.local = _LocalAnchors(self.anchors, prefix)
+        self.folder_url = folder_url
+
+    def image_url(self, src: str) -> str:
+        url = super().image_url(src)
+        return url if url != src else rebased(src, self.folder_url)
 
     def inline(self, text: Any) -> Markup:
         return render_inline(text, self.local, xhtml=self.xhtml, href=self.href)
@@ -271,6 +282,9 @@ def render_edition(
         raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
     environment = theme.environment(template_dir)
     xhtml = media == "epub"
+    # Sources named as they are (no image option) are each relative to their
+    # article's folder: joined to it, they resolve from the edition's folder.
+    as_named = not embed_images and image_src_for is None and image_base is None
     rendered: list[tuple[Place, _Rendered]] = []
     for place in places(edition):
         article = place.article
@@ -287,6 +301,7 @@ def render_edition(
             allow_remote=allow_remote,
             image_src=None if image_src_for is None else image_src_for(folder),
             image_base=image_base,
+            folder_url=folder_url(place.entry, base_dir) if as_named else None,
         )
         markup = renderer.article(article, fragment=True)
         if article_markup is not None:

@@ -34,19 +34,17 @@ every image when it is saved there.
 from __future__ import annotations
 
 import os
-import posixpath
-import urllib.parse
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import attrs
 
-from ... import urls
 from ...editions import folder_of
 from ...i18n import labels_for
 from ...models import Article, Edition, EditionArticle, Emphasis, Image
 from .._images import check_choice
 from ..markdown import article_markdown, image_destinations, inline_markdown, yaml_string
+from . import folder_url, rebased
 from ._contents import groups, issued_text
 
 __all__ = ["edition_to_markdown"]
@@ -68,18 +66,16 @@ def _edition_front_matter(edition: Edition) -> str:
     return "\n".join(lines)
 
 
-def _rebased(article: Article, folder: str) -> Article:
+def _rebased(article: Article, prefix: str) -> Article:
     """*article* with its relative image sources made relative to the edition's folder.
 
-    The folder is percent-encoded: a destination is a URL, and a folder name may
-    hold characters a URL may not (``a b``, ``{``).
+    *prefix* is the article's folder as a URL path from the edition's
+    (:func:`~messenger_content.exporters.editions.folder_url`).
     """
-    prefix = urllib.parse.quote(folder, safe="/")
 
     def moved(image: Image) -> Image:
-        if urls.scheme(image.src) is not None or image.src.startswith("/"):
-            return image
-        return attrs.evolve(image, src=posixpath.join(prefix, image.src))
+        src = rebased(image.src, prefix)
+        return image if src == image.src else attrs.evolve(image, src=src)
 
     body = tuple(moved(block) if isinstance(block, Image) else block for block in article.body)
     lead = None if article.lead_image is None else moved(article.lead_image)
@@ -108,11 +104,9 @@ def _entry_markdown(
             image_base=images.image_base,
         )
         return article_markdown(article, words, image_url).rstrip("\n")
-    if entry.folder is not None:
-        folder = entry.folder
-        if folder.is_absolute() and base_dir is not None:
-            folder = Path(os.path.relpath(folder, base_dir))
-        article = _rebased(article, folder.as_posix())
+    prefix = folder_url(entry, base_dir)
+    if prefix is not None:
+        article = _rebased(article, prefix)
     return article_markdown(article, words).rstrip("\n")
 
 
