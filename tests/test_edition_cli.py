@@ -299,10 +299,7 @@ def test_pdf_is_not_written_to_a_terminal(tmp_path: Path) -> None:
 def test_every_missing_image_is_listed_by_its_place_and_nothing_written(tmp_path: Path) -> None:
     """Missing images (two articles, the cover): exit 2, each by its JSON path, no file written."""
     source = tmp_path / "in"
-    edition = two_folder_edition(source)
-    document = json.loads(edition.read_text(encoding="utf-8"))
-    document["cover_image"] = {"src": "cover.jpg", "alt": "The cover"}
-    edition.write_text(json.dumps(document), encoding="utf-8")
+    edition = two_folder_edition(source, cover="cover.jpg")
     for number in (1, 2):
         (source / f"story-{number}" / "photo.jpg").unlink()
     out = tmp_path / "out"

@@ -203,10 +203,7 @@ def test_axe_reports_no_violation(tmp_path: Path) -> None:
 def test_cover_image_is_read_from_the_edition_folder(tmp_path: Path) -> None:
     """The edition's cover image, relative to the edition's folder, is on the title page."""
     source = tmp_path / "in"
-    edition_file = two_folder_edition(source)
-    document = json.loads(edition_file.read_text(encoding="utf-8"))
-    document["cover_image"] = {"src": "story-1/photo.jpg", "alt": "The cover"}
-    edition_file.write_text(json.dumps(document), encoding="utf-8")
+    edition_file = two_folder_edition(source, cover="story-1/photo.jpg")
     tree = _tree(mc.to_html(mc.load_edition(edition_file), base_dir=source, embed_images=True))
     cover = tree.find(".//header[@class='edition-header']//img")
     assert cover.get("alt") == "The cover"
