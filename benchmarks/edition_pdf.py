@@ -51,7 +51,7 @@ def _time(count: int, runs: int) -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     from messenger_content.exporters.editions.html import to_html
-    from messenger_content.exporters.editions.pdf import _variant
+    from messenger_content.exporters.editions.pdf import edition_variant
 
     built = edition(count)
     html = to_html(
@@ -59,7 +59,7 @@ def _time(count: int, runs: int) -> None:
         media="print",
         image_src_for=lambda folder: lambda src: (folder / src).as_uri(),
     )
-    variant = _variant(None, built)
+    variant = edition_variant(None, built)
     fonts = FontConfiguration()
 
     def bare() -> bytes:

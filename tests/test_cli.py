@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import signal
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from tests.helpers.articles import (
     leftovers,
     write_articles,
 )
+from tests.helpers.cli import default_sigint, run_on_terminal
 
 VENV_BIN = Path(sys.executable).parent
 CONSOLE_SCRIPT = VENV_BIN / "messenger-content"
@@ -318,40 +317,10 @@ def test_quiet_and_no_progress_bar_without_a_terminal(
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     """On a terminal (a pseudo-terminal here), multi-file work shows a progress bar."""
     write_articles(tmp_path / "in", 4)
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [
-            str(CONSOLE_SCRIPT),
-            "convert",
-            str(tmp_path / "in"),
-            "-t",
-            "txt",
-            "-o",
-            f"{tmp_path / 'out'}/",
-            "-j",
-            "0",
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=terminal,
-        env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+    code, text = run_on_terminal(
+        ["convert", str(tmp_path / "in"), "-t", "txt", "-o", f"{tmp_path / 'out'}/", "-j", "0"]
     )
-    os.close(terminal)
-    output = b""
-    while True:
-        ready, _, _ = select.select([controller], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        output += chunk
-    assert process.wait(timeout=60) == 0
-    os.close(controller)
-    text = output.decode("utf-8", "replace")
+    assert code == 0
     assert "converting" in text
     assert "4/4" in text
     assert "converted 4, failed 0, skipped 0" in text
@@ -498,16 +467,6 @@ def test_console_script_stdin(tmp_path: Path) -> None:
 # --- interruption -------------------------------------------------------------------------------
 
 
-def _default_sigint() -> None:
-    """Give the child SIGINT's default action, even if the tests run with it ignored.
-
-    A shell starts background jobs with SIGINT ignored and the ignoring is
-    inherited; a Python started that way never raises KeyboardInterrupt, as is
-    right for a background job, but not what these tests are about.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _start(args: list[str], *, new_session: bool = False) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [str(CONSOLE_SCRIPT), *args],
@@ -515,7 +474,7 @@ def _start(args: list[str], *, new_session: bool = False) -> subprocess.Popen[by
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=new_session,
-        preexec_fn=_default_sigint,
+        preexec_fn=default_sigint,
     )
 
 

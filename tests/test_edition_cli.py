@@ -5,15 +5,25 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import pty
 import re
+import signal
 from pathlib import Path
 
 import lxml.html
 import pypdf
+import pytest
 
-from messenger_content.cli import EXIT_INVALID, EXIT_OK, main
-from tests.helpers.articles import article_json, invalid_article, leftovers, write_article
-from tests.helpers.cli import run_cli
+from messenger_content.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK, main
+from tests.helpers.articles import (
+    article_json,
+    invalid_article,
+    leftovers,
+    write_article,
+    write_articles,
+)
+from tests.helpers.cli import run_cli, run_on_terminal
 from tests.helpers.edition_pages import MORNING, two_folder_edition
 
 
@@ -199,3 +209,127 @@ def test_markdown_edition_images_resolve_from_where_it_is_written(tmp_path: Path
     assert paths
     assert all(path.startswith("morning_files/") for path in paths), paths
     assert all((out.parent / path).is_file() for path in paths)
+
+
+# --- as convert: progress, interruption, standard output, exit codes -------------------
+
+
+def test_progress_bar_on_a_terminal_names_the_format(tmp_path: Path) -> None:
+    """On a terminal, a bar follows the formats, naming the one being rendered."""
+    code, text = run_on_terminal(["edition", str(MORNING), "-t", "txt,pdf", "-o", f"{tmp_path}/"])
+    assert code == EXIT_OK, text
+    assert "rendering pdf" in text
+    assert "2/2" in text
+    assert "eta" not in text  # an edition's formats take too unequal times to foretell
+    assert (tmp_path / "harbourton-morning-2026-12-07.pdf").is_file()
+
+
+def test_no_progress_bar_off_a_terminal_or_when_quiet(tmp_path: Path) -> None:
+    """Off a terminal there is no bar, and -q also drops the note about a repeated article."""
+    a, b, _ = _articles(tmp_path)
+    argv = ["edition", "--title", "T", str(a), str(b), str(a), "-t", "txt,md", "-o"]
+    code, errors = run_cli([*argv, f"{tmp_path}/out/"])
+    assert code == EXIT_OK
+    assert len(errors) == 1, errors
+    assert "note:" in errors[0]
+    code, text = run_on_terminal([*argv, f"{tmp_path}/quiet/", "-q"])
+    assert code == EXIT_OK
+    assert text == ""
+    assert len(list((tmp_path / "quiet").glob("edition.*"))) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("signal_number", "said"),
+    [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "stopped by SIGTERM")],
+)
+def test_a_signal_while_rendering_leaves_nothing(
+    tmp_path: Path, signal_number: int, said: str
+) -> None:
+    """SIGINT or SIGTERM during the PDF: exit 128 + signal, one line, no file, no temporary file."""
+    write_articles(tmp_path / "in", 30, image=True)
+    out = tmp_path / "out"
+    code, text = run_on_terminal(
+        ["edition", "--title", "T", str(tmp_path / "in"), "-t", "txt,pdf", "-o", f"{out}/"],
+        stop_at=b"rendering pdf",
+        signal_number=signal_number,
+    )
+    assert code == 128 + signal_number, text
+    assert f"messenger-content: {said}; no partial file was left" in text
+    assert "Traceback" not in text
+    assert not out.exists() or list(out.rglob("*")) == []
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("format_name", ["txt", "md", "html"])
+def test_standard_output_holds_the_edition(tmp_path: Path, format_name: str) -> None:
+    """-o - writes the one text format to standard output; its images resolve from the edition."""
+    out = io.BytesIO()
+    with contextlib.redirect_stdout(io.TextIOWrapper(out, encoding="utf-8")) as stdout:
+        code = main(["edition", str(MORNING), "-t", format_name, "-o", "-"])
+        stdout.flush()
+    assert code == EXIT_OK
+    file = tmp_path / f"e.{format_name}"
+    assert run_cli(["edition", str(MORNING), "-o", str(file)])[0] == EXIT_OK
+    if format_name == "txt":
+        assert out.getvalue() == file.read_bytes()
+        return
+    text = out.getvalue().decode("utf-8")
+    sources = re.findall(r'!\[[^\]]*\]\(([^)\s]+)|<img [^>]*src="([^"]+)"', text)
+    paths = [path for pair in sources for path in pair if path and not path.startswith("data:")]
+    assert len(paths) == 4, paths
+    assert all((MORNING.parent / path).is_file() for path in paths), paths
+
+
+def test_pdf_is_not_written_to_a_terminal(tmp_path: Path) -> None:
+    """A binary format on standard output that is a terminal: exit 2, and nothing is rendered."""
+    controller, terminal = pty.openpty()
+    errors = io.StringIO()
+    with (
+        os.fdopen(terminal, "w") as stdout,
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(errors),
+    ):
+        code = main(["edition", str(MORNING), "-t", "pdf", "-o", "-"])
+    os.close(controller)
+    assert code == EXIT_INVALID
+    assert "pdf is a binary format and standard output is a terminal" in errors.getvalue()
+
+
+def test_every_missing_image_is_listed_by_its_place_and_nothing_written(tmp_path: Path) -> None:
+    """Missing images (two articles, the cover): exit 2, each by its JSON path, no file written."""
+    source = tmp_path / "in"
+    edition = two_folder_edition(source, cover="cover.jpg")
+    for number in (1, 2):
+        (source / f"story-{number}" / "photo.jpg").unlink()
+    out = tmp_path / "out"
+    code, errors = run_cli(["edition", str(edition), "-t", "txt,html,pdf", "-o", f"{out}/"])
+    assert code == EXIT_INVALID
+    assert [line.split(": ")[3] for line in errors] == [
+        "cover_image.src",
+        "articles[0].body[3].src",
+        "articles[1].body[3].src",
+    ], errors
+    assert all("not found in" in line for line in errors)
+    assert not out.exists()
+
+
+def test_an_unknown_pdf_variant_is_refused_before_rendering(tmp_path: Path) -> None:
+    """--pdf-variant is checked as convert checks it: exit 2, the known variants listed, no file."""
+    code, errors = run_cli(
+        ["edition", str(MORNING), "-t", "txt,pdf", "-o", f"{tmp_path}/", "--pdf-variant", "pdf/z"]
+    )
+    assert code == EXIT_INVALID
+    assert errors[0].startswith("messenger-content: error: --pdf-variant pdf/z: not one of ")
+    assert "pdf/ua-1" in errors[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_that_cannot_be_written_exits_1_in_one_line(tmp_path: Path) -> None:
+    """A folder that is a file: exit 1 (as convert), one line naming it, no traceback, no file."""
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    code, errors = run_cli(["edition", str(MORNING), "-t", "txt,md", "-o", f"{blocker}/x/"])
+    assert code == EXIT_FAILED
+    assert errors == [f"messenger-content: error: {blocker}/x: Not a directory"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["taken"]

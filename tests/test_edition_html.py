@@ -6,11 +6,13 @@ import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import lxml.html
 import pytest
 
 import messenger_content as mc
+from messenger_content.editions import read_article
 from messenger_content.exporters.editions.html import to_html as edition_to_html
 from tests.helpers.checkers import Page, describe_axe, missing_tools, run_axe
 from tests.helpers.edition_pages import ARABIC, MORNING, missing_words, two_folder_edition
@@ -122,6 +124,25 @@ def test_images_are_read_from_each_article_folder() -> None:
     assert all(src.startswith("data:image/") for src in sources)
 
 
+@pytest.mark.parametrize(
+    ("name", "base_dir"),
+    [("morning", MORNING.parent), ("another folder", MORNING.parent / "yerevan-book-fair")],
+)
+def test_images_named_by_their_sources_resolve_from_the_editions_folder(
+    name: str, base_dir: Path
+) -> None:
+    """Without an image option, each article's image sources are written from base_dir."""
+    edition = _morning()
+    if name == "another folder":  # read from a folder beside base_dir: ../night-bus-pilot/
+        entry = read_article(MORNING.parent / "night-bus-pilot" / "article.json")
+        edition = mc.Edition(title="One", articles=[entry])
+    found = [img.get("src") for img in _tree(mc.to_html(edition, base_dir=base_dir)).iter("img")]
+    sources = [src for src in found if not src.startswith("data:")]
+    assert len(sources) >= 2, found
+    for src in sources:
+        assert (base_dir / unquote(src)).is_file(), src
+
+
 @pytest.mark.parametrize("same", [True, False])
 def test_copy_mode_copies_a_shared_image_once(tmp_path: Path, same: bool) -> None:
     """Written as a file, the same photo used twice is copied once; different photos twice."""
@@ -182,10 +203,7 @@ def test_axe_reports_no_violation(tmp_path: Path) -> None:
 def test_cover_image_is_read_from_the_edition_folder(tmp_path: Path) -> None:
     """The edition's cover image, relative to the edition's folder, is on the title page."""
     source = tmp_path / "in"
-    edition_file = two_folder_edition(source)
-    document = json.loads(edition_file.read_text(encoding="utf-8"))
-    document["cover_image"] = {"src": "story-1/photo.jpg", "alt": "The cover"}
-    edition_file.write_text(json.dumps(document), encoding="utf-8")
+    edition_file = two_folder_edition(source, cover="story-1/photo.jpg")
     tree = _tree(mc.to_html(mc.load_edition(edition_file), base_dir=source, embed_images=True))
     cover = tree.find(".//header[@class='edition-header']//img")
     assert cover.get("alt") == "The cover"

@@ -179,6 +179,7 @@ def with_real_images(article: mc.Article) -> mc.Article:
     if publication is not None and publication.logo is not None:
         publication = attrs.evolve(publication, logo=real(publication.logo, 0))
     lead = None if article.lead_image is None else real(article.lead_image, 1)
+
     def real_block(block: mc.Block, index: int) -> mc.Block:
         if isinstance(block, mc.Image):
             return real(block, index)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -44,6 +44,7 @@ from .models import (
     Article,
     Code,
     Divider,
+    Edition,
     Embed,
     Emphasis,
     Heading,
@@ -65,6 +66,7 @@ from .resources import Limits, policy_for
 __all__ = [
     "ArticleCheck",
     "Findings",
+    "edition_image_problems",
     "href_hint",
     "image_problems",
     "images",
@@ -142,11 +144,65 @@ def image_problems(
             the exporters refuse them.
         limits: Caps on bytes, pixels and time; ``None`` for the defaults.
     """
+    return _read_images(images(article), base_dir, allow_remote=allow_remote, limits=limits)
+
+
+def edition_image_problems(
+    edition: Edition,
+    base_dir: str | os.PathLike[str] | None = None,
+    *,
+    allow_remote: bool = False,
+    limits: Limits | None = None,
+) -> tuple[Problem, ...]:
+    """:func:`image_problems` for every article of *edition*, each in its own folder, and its cover.
+
+    Each problem's path starts with the article's place in the edition
+    (``sections[1].articles[0].lead_image.src``; ``cover_image.src`` for the
+    edition's own image), and its message names the folder looked in.
+
+    Args:
+        edition: The edition.
+        base_dir: The edition's folder (its cover image, and the folders of its
+            articles, are relative to it); ``None`` for the current folder.
+        allow_remote: Fetch http(s) images; otherwise they are refused.
+        limits: Caps on bytes, pixels and time; ``None`` for the defaults.
+    """
+    from .editions import folder_of
+
+    folder = Path.cwd() if base_dir is None else Path(base_dir)
+    problems: list[Problem] = []
+    if edition.cover_image is not None:
+        cover = [("cover_image", edition.cover_image)]
+        problems += _read_images(cover, folder, allow_remote=allow_remote, limits=limits)
+    if edition.sections:
+        groups = [(f"sections[{i}].articles", s.articles) for i, s in enumerate(edition.sections)]
+    else:
+        groups = [("articles", edition.articles)]
+    for where, entries in groups:
+        for index, entry in enumerate(entries):
+            found = image_problems(
+                entry.article,
+                folder_of(entry, folder),
+                allow_remote=allow_remote,
+                limits=limits,
+            )
+            problems += (Problem(f"{where}[{index}].{p.path}", p.message) for p in found)
+    return tuple(problems)
+
+
+def _read_images(
+    found: Iterable[tuple[str, Image]],
+    base_dir: str | os.PathLike[str] | None,
+    *,
+    allow_remote: bool,
+    limits: Limits | None,
+) -> tuple[Problem, ...]:
+    """Read each image of *found* (JSON path, image) under the policy of *base_dir*."""
     folder = Path.cwd() if base_dir is None else Path(base_dir)
     policy = policy_for(folder, allow_remote, limits)
     shown = _shown(folder)
     places: dict[str, list[str]] = {}
-    for path, image in images(article):
+    for path, image in found:
         places.setdefault(image.src, []).append(f"{path}.src")
     problems: list[Problem] = []
     for src, paths in places.items():

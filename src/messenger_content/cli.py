@@ -849,13 +849,17 @@ def _options(
     options = {key: value for key, value in given.items() if key in accepted}
     ignored += tuple(flag for key, (flag, _) in given.items() if key not in accepted)
     if "pdf_variant" in options:
-        from .exporters.pdf import supported_variants
-
-        supported = supported_variants()
-        variant = options["pdf_variant"][1]
-        if variant.lower() not in supported:
-            raise UsageError(f"--pdf-variant {variant}: not one of {', '.join(supported)}")
+        _check_pdf_variant(options["pdf_variant"][1])
     return {key: value for key, (_, value) in options.items()}, ignored
+
+
+def _check_pdf_variant(variant: str) -> None:
+    """Refuse a ``--pdf-variant`` the installed WeasyPrint does not know, before any work."""
+    from .exporters.pdf import supported_variants
+
+    supported = supported_variants()
+    if variant.lower() not in supported:
+        raise UsageError(f"--pdf-variant {variant}: not one of {', '.join(supported)}")
 
 
 def _labels(path: str | None, pairs: Sequence[str]) -> dict[str, str]:
@@ -961,9 +965,18 @@ class _Reporter:
         self._task: Any = None
 
     @contextlib.contextmanager
-    def progress_bar(self, total: int, doing: str = "converting") -> Iterator[None]:
-        """Show a progress bar while *doing* *total* steps, when on a terminal and not quiet."""
-        if self.quiet or total < 2 or not self.stderr.isatty():
+    def progress_bar(
+        self, total: int, doing: str = "converting", *, steps_differ: bool = False
+    ) -> Iterator[None]:
+        """Show a progress bar while *doing* *total* steps, when on a terminal and not quiet.
+
+        Many alike steps (articles) show a bar from two on, with the time left.
+        Steps that differ (an edition's formats: a PDF takes far longer than a
+        text) show one from the first, and no time left, which they cannot
+        foretell; the elapsed time then moves on by itself, through a long step,
+        as no worker process is started by fork while the bar is drawn.
+        """
+        if self.quiet or total < (1 if steps_differ else 2) or not self.stderr.isatty():
             yield
             return
         from rich.console import Console
@@ -976,17 +989,20 @@ class _Reporter:
             TimeRemainingColumn,
         )
 
-        with Progress(
-            TextColumn(doing),
+        columns: list[Any] = [
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
+        ]
+        if not steps_differ:
+            columns += [TextColumn("eta"), TimeRemainingColumn()]
+        with Progress(
+            *columns,
             console=Console(file=self.stderr),
-            # Redrawn on each article rather than by a thread: the worker pool
-            # is started by fork when this process runs a single thread.
-            auto_refresh=False,
+            # Alike steps are redrawn on each article rather than by a thread: the
+            # worker pool is started by fork when this process runs a single thread.
+            auto_refresh=steps_differ,
         ) as progress:
             self._progress = progress
             self._task = progress.add_task(doing, total=total)
@@ -1021,6 +1037,11 @@ class _Reporter:
             for note in result.notes:
                 self.line(f"{result.source}: note: {note}")
         self.advance()
+
+    def doing(self, description: str) -> None:
+        """Say what the progress bar (if there is one) is doing now (``rendering pdf``)."""
+        if self._progress is not None:
+            self._progress.update(self._task, description=description)
 
     def advance(self) -> None:
         """Move the progress bar (if there is one) one step on."""
@@ -1561,6 +1582,7 @@ def _edition_options(args: argparse.Namespace, name: str) -> dict[str, Any]:
         if args.paper is not None:
             options["paper"] = args.paper
         if args.pdf_variant is not None:
+            _check_pdf_variant(args.pdf_variant)
             options["pdf_variant"] = args.pdf_variant
         if args.run_on:
             options["run_on"] = True
@@ -1568,8 +1590,14 @@ def _edition_options(args: argparse.Namespace, name: str) -> dict[str, Any]:
 
 
 def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """Build and write the edition; print every problem of an invalid one, write nothing then."""
+    """Build and write the edition; print every problem of an invalid one, write nothing then.
+
+    As ``convert`` does for an article, every image of every article is read
+    before anything is rendered, so a missing or refused image is listed (with
+    the others) by its place in the edition, and nothing is written.
+    """
     from ._files import write_all_atomic
+    from .checks import edition_image_problems
     from .exporters.editions import render as render_edition
 
     formats = _formats(args.to) if args.to is not None else None
@@ -1579,10 +1607,14 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "-t ninjs: a ninjs item is one story, not an edition;"
             " write the edition as json (the edition format) or jsonld (an ItemList)"
         )
+    options = {name: _edition_options(args, name) for name in formats}
     notes: list[Problem] = []
     source = args.inputs[0] if args.title is None else "edition"
     try:
         edition, base_dir, source = _read_edition(args, notes)
+        problems = edition_image_problems(edition, base_dir, allow_remote=args.allow_remote)
+        if problems:
+            raise ValidationError(problems)
     except ValidationError as error:
         for problem in error.problems:
             print(f"{_PROG}: error: {source}: {' '.join(str(problem).split())}", file=stderr)
@@ -1593,14 +1625,14 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if formats[0] == "json":
             data = _edition_json(edition, Path.cwd())
         else:
-            data = render_edition(
-                edition, formats[0], base_dir=base_dir, **_edition_options(args, formats[0])
-            )
+            data = render_edition(edition, formats[0], base_dir=base_dir, **options[formats[0]])
         if hasattr(stdout, "buffer"):
+            stdout.flush()
             stdout.buffer.write(data)
+            stdout.buffer.flush()
         else:
             stdout.write(data.decode("utf-8"))
-        stdout.flush()
+            stdout.flush()
         return EXIT_OK
     assert args.output is not None
     if destination == _FOLDER:
@@ -1611,11 +1643,18 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         targets = [(formats[0], Path(args.output))]
     files: list[tuple[Path, bytes]] = []
     progress = _Reporter(stderr, quiet=args.quiet, debug=False)
-    with progress.progress_bar(len(targets), "rendering"):
+    with progress.progress_bar(len(targets), "rendering", steps_differ=True):
         for name, target in targets:
-            files.extend(_edition_files(args, edition, base_dir, name, target))
+            progress.doing(f"rendering {name}")
+            files.extend(_edition_files(args, edition, base_dir, name, target, options[name]))
             progress.advance()
-    write_all_atomic(files)
+        progress.doing("rendered")
+    try:
+        write_all_atomic(files)
+    except OSError as error:
+        where = error.filename if error.filename is not None else args.output
+        print(f"{_PROG}: error: {where}: {error.strerror or error}", file=stderr)
+        return EXIT_FAILED
     if args.verbose:
         for _, target in targets:
             print(f"{_PROG}: wrote {target}", file=stderr)
@@ -1623,14 +1662,18 @@ def _edition(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _edition_files(
-    args: argparse.Namespace, edition: Edition, base_dir: Path | None, name: str, target: Path
+    args: argparse.Namespace,
+    edition: Edition,
+    base_dir: Path | None,
+    name: str,
+    target: Path,
+    options: Mapping[str, Any],
 ) -> list[tuple[Path, bytes]]:
     """The files one format of the edition writes: the document, and any images it copies."""
     from .api import export
     from .exporters.editions import render as render_edition
 
     files: list[tuple[Path, bytes]] = []
-    options = _edition_options(args, name)
     if name == "json":
         files.append((target, _edition_json(edition, target.parent)))
     elif name in REFERRING_FORMATS and (args.embed_images or args.image_base):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import messenger_content as mc
 from messenger_content.theme import plain_text
@@ -53,11 +55,12 @@ def missing_words(article: mc.Article, text: str) -> set[str]:
     return {word for word in article_words(article) if word not in words and word not in squashed}
 
 
-def two_folder_edition(folder: Path, *, same_photo: bool = True) -> Path:
+def two_folder_edition(folder: Path, *, same_photo: bool = True, cover: str | None = None) -> Path:
     """Write an edition file whose two articles live in folders of their own, each with photo.jpg.
 
     With *same_photo* both photos have the same bytes; else the second differs.
-    Each article links to its own heading by ``#a-heading``. Returns the edition file.
+    Each article links to its own heading by ``#a-heading``. *cover* is the
+    source of a cover image (alt text "The cover"). Returns the edition file.
     """
     for number in (1, 2):
         article_folder = folder / f"story-{number}"
@@ -74,10 +77,14 @@ def two_folder_edition(folder: Path, *, same_photo: bool = True) -> Path:
     if not same_photo:
         with (folder / "story-2" / "photo.jpg").open("ab") as photo:
             photo.write(b"\0")  # a JPEG reader ignores bytes after the end marker
+    edition_document: dict[str, Any] = {
+        "type": "edition",
+        "title": "Two folders",
+        "id": "two-folders",
+        "articles": ["story-1/article.json", "story-2/article.json"],
+    }
+    if cover is not None:
+        edition_document["cover_image"] = {"src": cover, "alt": "The cover"}
     edition = folder / "edition.json"
-    edition.write_text(
-        '{"type": "edition", "title": "Two folders", "id": "two-folders",'
-        ' "articles": ["story-1/article.json", "story-2/article.json"]}',
-        encoding="utf-8",
-    )
+    edition.write_text(json.dumps(edition_document), encoding="utf-8")
     return edition

@@ -12,7 +12,11 @@ declares the XHTML namespace, and boolean attributes always carry values.
 Templates write ``<hr{{ slash }}>`` for that.
 
 The PDF exporter renders ``media="print"`` output and the EPUB exporter
-``media="epub"`` output; both reuse the templates and view model here.
+``media="epub"`` output; both reuse the templates and view model here. An
+edition's page (:mod:`messenger_content.exporters.editions.html`) renders its
+articles with :class:`HtmlRenderer` and shares the helpers of :func:`to_html`'s
+page: :func:`nested_levels`, :func:`html_datetime`, :func:`script_json`,
+:func:`style_text` and :func:`for_media`.
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ __all__ = [
     "DocumentView",
     "EmbedView",
     "HeadingView",
+    "HtmlRenderer",
     "ImageView",
     "ListView",
     "MastheadView",
@@ -85,7 +90,12 @@ __all__ = [
     "RelatedLinkView",
     "Slot",
     "TableView",
+    "for_media",
+    "html_datetime",
+    "nested_levels",
     "render_inline",
+    "script_json",
+    "style_text",
     "to_html",
 ]
 
@@ -510,7 +520,7 @@ def render_inline(
     return Markup("".join(parts))
 
 
-def _nested_levels(blocks: tuple[Block, ...]) -> dict[int, int]:
+def nested_levels(blocks: tuple[Block, ...]) -> dict[int, int]:
     """The level each heading renders at, by block index: levels nest without gaps.
 
     A heading goes one level below the nearest heading above it with a smaller
@@ -543,14 +553,14 @@ def _joins(base: str | None, url: str) -> bool:
     return True
 
 
-def _script_json(value: Any) -> Markup:
+def script_json(value: Any) -> Markup:
     """Serialise JSON for a ``<script>`` element: no text can close or comment it."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
 
 
-def _style_text(css: str) -> Markup:
+def style_text(css: str) -> Markup:
     """Make CSS safe inside a ``<style>`` element (``</`` cannot end it early)."""
     return Markup(css.replace("</", "<\\/").strip())
 
@@ -559,7 +569,7 @@ def _style_text(css: str) -> Markup:
 _REAL_OFFSETS: Final = (timedelta(hours=-12), timedelta(hours=14))
 
 
-def _html_datetime(value: datetime) -> str:
+def html_datetime(value: datetime) -> str:
     """A valid HTML global date-and-time string: HTML allows at most milliseconds.
 
     The article's own offset is kept if a real time zone can have it (-12:00 to
@@ -578,7 +588,7 @@ def _html_datetime(value: datetime) -> str:
 
 def _day_view(value: date | datetime, language: str) -> DateView:
     """A day (a correction's) in ``<time>``: the date alone, or the date-time as given."""
-    machine = _html_datetime(value) if isinstance(value, datetime) else value.isoformat()
+    machine = html_datetime(value) if isinstance(value, datetime) else value.isoformat()
     return DateView(datetime=machine, text=format_day(value, language))
 
 
@@ -654,8 +664,13 @@ def _meta(article: Article, description: str | None, media: Media) -> tuple[Meta
 # --- rendering -------------------------------------------------------------------
 
 
-class _Renderer:
-    """Renders one article under one set of options (the state of one ``to_html`` call)."""
+class HtmlRenderer:
+    """Renders one article under one set of options (the state of one ``to_html`` call).
+
+    An edition's page (:mod:`messenger_content.exporters.editions.html`) renders
+    each of its articles with one of these (a subclass that prefixes ids and
+    in-page links, :attr:`heading_offset` set), and its own header with another.
+    """
 
     #: How many levels the article's headings sit below the page's top level (0: the
     #: headline is ``<h1>``); an edition's page ranks its articles under its own title.
@@ -712,9 +727,11 @@ class _Renderer:
 
     @cached_property
     def policy(self) -> ResourcePolicy:
+        """The resource policy of the article's folder, which every image goes through."""
         return policy_for(self.base_dir, self.allow_remote)
 
     def render(self, template: str, **context: Any) -> Markup:
+        """Render the theme's *template* with *context* (and the labels, marks and media)."""
         try:
             text = self.environment.get_template(template).render(
                 labels=self.labels,
@@ -731,6 +748,7 @@ class _Renderer:
     # images
 
     def image_url(self, src: str) -> str:
+        """The URL written for the image *src*, read through the policy first."""
         return _images.reference(
             self.policy,
             src,
@@ -740,6 +758,7 @@ class _Renderer:
         )
 
     def image(self, image: Image, *, lead: bool = False) -> ImageView:
+        """The figure of *image* (a lead image's when *lead*)."""
         caption = None if image.caption is None else self.inline(image.caption)
         alt = image.alt
         if alt is None and caption is None:
@@ -757,6 +776,7 @@ class _Renderer:
     # inline content and blocks
 
     def inline(self, text: Text) -> Markup:
+        """Inline content, rendered; in-page links resolve to the article's headings."""
         return render_inline(text, self.anchors, xhtml=self.xhtml, href=self.href)
 
     def href(self, url: str) -> str | None:
@@ -777,6 +797,7 @@ class _Renderer:
         return None if url is None else self.href(url)
 
     def block_view(self, block: Block, anchor: str | None, level: int | None = None) -> object:
+        """What the template of *block* sees; a heading's *anchor* and *level* are given."""
         match block:
             case Paragraph():
                 return ParagraphView(text=self.inline(block.text))
@@ -828,6 +849,7 @@ class _Renderer:
                 assert_never(block)
 
     def table(self, block: Table) -> TableView:
+        """A table's view: cells padded to the widest row, headers scoped, scrolling on screen."""
         width = max(len(row) for row in (*block.header_rows, *block.rows))
         # Header rows whose first cells are all empty leave a corner over a column of
         # row headings, as in a results table (the candidates down the side).
@@ -859,6 +881,7 @@ class _Renderer:
         )
 
     def embed(self, block: Embed) -> EmbedView:
+        """An embed's link card; print and e-books also write its address out."""
         # Paper cannot follow a link, and a reading system may not show where one
         # goes: print and e-books write the address out.
         printed = self.media != "screen"
@@ -900,6 +923,7 @@ class _Renderer:
         )
 
     def newsletter(self, block: Newsletter) -> NewsletterView:
+        """The newsletter box: a form on screen, the sign-up URL in print, a link in a book."""
         signup: Literal["form", "url", "link", "none"]
         signup_url = self.optional_href(block.signup_url)
         match self.media:
@@ -934,6 +958,7 @@ class _Renderer:
         return self.labels.sign_up if label == _DEFAULT_BUTTON else label
 
     def article(self, article: Article, *, fragment: bool) -> Markup:
+        """The ``<article>`` element of *article* (with ``lang`` when a *fragment*)."""
         self.base_url = article.url
         self.set_language(article.language)
         # Views are built in document order, so image_src sees images in reading order.
@@ -948,7 +973,7 @@ class _Renderer:
             self.anchors[anchor] = render_inline(heading.text, xhtml=self.xhtml, in_link=True)
         levels = {
             index: min(6, level + self.heading_offset)
-            for index, level in _nested_levels(article.body).items()
+            for index, level in nested_levels(article.body).items()
         }
         blocks = []
         dateline = article.dateline
@@ -985,6 +1010,7 @@ class _Renderer:
         return self.render("article.html", article=article_view)
 
     def masthead(self, article: Article) -> MastheadView | None:
+        """The publication's name, slogan and logo, if the article names a publication."""
         publication = article.publication
         if publication is None:
             return None
@@ -1030,7 +1056,7 @@ class _Renderer:
         if value is None:
             return None
         view = DateView(
-            datetime=_html_datetime(value),
+            datetime=html_datetime(value),
             text=format_date(value, self.labels.lang(key) or self.language),
         )
         return self.phrase(key, date=view)
@@ -1065,8 +1091,8 @@ def _document(
         meta=_meta(article, description, media),
         canonical=article.url if media != "epub" else None,
         stylesheet_href=stylesheet_href,
-        style=None if style is None else _style_text(style),
-        json_ld=None if media == "epub" else _script_json(to_jsonld(article)),
+        style=None if style is None else style_text(style),
+        json_ld=None if media == "epub" else script_json(to_jsonld(article)),
         article=rendered,
     )
 
@@ -1077,7 +1103,7 @@ def _document(
 _PRINT_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " "})
 
 
-def _for_media(html: str, media: Media) -> str:
+def for_media(html: str, media: Media) -> str:
     """Adjust finished markup for the renderer that reads it (WeasyPrint reads print markup)."""
     return html.translate(_PRINT_SEPARATORS) if media == "print" else html
 
@@ -1173,7 +1199,7 @@ def to_html(
         )
     if media not in theme.MEDIA:
         raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
-    renderer = _Renderer(
+    renderer = HtmlRenderer(
         environment=theme.environment(template_dir),
         media=media,
         labels=labels_for(article.language, labels),
@@ -1186,11 +1212,11 @@ def to_html(
     )
     rendered = renderer.article(article, fragment=fragment)
     if fragment:
-        return _for_media(f"{rendered}\n", media)
+        return for_media(f"{rendered}\n", media)
     style = None
     if stylesheet_href is None:
         style = theme.stylesheet(media, template_dir=template_dir, css=css)
     document = _document(
         article, rendered, media=media, style=style, stylesheet_href=stylesheet_href
     )
-    return _for_media(f"{renderer.render('document.html', document=document)}\n", media)
+    return for_media(f"{renderer.render('document.html', document=document)}\n", media)

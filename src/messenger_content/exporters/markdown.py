@@ -148,7 +148,14 @@ from ..models import (
 from . import _images
 from .text import _spliced, byline, cell_width
 
-__all__ = ["escape", "to_markdown"]
+__all__ = [
+    "article_markdown",
+    "escape",
+    "image_destinations",
+    "inline_markdown",
+    "to_markdown",
+    "yaml_string",
+]
 
 #: Characters escaped wherever they are.
 _ALWAYS: Final = frozenset("\\`*_{}[]<>#|~&")
@@ -581,7 +588,8 @@ def escape(text: str) -> str:
     return _render(_pieces((text,)))
 
 
-def _inline(text: Text, *, single_line: bool = False) -> str:
+def inline_markdown(text: Text, *, single_line: bool = False) -> str:
+    """Inline content as CommonMark, escaped; *single_line* for a heading or a list item's line."""
     return _render(_pieces(text), single_line=single_line)
 
 
@@ -631,7 +639,7 @@ def _block_quote(paragraphs: Iterable[str]) -> str:
     return "\n>\n".join(_prefixed(paragraph, "> ", "> ") for paragraph in paragraphs)
 
 
-def _yaml_string(value: str) -> str:
+def yaml_string(value: str) -> str:
     """A double-quoted YAML scalar: JSON's escapes, plus line and paragraph separators."""
     quoted = json.dumps(value, ensure_ascii=False)
     return (
@@ -646,14 +654,14 @@ def _front_matter(article: Article) -> str:
 
     def field(key: str, value: str | None, indent: str = "") -> None:
         if value is not None:
-            lines.append(f"{indent}{key}: {_yaml_string(value)}")
+            lines.append(f"{indent}{key}: {yaml_string(value)}")
 
     field("title", article.headline)
     field("subtitle", article.subheadline)
     if article.authors:
         lines.append("authors:")
         for author in article.authors:
-            lines.append(f"  - name: {_yaml_string(author.name)}")
+            lines.append(f"  - name: {yaml_string(author.name)}")
             field("role", author.role, "    ")
             field("url", author.url, "    ")
     if article.published is not None:
@@ -664,7 +672,7 @@ def _front_matter(article: Article) -> str:
     field("section", article.section)
     if article.tags:
         lines.append("tags:")
-        lines += [f"  - {_yaml_string(tag)}" for tag in article.tags]
+        lines += [f"  - {yaml_string(tag)}" for tag in article.tags]
     field("url", article.url)
     if article.publication is not None:
         lines.append("publication:")
@@ -712,9 +720,9 @@ class _Writer:
         previous_list, self.previous_list = self.previous_list, None
         match block:
             case Paragraph():
-                return _inline(block.text)
+                return inline_markdown(block.text)
             case Heading():
-                return "#" * block.level + " " + _inline(block.text, single_line=True)
+                return "#" * block.level + " " + inline_markdown(block.text, single_line=True)
             case Quote():
                 return self.quote(block)
             case Image():
@@ -728,7 +736,7 @@ class _Writer:
                 text = list(_strong_words(self.labels.parts("related_link", title=[title])))
                 if block.summary is not None:
                     text += [LineBreak(), block.summary]
-                return _block_quote([_inline(tuple(text))])
+                return _block_quote([inline_markdown(tuple(text))])
             case Newsletter():
                 return self.newsletter(block)
             case Divider():
@@ -764,7 +772,7 @@ class _Writer:
             else:
                 names.append(Link(href=quote.url))
         if names:
-            paragraphs.append(_inline(("— ", *names)))
+            paragraphs.append(inline_markdown(("— ", *names)))
         return _block_quote(paragraphs)
 
     def image(self, image: Image) -> str:
@@ -773,7 +781,7 @@ class _Writer:
 
     def image_paragraphs(self, image: Image) -> list[str]:
         """The paragraphs of an image: the image alone, then caption and credit if any."""
-        alt = _inline((image.alt,), single_line=True) if image.alt is not None else ""
+        alt = inline_markdown((image.alt,), single_line=True) if image.alt is not None else ""
         src = image.src if self.image_url is None else self.image_url(image.src)
         parts = [f"![{alt}]({_destination(src)})"]
         caption: list[_Piece] = []
@@ -798,7 +806,7 @@ class _Writer:
         items = []
         for number, item in enumerate(block.items, 1):
             first = f"{number}{marker} " if block.ordered else f"{marker} "
-            items.append(_prefixed(_inline(item), first, " " * len(first)))
+            items.append(_prefixed(inline_markdown(item), first, " " * len(first)))
         return "\n".join(items)
 
     @staticmethod
@@ -852,18 +860,20 @@ class _Writer:
         if embed.provider is not None:
             head += [" (", embed.provider, ")"] if head else [embed.provider]
         if head:
-            paragraphs.append(_inline(tuple(head)))
+            paragraphs.append(inline_markdown(tuple(head)))
         if embed.fallback is not None:
-            paragraphs.append(_inline(embed.fallback))
+            paragraphs.append(inline_markdown(embed.fallback))
         address = [Link(href=embed.url)]
-        paragraphs.append(_inline(tuple(_spliced(self.labels.parts("embed_at", url=address)))))
+        paragraphs.append(
+            inline_markdown(tuple(_spliced(self.labels.parts("embed_at", url=address))))
+        )
         return _block_quote(paragraphs)
 
     def corrections(self, corrections: Sequence[Correction], language: str) -> list[str]:
         """``## Corrections``, then each: ``*Corrected <day>*``, a hard break, the text."""
         if not corrections:
             return []
-        parts = ["## " + _inline((self.labels.corrections,), single_line=True)]
+        parts = ["## " + inline_markdown((self.labels.corrections,), single_line=True)]
         for correction in corrections:
             pieces: list[_Piece] = []
             if correction.date is not None:
@@ -875,17 +885,19 @@ class _Writer:
 
     def newsletter(self, box: Newsletter) -> str:
         """A block quote: title, description, sign-up link and legal line."""
-        paragraphs = [_inline(_strong_words(self.labels.parts("newsletter", title=[box.title])))]
+        paragraphs = [
+            inline_markdown(_strong_words(self.labels.parts("newsletter", title=[box.title])))
+        ]
         if box.description is not None:
-            paragraphs.append(_inline((box.description,)))
+            paragraphs.append(inline_markdown((box.description,)))
         if box.signup_url is not None:
             label = box.button_label
             if label == _DEFAULT_BUTTON:  # the model's default, not the article's words
                 label = self.labels.sign_up
             button = Link(href=box.signup_url, text=(Strong(text=label),))
-            paragraphs.append(_inline((button,)))
+            paragraphs.append(inline_markdown((button,)))
         if box.legal is not None:
-            paragraphs.append(_inline((Emphasis(text=box.legal),)))
+            paragraphs.append(inline_markdown((Emphasis(text=box.legal),)))
         return _block_quote(paragraphs)
 
 
@@ -945,37 +957,71 @@ def to_markdown(
             labels=labels,
         )
     words = labels_for(article.language, labels)
-    _images.check_choice(embed=embed_images, image_src=image_src, image_base=image_base)
-    image_url: Callable[[str], str] | None = None
-    if embed_images or image_src is not None or image_base is not None:
-        from ..resources import policy_for
+    image_url = image_destinations(
+        base_dir, allow_remote, embed=embed_images, image_src=image_src, image_base=image_base
+    )
+    return f"{_front_matter(article)}\n\n{article_markdown(article, words, image_url)}\n"
 
-        image_url = functools.partial(
-            _images.reference,
-            policy_for(base_dir, allow_remote),
-            embed=embed_images,
-            image_src=image_src,
-            image_base=image_base,
-        )
-    parts = [_front_matter(article), "# " + _inline((article.headline,), single_line=True)]
+
+def image_destinations(
+    base_dir: str | os.PathLike[str] | None,
+    allow_remote: bool,
+    *,
+    embed: bool,
+    image_src: Callable[[str], str] | None,
+    image_base: str | None,
+) -> Callable[[str], str] | None:
+    """What an image's destination is made from its source, as :func:`to_markdown`'s options say.
+
+    ``None`` (sources written as given) unless *embed*, *image_src* or
+    *image_base* is set; then every source goes through the resource policy of
+    *base_dir* first.
+
+    Raises:
+        ValueError: more than one of *embed*, *image_src* and *image_base*.
+    """
+    _images.check_choice(embed=embed, image_src=image_src, image_base=image_base)
+    if not (embed or image_src is not None or image_base is not None):
+        return None
+    from ..resources import policy_for
+
+    return functools.partial(
+        _images.reference,
+        policy_for(base_dir, allow_remote),
+        embed=embed,
+        image_src=image_src,
+        image_base=image_base,
+    )
+
+
+def article_markdown(
+    article: Article, labels: Labels, image_url: Callable[[str], str] | None = None
+) -> str:
+    """*article* as :func:`to_markdown` writes it, without its front matter and final newline.
+
+    *labels* are the words in the article's language; *image_url* makes each
+    image's destination from its source (:func:`image_destinations`). An
+    edition writes each of its articles so, under its own front matter.
+    """
+    parts = ["# " + inline_markdown((article.headline,), single_line=True)]
     if article.subheadline is not None:
-        parts.append(_inline((Emphasis(text=article.subheadline),)))
-    credits = byline(article, words, links=True)
+        parts.append(inline_markdown((Emphasis(text=article.subheadline),)))
+    credits = byline(article, labels, links=True)
     if credits:
-        parts.append(_inline(credits))
-    writer = _Writer(words, image_url)
+        parts.append(inline_markdown(credits))
+    writer = _Writer(labels, image_url)
     if article.lead_image is not None:
         parts.append(writer.image(article.lead_image))
     body = list(article.body)
     if article.dateline is not None:
         first = body[0] if body else None
         if isinstance(first, Paragraph):
-            parts.append(_inline((article.dateline, " — ", *first.text)))
+            parts.append(inline_markdown((article.dateline, " — ", *first.text)))
             body.pop(0)
         else:
-            parts.append(_inline((article.dateline,)))
+            parts.append(inline_markdown((article.dateline,)))
     parts += [writer.block(block) for block in body]
     parts += writer.corrections(article.corrections, article.language)
     if article.rights is not None:
-        parts.append(_inline((article.rights,)))
-    return "\n\n".join(parts) + "\n"
+        parts.append(inline_markdown((article.rights,)))
+    return "\n\n".join(parts)

@@ -62,13 +62,18 @@ from ..resources import Resource, ResourcePolicy, policy_for
 
 __all__ = [
     "PAPERS",
+    "THEME_HREF",
     "Paper",
     "PdfLimits",
     "PdfRenderer",
+    "PdfResources",
     "choose_variant",
     "harfbuzz_subsetting",
+    "hyphenates",
     "supported_variants",
     "to_pdf",
+    "warn_missing_alt",
+    "warn_missing_fonts",
 ]
 
 Paper: TypeAlias = Literal["a4", "letter"]
@@ -84,9 +89,10 @@ _PAPER_CSS: Final[dict[Paper, str]] = {"a4": "", "letter": "@page { size: letter
 #: justified narrow columns without hyphens open wide gaps, so set them ragged.
 _UNHYPHENATED_CSS: Final = ".article-body { text-align: start }"
 
-#: The theme's stylesheet is linked under this URL and served empty: the renderer
-#: applies its own parsed copy instead of parsing it again for every document.
-_THEME_HREF: Final = "messenger-content:theme/print.css"
+THEME_HREF: Final = "messenger-content:theme/print.css"
+"""Where print markup links the theme's stylesheet (``stylesheet_href``): served empty,
+as the renderer applies its own parsed copy instead of parsing it again for every document."""
+
 #: Images are written into the markup under these URLs, one per source.
 _IMAGE_URL: Final = "messenger-content:image/{}"
 #: Stylesheets resolve relative URLs against this base; what lands under it is a
@@ -171,27 +177,49 @@ class PdfLimits:
         if value is not None and (isinstance(value, bool) or value < 1):
             raise ValueError(f"max_characters must be a positive number, got {value!r}")
 
+    def check(self, markup: str) -> None:
+        """Refuse an article's print *markup* over :attr:`max_characters`.
 
-def _check_size(html: str, limits: PdfLimits) -> None:
-    if limits.max_characters is not None and len(html) > limits.max_characters:
-        raise ExportError(
-            f"the article is too long for a PDF: its print markup has {len(html):,} characters,"
-            f" over the limit of {limits.max_characters:,}"
-            " (raise PdfLimits.max_characters, or --pdf-max-chars on the command line)"
-        )
+        An edition checks each of its articles' ``<article>`` elements.
+
+        Raises:
+            ExportError: the markup is over the limit (the message says how to raise it).
+        """
+        if self.max_characters is not None and len(markup) > self.max_characters:
+            raise ExportError(
+                f"the article is too long for a PDF: its print markup has {len(markup):,}"
+                f" characters, over the limit of {self.max_characters:,}"
+                " (raise PdfLimits.max_characters, or --pdf-max-chars on the command line)"
+            )
 
 
 # --- resources -------------------------------------------------------------------
 
 
-class _Resources:
-    """What one rendering may load, every piece of it through the resource policy."""
+class PdfResources:
+    """What one rendering may load, every piece of it through the resource policy.
+
+    Images are read before WeasyPrint starts and named in the markup by private
+    URLs (:meth:`image_url`, the HTML exporter's ``image_src`` hook); WeasyPrint's
+    URL fetcher is served from here (:meth:`load`). An edition's rendering
+    subclasses it to read each article's images through its own folder.
+    """
 
     def __init__(self, policy: ResourcePolicy) -> None:
         self.policy = policy
+        """The policy of the document's folder (images not named by the markup, CSS ``url()``)."""
         self.urls: dict[str, str] = {}
+        """The private URL given to each image source."""
         self.images: dict[str, Resource] = {}
+        """The images read, by private URL."""
         self.refused: list[ResourceError] = []
+        """What the policy refused when WeasyPrint asked for it."""
+
+    def add(self, resource: Resource) -> str:
+        """Keep *resource* for WeasyPrint, under a new private URL, and return the URL."""
+        url = _IMAGE_URL.format(len(self.images))
+        self.images[url] = resource
+        return url
 
     def image_url(self, src: str) -> str:
         """Read an image of the article now, and name it in the markup by a private URL.
@@ -202,15 +230,12 @@ class _Resources:
         """
         url = self.urls.get(src)
         if url is None:
-            resource = self.policy.fetch(src)
-            url = _IMAGE_URL.format(len(self.urls))
-            self.urls[src] = url
-            self.images[url] = resource
+            url = self.urls[src] = self.add(self.policy.fetch(src))
         return url
 
     def load(self, url: str) -> tuple[bytes, str]:
         """Return the bytes and media type WeasyPrint asked for, or raise ResourceError."""
-        if url == _THEME_HREF:
+        if url == THEME_HREF:
             return b"", "text/css"
         resource = self.images.get(url)
         if resource is None:
@@ -257,9 +282,9 @@ def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class PolicyFetcher(URLFetcher):  # type: ignore[misc]  # untyped base class
-        """Serves WeasyPrint from :class:`_Resources`; opens no file or connection itself."""
+        """Serves WeasyPrint from :class:`PdfResources`; opens no file or connection itself."""
 
-        def __init__(self, resources: _Resources) -> None:
+        def __init__(self, resources: PdfResources) -> None:
             # fail_on_errors: a refusal stops the rendering (WeasyPrint would log it
             # and leave the image out). No protocol is allowed to the base opener.
             super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=True)
@@ -288,7 +313,7 @@ class _DroppedResources(logging.Handler):
 
 
 @contextlib.contextmanager
-def _rendering(resources: _Resources) -> Iterator[_DroppedResources]:
+def _rendering(resources: PdfResources) -> Iterator[_DroppedResources]:
     """Turn what WeasyPrint raises or logs about the document into our errors."""
     from weasyprint.urls import FatalURLFetchingError
 
@@ -382,7 +407,7 @@ def _add_role_map(document: Any, pdf: Any) -> None:
             pdf_object.setdefault("RoleMap", pydyf.Dictionary())
 
 
-def _warn_missing_fonts(markup: str, language: str) -> None:
+def warn_missing_fonts(markup: str, language: str) -> None:
     """Warn about each script of *markup* whose face is not installed (never silent boxes)."""
     from ..fonts import MissingFontWarning, missing_fonts
 
@@ -390,7 +415,7 @@ def _warn_missing_fonts(markup: str, language: str) -> None:
         warnings.warn(str(missing), MissingFontWarning, stacklevel=4)
 
 
-def _warn_missing_alt(article: Article, variant: str | None) -> None:
+def warn_missing_alt(article: Article, variant: str | None) -> None:
     """Warn, for a PDF/UA file, about each image that reaches it without alt text.
 
     WeasyPrint tags every image as a ``Figure``, and PDF/UA wants alternative
@@ -450,7 +475,7 @@ class PdfRenderer:
             self._font_config = FontConfiguration()
         return self._font_config
 
-    def _sheet(self, kind: str, css: str, resources: _Resources) -> Any:
+    def _sheet(self, kind: str, css: str, resources: PdfResources) -> Any:
         """Parse *css* once (by content), through the resource policy for anything it imports."""
         key = (kind, css)
         sheet = self._sheets.get(key)
@@ -533,8 +558,8 @@ class PdfRenderer:
                 f"unknown paper size {paper!r} (expected one of: {', '.join(PAPERS)})"
             )
         variant = _check_variant(pdf_variant, article)
-        _warn_missing_alt(article, variant)
-        resources = _Resources(policy_for(base_dir, allow_remote))
+        warn_missing_alt(article, variant)
+        resources = PdfResources(policy_for(base_dir, allow_remote))
         html = to_html(
             article,
             media="print",
@@ -542,12 +567,12 @@ class PdfRenderer:
             allow_remote=allow_remote,
             template_dir=template_dir,
             image_src=resources.image_url,
-            stylesheet_href=_THEME_HREF,
+            stylesheet_href=THEME_HREF,
             labels=labels,
         )
         limits = self.limits if limits is None else limits
-        _check_size(html, limits)
-        _warn_missing_fonts(html, article.language)
+        limits.check(html)
+        warn_missing_fonts(html, article.language)
         return self.typeset(
             html,
             resources,
@@ -556,7 +581,7 @@ class PdfRenderer:
             paper=paper,
             variant=variant,
             base_url=article.url,
-            ragged=not _hyphenates(article.language),
+            ragged=not hyphenates(article.language),
             metadata=lambda fields: _set_metadata(
                 fields, article, f"messenger-content {__version__}"
             ),
@@ -565,7 +590,7 @@ class PdfRenderer:
     def typeset(
         self,
         html: str,
-        resources: _Resources,
+        resources: PdfResources,
         *,
         template_dir: str | os.PathLike[str] | None,
         css: str | None,
@@ -611,7 +636,7 @@ class PdfRenderer:
         return pdf
 
 
-def _hyphenates(language: str) -> bool:
+def hyphenates(language: str) -> bool:
     """Say whether WeasyPrint has a hyphenation dictionary for *language* (it uses pyphen's)."""
     pyphen = importlib.import_module("pyphen")  # WeasyPrint's hyphenation library (untyped)
     return pyphen.language_fallback(language) is not None

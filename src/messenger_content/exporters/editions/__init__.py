@@ -9,7 +9,10 @@ module here. This module holds what several of them need:
   ``a3-``), so one page (HTML, PDF) keeps every ``id`` unique;
 * :class:`EditionImages`: the images of a written HTML (or Markdown) edition
   copied beside it, each article's read from its own folder, every image
-  stored once by content.
+  stored once by content;
+* :func:`folder_url` and :func:`rebased`: an image source of an article in a
+  folder of its own, as seen from the edition's folder, for an HTML page or a
+  Markdown file that names each image by its source (no image option).
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import posixpath
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ... import urls
 from ...models import Article, Edition, EditionArticle
 from ...resources import policy_for
 from .._images import ImageFolder
@@ -32,7 +38,9 @@ __all__ = [
     "Place",
     "edition_folder",
     "folder_of",
+    "folder_url",
     "places",
+    "rebased",
     "render",
     "section_anchor",
 ]
@@ -82,6 +90,33 @@ def folder_of(entry: EditionArticle, base_dir: str | os.PathLike[str] | None) ->
     from ...editions import folder_of as edition_folder_of
 
     return edition_folder_of(entry, edition_folder(base_dir))
+
+
+def folder_url(entry: EditionArticle, base_dir: str | os.PathLike[str] | None) -> str | None:
+    """The folder of *entry*'s images as a URL path from the edition's folder *base_dir*.
+
+    ``None`` when the article has no folder of its own (its images are the
+    edition's); else the folder, relative to *base_dir* when it is given,
+    percent-encoded (a folder's name may hold ``a b`` or ``{``): ``night-bus-pilot``.
+    """
+    if entry.folder is None:
+        return None
+    folder = entry.folder
+    if folder.is_absolute() and base_dir is not None:
+        folder = Path(os.path.relpath(folder, base_dir))
+    return urllib.parse.quote(folder.as_posix(), safe="/")
+
+
+def rebased(src: str, prefix: str | None) -> str:
+    """The image source *src* of an article as named from the edition's folder.
+
+    A relative path is joined to *prefix*, the article's :func:`folder_url`
+    (``depot.jpg`` becomes ``night-bus-pilot/depot.jpg``); a URL, a ``data:``
+    URI, an absolute path, or any source when *prefix* is ``None``, stays as it is.
+    """
+    if prefix is None or urls.scheme(src) is not None or src.startswith("/"):
+        return src
+    return posixpath.join(prefix, src)
 
 
 def places(edition: Edition) -> Iterator[Place]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
-from ...i18n import format_date, localize_digits
-from ...i18n._locales import locale_for
+from ...i18n import format_date, format_day
 from ...models import Edition, EditionArticle
 
 __all__ = ["Group", "groups", "issued_text"]
@@ -35,8 +34,4 @@ def issued_text(edition: Edition) -> str | None:
         return None
     if isinstance(issued, datetime):
         return format_date(issued, edition.language)
-    from babel.dates import format_date as babel_date
-
-    assert isinstance(issued, date)
-    day = babel_date(issued, "long", locale=locale_for(edition.language))
-    return localize_digits(day, edition.language)
+    return format_day(issued, edition.language)

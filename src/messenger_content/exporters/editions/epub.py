@@ -24,10 +24,8 @@ so the same edition always makes the same bytes.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -35,19 +33,18 @@ from typing import Any
 
 import attrs
 from ebooklib import epub
-from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from ... import __version__, theme, urls
+from ...checks import images
 from ...editions import folder_of
 from ...errors import ExportError
 from ...i18n import labels_for
 from ...models import Edition, EditionArticle
 from ...resources import ResourcePolicy, policy_for
 from ..epub import (
-    _heading_levels_in_order,
-    _images,
     article_tree,
     heading_entries,
+    heading_levels_in_order,
     modified_time,
 )
 from ..epub.markup import (
@@ -63,25 +60,16 @@ from ..epub.markup import (
     serialise,
     undescribed_images,
 )
-
-# The package's own zip and manifest conventions, shared with the article's book.
 from ..epub.package import (
-    _MODIFIED,
-    _OPF_PATH,
-    _STORED_SUFFIXES,
-    _XML_LANG,
-    _ZIP_FILE_MODE,
-    _ZIP_TIME,
-    _ZIP_UNIX,
-    MEDIA_TYPE,
+    XHTML_MEDIA_TYPE,
     Accessibility,
     Asset,
-    _accessibility_metadata,
-    _entry_order,
-    _Item,
-    _links,
+    Item,
+    accessibility_metadata,
     in_utc,
+    toc_links,
     w3c,
+    write_book,
 )
 from ._contents import issued_text
 
@@ -92,7 +80,6 @@ _NAMESPACE = uuid.UUID("3f0c9d52-8a47-5b8e-b1f4-6c2d9e0a7b31")
 
 _GENERATOR = "messenger_content"
 _EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
-_XHTML_MEDIA_TYPE = "application/xhtml+xml"
 _TYPOGRAPHIC_COVER_HREF = "images/cover.png"
 
 
@@ -252,11 +239,13 @@ class _Builder:
             image_src=lambda src: self.images.add(folder, src).asset.href,
             labels=self.overrides,
         )
-        described = all(image.alt for image in _images(article)) and not undescribed_images([root])
+        described = all(image.alt for _, image in images(article)) and not undescribed_images(
+            [root]
+        )
         conforms = (
             described
             and language.split("-")[0].lower() not in ("und", "x")
-            and _heading_levels_in_order(article)
+            and heading_levels_in_order(article)
         )
         return _Document(
             href=href,
@@ -378,10 +367,12 @@ class _Builder:
         )
         stored = [item for item in self.images.stored() if item.asset is not cover_image]
         book = self.book(cover_bytes, cover_image, documents, nav_bytes, stylesheet, toc)
-        _accessibility_metadata(book, accessibility, what="edition")
+        accessibility_metadata(book, accessibility, what="edition")
         late = {f"EPUB/{item.asset.href}": item.read for item in stored}
         late[f"EPUB/{cover_image.href}"] = read_cover
-        return self.write(book, late)
+        return write_book(
+            book, language=self.language, modified=edition_modified(self.edition), late=late
+        )
 
     def book(
         self,
@@ -426,10 +417,10 @@ class _Builder:
             book.add_metadata("DC", "rights", edition.rights)
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_image.id})
 
-        cover_page = _Item("cover", COVER_HREF, _XHTML_MEDIA_TYPE, cover_bytes)
-        nav_page = _Item("nav", NAV_HREF, _XHTML_MEDIA_TYPE, nav_bytes, "nav")
+        cover_page = Item("cover", COVER_HREF, XHTML_MEDIA_TYPE, cover_bytes)
+        nav_page = Item("nav", NAV_HREF, XHTML_MEDIA_TYPE, nav_bytes, "nav")
         pages = [
-            _Item(f"article-{number}", document.href, _XHTML_MEDIA_TYPE, document.data)
+            Item(f"article-{number}", document.href, XHTML_MEDIA_TYPE, document.data)
             for number, document in enumerate(documents, start=1)
         ]
         book.add_item(cover_page)
@@ -437,70 +428,22 @@ class _Builder:
         for page in pages:
             book.add_item(page)
         book.add_item(epub.EpubNcx())
-        book.add_item(_Item("style", STYLE_HREF, "text/css", stylesheet))
+        book.add_item(Item("style", STYLE_HREF, "text/css", stylesheet))
         book.add_item(
-            _Item(cover_image.id, cover_image.href, cover_image.media_type, b"", "cover-image")
+            Item(cover_image.id, cover_image.href, cover_image.media_type, b"", "cover-image")
         )
         for item in self.images.stored():
             asset = item.asset
             if asset is not cover_image:
-                book.add_item(_Item(asset.id, asset.href, asset.media_type, b""))
+                book.add_item(Item(asset.id, asset.href, asset.media_type, b""))
         book.spine = [cover_page, nav_page, *pages]
         book.guide = [
             {"type": "cover", "href": COVER_HREF, "title": "Cover"},
             {"type": "toc", "href": NAV_HREF, "title": "Contents"},
             {"type": "text", "href": documents[0].href, "title": documents[0].toc.title},
         ]
-        book.toc = _links(toc, "toc")
+        book.toc = toc_links(toc, "toc")
         return book
-
-    def write(self, book: Any, late: dict[str, Callable[[], bytes]]) -> bytes:
-        """The book ebooklib writes, zipped again reproducibly, each image read as it is written."""
-        written = io.BytesIO()
-        options = {
-            "epub3_pages": False,
-            "epub3_landmark": False,
-            "package_direction": True,
-            "raise_exceptions": True,
-            "mtime": edition_modified(self.edition),
-            "compresslevel": 0,
-        }
-        try:
-            done = epub.write_epub(written, book, options)
-        except Exception as error:
-            raise ExportError(f"ebooklib could not write the book: {error}") from error
-        if not done:
-            raise ExportError("ebooklib could not write the book")
-        output = io.BytesIO()
-        with (
-            zipfile.ZipFile(written) as source,
-            zipfile.ZipFile(output, "w") as target,
-        ):
-            names = sorted(source.namelist(), key=_entry_order)
-            if names[0] != "mimetype" or source.read("mimetype") != MEDIA_TYPE.encode("ascii"):
-                raise ExportError("ebooklib wrote a book without its mimetype entry")
-            for name in names:
-                if name in late:
-                    data = late[name]()
-                elif name == _OPF_PATH:
-                    data = self.package_document(source.read(name))
-                else:
-                    data = source.read(name)
-                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-                info.create_system = _ZIP_UNIX
-                info.external_attr = _ZIP_FILE_MODE
-                stored = name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                target.writestr(info, data, compresslevel=9)
-        return output.getvalue()
-
-    def package_document(self, data: bytes) -> bytes:
-        """The package document ebooklib wrote, with ``xml:lang`` and a W3C modified time."""
-        root = etree.fromstring(data)
-        root.set(_XML_LANG, self.language)
-        for element in _MODIFIED(root):
-            element.text = w3c(edition_modified(self.edition))
-        return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def edition_to_epub(

@@ -31,18 +31,18 @@ from ...models import Edition, Heading
 from ...theme import Direction, Media
 from ..html import (
     DateView,
+    HtmlRenderer,
     ImageView,
     MetaView,
-    _for_media,
-    _html_datetime,
-    _nested_levels,
-    _Renderer,
-    _script_json,
-    _style_text,
+    for_media,
+    html_datetime,
+    nested_levels,
     render_inline,
+    script_json,
+    style_text,
 )
 from ..jsonld import to_jsonld
-from . import Place, edition_folder, folder_of, places, section_anchor
+from . import Place, edition_folder, folder_of, folder_url, places, rebased, section_anchor
 
 __all__ = [
     "ContentsEntry",
@@ -183,14 +183,25 @@ class _LocalAnchors(Mapping[str, Markup]):
         return len(self.anchors)
 
 
-class _ArticleRenderer(_Renderer):
-    """The article renderer, for an article among others: its ids and in-page links prefixed."""
+class _ArticleRenderer(HtmlRenderer):
+    """The article renderer, for an article among others: its ids and in-page links prefixed.
 
-    def __init__(self, *, prefix: str, heading_offset: int, **options: Any) -> None:
+    *folder_url* (images named by their sources) is the article's folder seen
+    from the edition's, which its relative image sources are joined to.
+    """
+
+    def __init__(
+        self, *, prefix: str, heading_offset: int, folder_url: str | None, **options: Any
+    ) -> None:
         super().__init__(ids=theme.IdRegistry(prefix), **options)
         self.heading_offset = heading_offset
         self.prefix = prefix
         self.local = _LocalAnchors(self.anchors, prefix)
+        self.folder_url = folder_url
+
+    def image_url(self, src: str) -> str:
+        url = super().image_url(src)
+        return url if url != src else rebased(src, self.folder_url)
 
     def inline(self, text: Any) -> Markup:
         return render_inline(text, self.local, xhtml=self.xhtml, href=self.href)
@@ -214,7 +225,7 @@ def _issued(value: date | datetime | None, language: str) -> DateView | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return DateView(datetime=_html_datetime(value), text=format_date(value, language))
+        return DateView(datetime=html_datetime(value), text=format_date(value, language))
     return DateView(datetime=value.isoformat(), text=format_day(value, language))
 
 
@@ -273,6 +284,9 @@ def render_edition(
         raise ValueError(f"unknown media {media!r} (expected one of: {', '.join(theme.MEDIA)})")
     environment = theme.environment(template_dir)
     xhtml = media == "epub"
+    # Sources named as they are (no image option) are each relative to their
+    # article's folder: joined to it, they resolve from the edition's folder.
+    as_named = not embed_images and image_src_for is None and image_base is None
     rendered: list[tuple[Place, _Rendered]] = []
     for place in places(edition):
         article = place.article
@@ -289,6 +303,7 @@ def render_edition(
             allow_remote=allow_remote,
             image_src=None if image_src_for is None else image_src_for(folder),
             image_base=image_base,
+            folder_url=folder_url(place.entry, base_dir) if as_named else None,
         )
         markup = renderer.article(article, fragment=True)
         if article_markup is not None:
@@ -300,7 +315,7 @@ def render_edition(
         if ragged is not None and ragged(article.language):
             css_class += " edition-article-ragged"
         headings = []
-        levels = _nested_levels(article.body)
+        levels = nested_levels(article.body)
         heading_levels = [levels[i] for i, b in enumerate(article.body) if isinstance(b, Heading)]
         for (anchor, text), level in zip(renderer.anchors.items(), heading_levels, strict=True):
             if level == 2:
@@ -361,7 +376,7 @@ def render_edition(
     else:
         contents = [entry(p, r) for p, r in rendered]
         articles = tuple(r.view for _, r in rendered)
-    page = _Renderer(
+    page = HtmlRenderer(
         environment=environment,
         media=media,
         labels=labels_for(edition.language, labels),
@@ -395,7 +410,7 @@ def render_edition(
     )
     style = None
     if stylesheet_href is None:
-        style = _style_text(theme.stylesheet(media, template_dir=template_dir, css=css))
+        style = style_text(theme.stylesheet(media, template_dir=template_dir, css=css))
     title = edition.title
     if publication is not None:
         title = f"{edition.title} \u2014 {publication.name}"
@@ -406,10 +421,10 @@ def render_edition(
         meta=_meta(edition, media),
         stylesheet_href=stylesheet_href,
         style=style,
-        json_ld=None if media == "epub" else _script_json(json_ld_list(edition)),
+        json_ld=None if media == "epub" else script_json(json_ld_list(edition)),
         edition=main,
     )
-    return _for_media(f"{page.render('edition.html', document=document)}\n", media)
+    return for_media(f"{page.render('edition.html', document=document)}\n", media)
 
 
 def to_html(

@@ -23,7 +23,8 @@
                                            without its own front matter
     ---                                    a thematic break between articles
 
-Each article is written by :func:`~messenger_content.to_markdown` in its own
+Each article is written as :func:`~messenger_content.to_markdown` writes it
+(:func:`~messenger_content.exporters.markdown.article_markdown`), in its own
 language; its links are inline links, so they stay with it. An article's
 image sources are relative to its own folder: when that is not the edition's
 folder, they are written relative to the edition's folder, so the file finds
@@ -33,19 +34,17 @@ every image when it is saved there.
 from __future__ import annotations
 
 import os
-import posixpath
-import urllib.parse
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import attrs
 
-from ... import urls
 from ...editions import folder_of
 from ...i18n import labels_for
 from ...models import Article, Block, Edition, EditionArticle, Embed, Emphasis, Image
 from .._images import check_choice
-from ..markdown import _front_matter, _inline, _yaml_string, to_markdown
+from ..markdown import article_markdown, image_destinations, inline_markdown, yaml_string
+from . import folder_url, rebased
 from ._contents import groups, issued_text
 
 __all__ = ["edition_to_markdown"]
@@ -62,68 +61,60 @@ def _edition_front_matter(edition: Edition) -> str:
         "rights": edition.rights,
         "description": edition.description,
     }
-    lines += [f"{key}: {_yaml_string(value)}" for key, value in fields.items() if value]
+    lines += [f"{key}: {yaml_string(value)}" for key, value in fields.items() if value]
     lines.append("---")
     return "\n".join(lines)
 
 
-def _rebased(article: Article, folder: str) -> Article:
+def _rebased(article: Article, prefix: str) -> Article:
     """*article* with its relative image sources made relative to the edition's folder.
 
-    The folder is percent-encoded: a destination is a URL, and a folder name may
-    hold characters a URL may not (``a b``, ``{``).
+    *prefix* is the article's folder as a URL path from the edition's
+    (:func:`~messenger_content.exporters.editions.folder_url`).
     """
-    prefix = urllib.parse.quote(folder, safe="/")
 
     def moved(image: Image) -> Image:
-        if urls.scheme(image.src) is not None or image.src.startswith("/"):
-            return image
-        return attrs.evolve(image, src=posixpath.join(prefix, image.src))
+        src = rebased(image.src, prefix)
+        return image if src == image.src else attrs.evolve(image, src=src)
 
-    def rebased(block: Block) -> Block:
+    def rebased_block(block: Block) -> Block:
         if isinstance(block, Image):
             return moved(block)
         if isinstance(block, Embed) and block.poster is not None:
             return attrs.evolve(block, poster=moved(block.poster))
         return block
 
-    body = tuple(rebased(block) for block in article.body)
+    body = tuple(rebased_block(block) for block in article.body)
     lead = None if article.lead_image is None else moved(article.lead_image)
     return attrs.evolve(article, body=body, lead_image=lead)
 
 
-def _article_markdown(
+def _entry_markdown(
     entry: EditionArticle,
     base_dir: str | os.PathLike[str] | None,
     images: _Images,
     labels: Mapping[str, str] | None,
 ) -> str:
-    """One article as to_markdown writes it, without its front matter."""
+    """One article as to_markdown writes it, without its front matter (nor final newline)."""
     article = entry.article
+    words = labels_for(article.language, labels)
     if images.rewrite:  # images go through the policy of the article's own folder
         folder = folder_of(entry, Path.cwd() if base_dir is None else base_dir)
         image_src = images.image_src
         if images.image_src_for is not None:
             image_src = images.image_src_for(folder)
-        text = to_markdown(
-            article,
-            embed_images=images.embed,
+        image_url = image_destinations(
+            folder,
+            images.allow_remote,
+            embed=images.embed,
             image_src=image_src,
             image_base=images.image_base,
-            base_dir=folder,
-            allow_remote=images.allow_remote,
-            labels=labels,
         )
-    else:
-        if entry.folder is not None:
-            folder = entry.folder
-            if folder.is_absolute() and base_dir is not None:
-                folder = Path(os.path.relpath(folder, base_dir))
-            article = _rebased(article, folder.as_posix())
-        text = to_markdown(article, labels=labels)
-    front = _front_matter(article) + "\n\n"
-    assert text.startswith(front)
-    return text[len(front) :].rstrip("\n")
+        return article_markdown(article, words, image_url).rstrip("\n")
+    prefix = folder_url(entry, base_dir)
+    if prefix is not None:
+        article = _rebased(article, prefix)
+    return article_markdown(article, words).rstrip("\n")
 
 
 @attrs.frozen
@@ -178,36 +169,39 @@ def edition_to_markdown(
         image_src_for=image_src_for,
     )
     words = labels_for(edition.language, labels)
-    parts = [_edition_front_matter(edition), "# " + _inline((edition.title,), single_line=True)]
+    parts = [
+        _edition_front_matter(edition),
+        "# " + inline_markdown((edition.title,), single_line=True),
+    ]
     if edition.subtitle is not None:
-        parts.append(_inline((Emphasis(text=edition.subtitle),)))
+        parts.append(inline_markdown((Emphasis(text=edition.subtitle),)))
     issued = issued_text(edition)
     if issued is not None:
-        parts.append(_inline((issued,)))
+        parts.append(inline_markdown((issued,)))
 
     grouped = groups(edition)
-    parts.append("## " + _inline((words.contents,), single_line=True))
+    parts.append("## " + inline_markdown((words.contents,), single_line=True))
     for title, entries in grouped:
         # A list that does not start at 1 cannot interrupt a paragraph: a blank line first.
         indent = "" if title is None else "  "
         items = "\n".join(
-            f"{indent}{number}. " + _inline((entry.article.headline,), single_line=True)
+            f"{indent}{number}. " + inline_markdown((entry.article.headline,), single_line=True)
             for number, entry in entries
         )
         if title is None:
             parts.append(items)
         else:
-            parts.append("- " + _inline((title,), single_line=True) + "\n\n" + items)
+            parts.append("- " + inline_markdown((title,), single_line=True) + "\n\n" + items)
 
     started = False
     for title, entries in grouped:
         if title is not None:
             if started:
                 parts.append("---")
-            parts.append("# " + _inline((title,), single_line=True))
+            parts.append("# " + inline_markdown((title,), single_line=True))
         for index, entry in enumerate(entries):
             if started and not (title is not None and index == 0):
                 parts.append("---")
-            parts.append(_article_markdown(entry[1], base_dir, images, labels))
+            parts.append(_entry_markdown(entry[1], base_dir, images, labels))
             started = True
     return "\n\n".join(parts) + "\n"

@@ -34,25 +34,23 @@ from ...errors import ExportError
 from ...models import Edition
 from ...resources import ResourcePolicy, policy_for
 from ..pdf import (
-    _IMAGE_URL,
-    _THEME_HREF,
     PAPERS,
+    THEME_HREF,
     Paper,
     PdfLimits,
     PdfRenderer,
-    _check_size,
-    _hyphenates,
-    _Resources,
-    _warn_missing_alt,
-    _warn_missing_fonts,
+    PdfResources,
     choose_variant,
+    hyphenates,
+    warn_missing_alt,
+    warn_missing_fonts,
 )
 from . import places
 
-__all__ = ["render_edition"]
+__all__ = ["edition_variant", "render_edition"]
 
 
-class _EditionResources(_Resources):
+class _EditionResources(PdfResources):
     """What one edition's rendering may load: each article's images through its folder's policy."""
 
     def __init__(self, policy: ResourcePolicy, allow_remote: bool) -> None:
@@ -77,16 +75,19 @@ class _EditionResources(_Resources):
                 digest = hashlib.sha256(resource.data).digest()
                 url = self.by_content.get(digest)
                 if url is None:
-                    url = self.by_content[digest] = _IMAGE_URL.format(len(self.by_content))
-                    self.images[url] = resource
+                    url = self.by_content[digest] = self.add(resource)
                 self.urls[name] = url
             return url
 
         return image_url
 
 
-def _variant(pdf_variant: str | None, edition: Edition) -> str | None:
-    """The PDF standard to claim: the one asked for, else PDF/UA-1 if every image is described."""
+def edition_variant(pdf_variant: str | None, edition: Edition) -> str | None:
+    """The standard an edition PDF claims: the one asked for, else PDF/UA-1 if images are described.
+
+    Raises:
+        ExportError: an unknown variant, or PDF/X for an edition without ``issued``.
+    """
     from ...checks import images
 
     return choose_variant(
@@ -143,9 +144,9 @@ def render_edition(
 
     if paper not in PAPERS:
         raise ExportError(f"unknown paper size {paper!r} (expected one of: {', '.join(PAPERS)})")
-    variant = _variant(pdf_variant, edition)
+    variant = edition_variant(pdf_variant, edition)
     for place in places(edition):
-        _warn_missing_alt(place.article, variant)
+        warn_missing_alt(place.article, variant)
     limits = renderer.limits if limits is None else limits
     resources = _EditionResources(
         policy_for(Path.cwd() if base_dir is None else base_dir, allow_remote), allow_remote
@@ -157,13 +158,13 @@ def render_edition(
         allow_remote=allow_remote,
         template_dir=template_dir,
         image_src_for=resources.image_src_for,
-        stylesheet_href=_THEME_HREF,
+        stylesheet_href=THEME_HREF,
         run_on=run_on,
         labels=labels,
-        ragged=lambda language: not _hyphenates(language),
-        article_markup=lambda markup: _check_size(markup, limits),
+        ragged=lambda language: not hyphenates(language),
+        article_markup=limits.check,
     )
-    _warn_missing_fonts(html, edition.language)
+    warn_missing_fonts(html, edition.language)
     return renderer.typeset(
         html,
         resources,

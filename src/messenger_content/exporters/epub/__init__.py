@@ -48,7 +48,7 @@ from ... import __version__, theme
 from ...checks import images
 from ...codec import dumps
 from ...i18n import Labels, labels_for
-from ...models import Article, Edition, Heading, Image
+from ...models import Article, Edition, Heading
 from ...resources import Resource, ResourcePolicy, policy_for
 from ...theme import Direction
 from ..html import to_html
@@ -69,7 +69,17 @@ from .markup import (
 )
 from .package import MEDIA_TYPE, Accessibility, Asset, Contents, in_utc, package_book
 
-__all__ = ["MEDIA_TYPE", "SUFFIX", "book_identifier", "book_language", "modified_time", "to_epub"]
+__all__ = [
+    "MEDIA_TYPE",
+    "SUFFIX",
+    "article_tree",
+    "book_identifier",
+    "book_language",
+    "heading_entries",
+    "heading_levels_in_order",
+    "modified_time",
+    "to_epub",
+]
 
 SUFFIX = ".epub"
 """File name suffix of the output."""
@@ -112,13 +122,12 @@ def modified_time(article: Article) -> datetime:
     return in_utc(value).replace(microsecond=0)
 
 
-def _images(article: Article) -> list[Image]:
-    """Every image the article shows: the logo, the lead image, the body's and embeds' posters."""
-    return [image for _, image in images(article)]
+def heading_levels_in_order(article: Article) -> bool:
+    """Whether no heading skips a level below the one before it (the headline is level 1).
 
-
-def _heading_levels_in_order(article: Article) -> bool:
-    """Whether no heading skips a level below the one before it (the headline is level 1)."""
+    A book whose article skips a level claims no WCAG conformance (an edition's,
+    when one of its articles does).
+    """
     previous = 1
     for block in article.body:
         if isinstance(block, Heading):
@@ -304,13 +313,13 @@ class _Builder:
         look is the package's own theme: a caller's CSS or templates (contrast,
         hidden text, markup) are not something this exporter can evaluate.
         """
-        described = all(image.alt for image in _images(self.article)) and not undescribed_images(
-            documents
+        described = all(image.alt for _, image in images(self.article)) and not (
+            undescribed_images(documents)
         )
         conforms = (
             described
             and self.language.split("-")[0].lower() not in ("und", "x")
-            and _heading_levels_in_order(self.article)
+            and heading_levels_in_order(self.article)
             and self.css is None
             and self.template_dir is None
         )

@@ -3,9 +3,9 @@
 :func:`package_book` hands the documents, stylesheet and images to ebooklib as
 opaque items (its ``EpubHtml`` would re-parse them with an HTML parser), sets
 every piece of metadata ebooklib would otherwise invent (identifier, language,
-modification time, generator), and has ``ebooklib.epub.write_epub`` write the
-package document, the NCX and the zip. Then two things ebooklib cannot do are
-done to its output:
+modification time, generator), and :func:`write_book` has
+``ebooklib.epub.write_epub`` write the package document, the NCX and the zip.
+Then two things ebooklib cannot do are done to its output:
 
 * the package document gets ``xml:lang`` on its root element, which ebooklib
   has no setting for, and the ``dcterms:modified`` form EPUB requires (ebooklib
@@ -16,13 +16,17 @@ done to its output:
   ``mimetype`` first and stored, then ``META-INF/``, then the book's files by
   name; text deflated, images (compressed already) stored. :mod:`zipfile`
   writes ZIP64 records where a book needs them.
+
+An edition's book (:mod:`messenger_content.exporters.editions.epub`) is made of
+the same pieces: :class:`Item`, :func:`toc_links`,
+:func:`accessibility_metadata` and :func:`write_book`.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,12 +42,17 @@ from .markup import ARTICLE_HREF, COVER_HREF, NAV_HREF, STYLE_HREF, TocEntry
 __all__ = [
     "CONFORMANCE",
     "MEDIA_TYPE",
+    "XHTML_MEDIA_TYPE",
     "Accessibility",
     "Asset",
     "Contents",
+    "Item",
+    "accessibility_metadata",
     "in_utc",
     "package_book",
+    "toc_links",
     "w3c",
+    "write_book",
 ]
 
 MEDIA_TYPE = "application/epub+zip"
@@ -52,7 +61,9 @@ MEDIA_TYPE = "application/epub+zip"
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 """The ``dcterms:conformsTo`` value a book claims when its checks pass."""
 
-_XHTML_MEDIA_TYPE = "application/xhtml+xml"
+XHTML_MEDIA_TYPE = "application/xhtml+xml"
+"""Media type of the book's content documents, navigation and cover page."""
+
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _OPF = "http://www.idpf.org/2007/opf"
 _OPF_PATH = "EPUB/content.opf"
@@ -133,27 +144,53 @@ def package_book(contents: Contents) -> bytes:
     Raises:
         ExportError: ebooklib could not write the book.
     """
+    return write_book(_book(contents), language=contents.language, modified=contents.modified)
+
+
+def write_book(
+    book: Any,
+    *,
+    language: str,
+    modified: datetime,
+    late: Mapping[str, Callable[[], bytes]] | None = None,
+) -> bytes:
+    """Have ebooklib write *book*, then zip it again reproducibly (see the module's docstring).
+
+    An article's book and an edition's are written by this one function.
+    *language* goes on the package document's root (``xml:lang``) and
+    *modified* is its ``dcterms:modified`` (UTC). *late* gives, by name in the
+    zip (``EPUB/images/image-1.jpg``), the entries whose bytes are read only
+    as they are written: their items in *book* are empty, so a book of many
+    images never holds them all in memory.
+
+    Raises:
+        ExportError: ebooklib could not write the book.
+    """
     written = io.BytesIO()
     options = {
         "epub3_pages": False,
         "epub3_landmark": False,  # the navigation document is ours, landmarks included
         "package_direction": True,
         "raise_exceptions": True,
-        "mtime": contents.modified,
+        "mtime": modified,
         # Its zip is read back and written again at once: compressing it is wasted work.
         "compresslevel": 0,
     }
     try:
-        done = epub.write_epub(written, _book(contents), options)
+        done = epub.write_epub(written, book, options)
     except Exception as error:
         raise ExportError(f"ebooklib could not write the book: {error}") from error
     if not done:
         raise ExportError("ebooklib could not write the book")
-    return _reproducible(written.getvalue(), contents)
+    return _reproducible(written, language=language, modified=modified, late=late or {})
 
 
-class _Item(epub.EpubItem):  # type: ignore[misc]
-    """An item ebooklib writes as it is given, with manifest ``properties``."""
+class Item(epub.EpubItem):  # type: ignore[misc]
+    """An item ebooklib writes as it is given, with manifest ``properties``.
+
+    ebooklib's own ``EpubHtml`` would re-parse a document with an HTML parser;
+    every file of our books (documents, stylesheet, images) goes in as this.
+    """
 
     def __init__(
         self, uid: str, href: str, media_type: str, content: bytes, *properties: str
@@ -189,40 +226,40 @@ def _book(contents: Contents) -> Any:
         book.add_metadata("DC", "rights", article.rights)
     if article.url is not None:
         book.add_metadata("DC", "source", article.url)
-    _accessibility_metadata(book, contents.accessibility)
+    accessibility_metadata(book, contents.accessibility)
     cover = contents.cover_image
     book.add_metadata(None, "meta", "", {"name": "cover", "content": cover.id})
 
-    cover_page = _Item("cover", COVER_HREF, _XHTML_MEDIA_TYPE, contents.cover_document)
-    article_page = _Item("article", ARTICLE_HREF, _XHTML_MEDIA_TYPE, contents.article_document)
+    cover_page = Item("cover", COVER_HREF, XHTML_MEDIA_TYPE, contents.cover_document)
+    article_page = Item("article", ARTICLE_HREF, XHTML_MEDIA_TYPE, contents.article_document)
     book.add_item(cover_page)
     book.add_item(article_page)
-    book.add_item(_Item("nav", NAV_HREF, _XHTML_MEDIA_TYPE, contents.nav_document, "nav"))
+    book.add_item(Item("nav", NAV_HREF, XHTML_MEDIA_TYPE, contents.nav_document, "nav"))
     book.add_item(epub.EpubNcx())
-    book.add_item(_Item("style", STYLE_HREF, "text/css", contents.stylesheet))
-    book.add_item(_Item(cover.id, cover.href, cover.media_type, cover.data, "cover-image"))
+    book.add_item(Item("style", STYLE_HREF, "text/css", contents.stylesheet))
+    book.add_item(Item(cover.id, cover.href, cover.media_type, cover.data, "cover-image"))
     for asset in contents.images:
-        book.add_item(_Item(asset.id, asset.href, asset.media_type, asset.data))
+        book.add_item(Item(asset.id, asset.href, asset.media_type, asset.data))
     book.spine = [cover_page, article_page]
     book.guide = [
         {"type": "cover", "href": COVER_HREF, "title": contents.cover_title},
         {"type": "text", "href": ARTICLE_HREF, "title": article.headline},
     ]
-    book.toc = _links(contents.toc, "toc")
+    book.toc = toc_links(contents.toc, "toc")
     return book
 
 
-def _links(entries: Sequence[TocEntry], prefix: str) -> list[Any]:
-    """The table of contents as ebooklib's nested ``Link`` lists (for the NCX)."""
+def toc_links(entries: Sequence[TocEntry], prefix: str) -> list[Any]:
+    """The table of contents as ebooklib's nested ``Link`` lists (the NCX's), ids from *prefix*."""
     result: list[Any] = []
     for number, entry in enumerate(entries, start=1):
         uid = f"{prefix}-{number}"
         link = epub.Link(entry.href, entry.title, uid)
-        result.append((link, _links(entry.children, uid)) if entry.children else link)
+        result.append((link, toc_links(entry.children, uid)) if entry.children else link)
     return result
 
 
-def _accessibility_metadata(book: Any, found: Accessibility, *, what: str = "article") -> None:
+def accessibility_metadata(book: Any, found: Accessibility, *, what: str = "article") -> None:
     """The EPUB Accessibility 1.1 metadata, each claim as *found* allows.
 
     *what* names the book in its summary: ``"article"``, or ``"edition"``.
@@ -276,13 +313,13 @@ def in_utc(value: datetime) -> datetime:
 # --- after ebooklib ------------------------------------------------------------------
 
 
-def _package_document(data: bytes, contents: Contents) -> bytes:
+def _package_document(data: bytes, *, language: str, modified: datetime) -> bytes:
     """The package document ebooklib wrote, with ``xml:lang`` and a W3C modified time."""
     # ebooklib has no setting for the root's xml:lang, and its strftime drops zeros before 1000.
     root = etree.fromstring(data)
-    root.set(_XML_LANG, contents.language)
+    root.set(_XML_LANG, language)
     for element in _MODIFIED(root):
-        element.text = w3c(contents.modified)
+        element.text = w3c(modified)
     return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
@@ -294,20 +331,30 @@ def _entry_order(name: str) -> tuple[int, str]:
     return (2, name)
 
 
-def _reproducible(book: bytes, contents: Contents) -> bytes:
+def _reproducible(
+    book: io.BytesIO,
+    *,
+    language: str,
+    modified: datetime,
+    late: Mapping[str, Callable[[], bytes]],
+) -> bytes:
     """*book* zipped again with fixed times, modes and order (see the module's docstring)."""
-    with zipfile.ZipFile(io.BytesIO(book)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    if entries.get("mimetype") != MEDIA_TYPE.encode("ascii"):
-        raise ExportError("ebooklib wrote a book without its mimetype entry")
-    entries[_OPF_PATH] = _package_document(entries[_OPF_PATH], contents)
     output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as target:
-        for name in sorted(entries, key=_entry_order):
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(output, "w") as target:
+        names = sorted(source.namelist(), key=_entry_order)
+        if names[0] != "mimetype" or source.read("mimetype") != MEDIA_TYPE.encode("ascii"):
+            raise ExportError("ebooklib wrote a book without its mimetype entry")
+        for name in names:
+            if name in late:
+                data = late[name]()
+            elif name == _OPF_PATH:
+                data = _package_document(source.read(name), language=language, modified=modified)
+            else:
+                data = source.read(name)
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.create_system = _ZIP_UNIX
             info.external_attr = _ZIP_FILE_MODE
             stored = name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, entries[name], compresslevel=9)
+            target.writestr(info, data, compresslevel=9)
     return output.getvalue()
