@@ -579,3 +579,19 @@ def test_recursion_follows_a_looping_link_once(
     (folder / ".hidden.json").write_text("not even JSON")
     assert main(["validate", "-r", str(tmp_path / "archive")]) == 0
     assert capsys.readouterr().out == f"{folder / 'a.json'}: valid\n"
+
+
+def test_a_signal_wrapped_by_python_still_counts_as_the_signal() -> None:
+    """A signal that lands while a class is made comes wrapped in RuntimeError; it is still found."""
+    from messenger_content import cli
+    from messenger_content.batch import Interrupted
+
+    signal_error = Interrupted(signal.SIGTERM)
+    try:
+        try:
+            raise signal_error
+        except Interrupted as error:
+            raise RuntimeError("Error calling __set_name__") from error
+    except RuntimeError as wrapped:
+        assert cli._interruption(wrapped) is signal_error
+    assert cli._interruption(RuntimeError("plain")) is None

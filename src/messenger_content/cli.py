@@ -1415,17 +1415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         print(f"{_PROG}: error: {' '.join(str(error).split())}", file=stderr)
         return EXIT_INVALID
-    except Interrupted as interrupted:
-        note = _progress_note(reporter, interrupted)
-        if interrupted.signum == signal.SIGINT:
-            print(f"{_PROG}: interrupted{note}", file=stderr)
-        else:
-            name = signal.Signals(interrupted.signum).name
-            print(f"{_PROG}: stopped by {name}{note}", file=stderr)
-        return 128 + interrupted.signum
-    except KeyboardInterrupt:
-        print(f"{_PROG}: interrupted{_progress_note(reporter)}", file=stderr)
-        return 128 + signal.SIGINT
+    except KeyboardInterrupt as interrupted:
+        return _stopped(interrupted, reporter, stderr)
     except BrokenPipeError:
         # The reader went away (`... | head`): say nothing more, and keep Python's
         # final flush of standard output from failing again.
@@ -1434,6 +1425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(devnull, stdout.fileno())
         return 128 + signal.SIGPIPE
     except Exception as error:  # noqa: BLE001 - one line unless --debug
+        behind = _interruption(error)
+        if behind is not None:
+            return _stopped(behind, reporter, stderr)
         if debug:
             traceback.print_exc(file=stderr)
         else:
@@ -1441,6 +1435,37 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{_PROG}: error: {type(error).__name__}: {error} (--debug shows more)", file=stderr
             )
         return EXIT_FAILED
+
+
+def _interruption(error: BaseException) -> KeyboardInterrupt | None:
+    """The interruption behind *error*, if a signal arrived where Python wraps exceptions.
+
+    A signal handler raises :class:`Interrupted` wherever the program is; while
+    a class is being made (a module imported on first use), Python reports it
+    as a ``RuntimeError`` caused by it.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _stopped(interrupted: KeyboardInterrupt, reporter: _Reporter | None, stderr: TextIO) -> int:
+    """Say that a signal or Ctrl-C stopped the command; the exit code is 128 + the signal."""
+    if isinstance(interrupted, Interrupted):
+        note = _progress_note(reporter, interrupted)
+        if interrupted.signum != signal.SIGINT:
+            name = signal.Signals(interrupted.signum).name
+            print(f"{_PROG}: stopped by {name}{note}", file=stderr)
+            return 128 + interrupted.signum
+        print(f"{_PROG}: interrupted{note}", file=stderr)
+        return 128 + signal.SIGINT
+    print(f"{_PROG}: interrupted{_progress_note(reporter)}", file=stderr)
+    return 128 + signal.SIGINT
 
 
 # --- edition -------------------------------------------------------------------------
