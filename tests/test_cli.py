@@ -582,16 +582,12 @@ def test_recursion_follows_a_looping_link_once(
 
 
 def test_a_signal_wrapped_by_python_still_counts_as_the_signal() -> None:
-    """A signal that lands while a class is made comes wrapped in RuntimeError; it is still found."""
+    """A signal landing while a class is made comes wrapped in RuntimeError; it is still found."""
     from messenger_content import cli
     from messenger_content.batch import Interrupted
 
     signal_error = Interrupted(signal.SIGTERM)
-    try:
-        try:
-            raise signal_error
-        except Interrupted as error:
-            raise RuntimeError("Error calling __set_name__") from error
-    except RuntimeError as wrapped:
-        assert cli._interruption(wrapped) is signal_error
+    wrapped = RuntimeError("Error calling __set_name__")
+    wrapped.__cause__ = signal_error
+    assert cli._interruption(wrapped) is signal_error
     assert cli._interruption(RuntimeError("plain")) is None
