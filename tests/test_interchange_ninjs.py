@@ -10,9 +10,10 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 
 import messenger_content as mc
+from messenger_content import urls
 from messenger_content.interchange import detect, from_ninjs, to_jsonld, to_ninjs
 from messenger_content.models import Correction, Embed, Preformatted, Table
 from messenger_content.theme import plain_text
@@ -273,9 +274,28 @@ def test_wrong_types_are_warnings() -> None:
     assert {"uri", "headlines[1]", "language", "firstCreated"} <= paths
 
 
+def _embeds_have_hosts(article: mc.Article) -> bool:
+    """Whether every embed's URL names a real host name, and every table holds some text.
+
+    The format's pattern lets ``http://.`` through; a ninjs body's link card to
+    it is read back as a paragraph of its address, with a warning, not as an
+    embed. A table of empty cells is dropped on the way back, with a warning.
+    """
+    return all(
+        urls.http_url(block.url) is not None
+        for block in article.body
+        if isinstance(block, mc.Embed)
+    ) and all(
+        any(cell for row in (*block.header_rows, *block.rows) for cell in row)
+        for block in article.body
+        if isinstance(block, mc.Table)
+    )
+
+
 @given(articles())
 def test_round_trip_keeps_headline_authors_dates_body_and_images(article: mc.Article) -> None:
     """from_ninjs(to_ninjs(a)) keeps headline, author names, dates, body words and images."""
+    assume(_embeds_have_hosts(article))
     document = to_ninjs(article)
     assert list(VALIDATOR.iter_errors(document)) == []
     again, _ = from_ninjs(document)
@@ -478,10 +498,13 @@ def test_round_trip_keeps_tables_preformatted_embeds_and_the_dateline(
     article = attrs.evolve(
         article, body=[*article.body, *blocks], dateline=dateline, corrections=fixes
     )
+    assume(_embeds_have_hosts(article))
     document = to_ninjs(article)
     assert list(VALIDATOR.iter_errors(document)) == []
     again, _ = from_ninjs(document)
     kinds = (Table, Preformatted, Embed)
-    assert [b for b in again.body if isinstance(b, kinds)] == blocks
+    assert [b for b in again.body if isinstance(b, kinds)] == [
+        b for b in article.body if isinstance(b, kinds)
+    ]
     assert again.dateline == dateline
     assert [plain_text(c.text) for c in again.corrections] == [plain_text(c.text) for c in fixes]

@@ -45,8 +45,11 @@ __all__ = [
 MAX_INLINE_DEPTH = 32
 
 #: Characters no text may contain: C0 controls other than tab and newline, DEL,
-#: C1 controls, lone surrogates and the two non-characters XML forbids.
-FORBIDDEN_CHARACTERS = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff"
+#: C1 controls, lone surrogates, the two non-characters XML forbids and the
+#: non-characters U+FDD0 to U+FDEF, which HTML forbids (format 1.1).
+FORBIDDEN_CHARACTERS = (
+    "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufdd0-\\ufdef\\ufffe\\uffff"
+)
 TEXT_PATTERN = f"^[^{FORBIDDEN_CHARACTERS}]*$"
 _FORBIDDEN = re.compile(f"[{FORBIDDEN_CHARACTERS}]")
 
@@ -99,8 +102,11 @@ def text_problem(value: str) -> str | None:
     found = _FORBIDDEN.search(value)
     if found is None:
         return None
+    code = ord(found.group())
+    if 0xFDD0 <= code <= 0xFDEF or code in (0xFFFE, 0xFFFF):
+        return f"contains the non-character U+{code:04X} at index {found.start()}"
     return (
-        f"contains the control character U+{ord(found.group()):04X} at index {found.start()};"
+        f"contains the control character U+{code:04X} at index {found.start()};"
         " only tab and newline are allowed"
     )
 
@@ -112,6 +118,8 @@ def _scheme_problem(value: str, what: str, allowed: str, schemes: tuple[str, ...
         return f"expected {article} {what}, got an empty string"
     if found is not None and found not in schemes:
         return f"{found}: {what}s are not allowed (use {allowed})"
+    if found in ("http", "https") and value[len(found) + 3 : len(found) + 4] in ("", ":"):
+        return f"expected {article} {what} ({allowed}) with a host name after '//'"
     return f"expected {article} {what} ({allowed}) without white space or control characters"
 
 

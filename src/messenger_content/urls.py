@@ -57,7 +57,7 @@ IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _SCHEME_SYNTAX = "[a-zA-Z][a-zA-Z0-9+.\\-]*"
 _URL_CHAR = '[^\\x00-\\x20\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff"<>\\\\^`{|}]'
-_HOST_CHAR = '[^\\x00-\\x20\\x7f-\\x9f/?#\\ud800-\\udfff\\ufffe\\uffff"<>\\\\^`{|}]'
+_HOST_CHAR = '[^\\x00-\\x20\\x7f-\\x9f/?#:\\ud800-\\udfff\\ufffe\\uffff"<>\\\\^`{|}]'
 _HTTP = f"[hH][tT][tT][pP][sS]?://{_HOST_CHAR}{_URL_CHAR}*"
 _NO_SCHEME = f"(?!{_SCHEME_SYNTAX}:){_URL_CHAR}+"
 
