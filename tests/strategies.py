@@ -62,6 +62,7 @@ from messenger_content.models import (
     Strong,
     Table,
     Text,
+    _has_words,
     to_text,
 )
 
@@ -431,7 +432,12 @@ def blocks() -> st.SearchStrategy[Block]:
     """Any body block, every type and option."""
     return st.one_of(
         st.builds(Paragraph, text=inline_text()),
-        st.builds(Heading, text=inline_text(), level=st.sampled_from((2, 3, 4, 5, 6))),
+        st.builds(
+            Heading,
+            # A heading needs words: the model refuses white space and line breaks alone.
+            text=inline_text().filter(_has_words),
+            level=st.sampled_from((2, 3, 4, 5, 6)),
+        ),
         st.builds(
             Quote,
             text=inline_text(),

@@ -464,7 +464,9 @@ def _structure_attrs(
             else:
                 hook = converter.get_structure_hook(kind)
             rule = None
-            if isinstance(field.validator, Rule) and not _checked_by_hook(field.type):
+            if isinstance(field.validator, Rule) and not (
+                field.validator.loader_checks and _checked_by_hook(field.type)
+            ):
                 rule = field.validator.check
             table.append((field.name, kind, hook, rule, _setter(cls, field.name), field.default))
         fields = table  # whole, so that another thread never sees half a table

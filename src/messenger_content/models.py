@@ -91,6 +91,8 @@ class Rule:
     """Raises :class:`ValidationError` (path relative to the field) if the value is bad."""
     schema: dict[str, Any]
     """JSON Schema fragment for the field's value."""
+    loader_checks: bool = False
+    """Whether the JSON loader's hook for the field's type already checks all of this rule."""
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         """Check *value* as attrs validators do; ``None`` passes where it is the default."""
@@ -238,7 +240,7 @@ def _text_check(path: str, value: object) -> None:
     _check_text(path, value, empty_ok=False)
 
 
-_text = Rule(_text_check, {"$ref": "#/$defs/text"})
+_text = Rule(_text_check, {"$ref": "#/$defs/text"}, loader_checks=True)
 
 
 def _nesting(text: Text, limit: int) -> int:
@@ -271,7 +273,7 @@ def _node_text_check(path: str, value: object) -> None:
 
 #: The content of an inline node: inline text, at most MAX_INLINE_DEPTH nodes deep
 #: in all, as the loader enforces (models built in Python hold to the same rule).
-_node_text = Rule(_node_text_check, {"$ref": "#/$defs/text"})
+_node_text = Rule(_node_text_check, {"$ref": "#/$defs/text"}, loader_checks=True)
 
 
 def _optional_text(value: str | InlineNode | Iterable[Inline] | None) -> Text | None:
@@ -397,12 +399,40 @@ HeadingLevel: TypeAlias = Literal[2, 3, 4, 5, 6]
 """Heading levels allowed in the body; level 1 is the headline."""
 
 
+def _has_words(text: Text) -> bool:
+    """Whether *text* shows anything but white space and line breaks."""
+    for item in text:
+        match item:
+            case str():
+                if not item.isspace():
+                    return True
+            case Code():
+                if not item.text.isspace():
+                    return True
+            case Link(text=None):
+                return True  # its address is shown
+            case Emphasis() | Strong() | Link():
+                assert item.text is not None
+                if _has_words(item.text):
+                    return True
+    return False
+
+
+def _heading_text_check(path: str, value: object) -> None:
+    _text_check(path, value)
+    assert isinstance(value, tuple)
+    if not _has_words(value):
+        raise _fail(path, "a heading needs words, not only white space and line breaks")
+
+
 @attrs.frozen(kw_only=True)
 class Heading:
     """A section heading inside the body."""
 
     type: ClassVar[str] = "heading"
-    text: Text = attrs.field(converter=to_text, validator=_text)
+    text: Text = attrs.field(
+        converter=to_text, validator=Rule(_heading_text_check, {"$ref": "#/$defs/text"})
+    )
     """The heading's inline content."""
     level: HeadingLevel = attrs.field(default=2, validator=_choice(2, 3, 4, 5, 6))
     """Outline level, 2 to 6 (the headline is level 1)."""
@@ -442,7 +472,9 @@ def _items_check(path: str, value: object) -> None:
 
 
 _check_items = Rule(
-    _items_check, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/text"}}
+    _items_check,
+    {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/text"}},
+    loader_checks=True,
 )
 
 
