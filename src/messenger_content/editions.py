@@ -31,12 +31,10 @@ import json
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import attrs
-import cattrs
 
 from . import _rules, codec, models
 from ._files import write_atomic
@@ -87,15 +85,6 @@ def read_article(path: str | os.PathLike[str]) -> EditionArticle:
     """
     file = Path(path)
     return EditionArticle(article=codec.load(file), folder=file.parent.absolute())
-
-
-# --- the converter for the edition's own fields -----------------------------------
-
-
-@lru_cache(maxsize=1)
-def _converter() -> cattrs.Converter:
-    """The article converter, which also reads the edition's own models."""
-    return codec.make_converter()
 
 
 def _json_type(value: object) -> str:
@@ -214,7 +203,7 @@ class _Collector:
         if value is _ABSENT:
             return None
         try:
-            title: str = _converter().structure(value, str)
+            title: str = codec._converter().structure(value, str)
             _SECTION_TITLE.check("", title)
         except ValidationError as error:
             self.problems.extend(_prefixed(error.problems, where))
@@ -449,7 +438,7 @@ def structure_edition(
     sections = fields.pop("sections", _ABSENT)
     head: Edition | None = None
     try:
-        head = _converter().structure(fields, Edition)
+        head = codec._converter().structure(fields, Edition)
     except Exception as error:  # noqa: BLE001 - every failure becomes a problem
         problems.extend(codec.problems_of(error))
     collector = _Collector(base_dir)
@@ -605,7 +594,7 @@ def unstructure_edition(
         ValidationError: an absolute folder is not inside *base_dir*.
     """
     attrs.resolve_types(Edition)
-    converter = _converter()
+    converter = codec._converter()
     result: dict[str, Any] = {"type": "edition"}
     for field in attrs.fields(Edition):
         value = getattr(edition, field.name)
