@@ -55,7 +55,7 @@ from .codec import loads
 from .errors import ContentError, Problem, ValidationError
 from .exporters import FORMATS, READING_FORMATS, format_for, format_of_path, render
 from .exporters._images import REFERRING_FORMATS, ImageMode
-from .inputs import INPUT_FORMATS, InputFormat, Reader, html_reader
+from .inputs import INPUT_FORMATS, InputFormat, Reader, html_reader, is_url
 from .models import Edition
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "main", "publisher_warnings"]
@@ -610,7 +610,7 @@ def _expand(
             data = raw.encode("utf-8") if isinstance(raw, str) else raw
             folder = Path.cwd() if base_dir is None else base_dir
             items.append(Source(name="<stdin>", data=data, stem="stdin", base_dir=folder))
-        elif _is_url(name):
+        elif is_url(name):
             items.append(_fetched(name, allow_remote=allow_remote, base_dir=base_dir))
         elif Path(name).is_dir():
             files = articles = 0
@@ -633,10 +633,6 @@ def _expand(
         else:
             items.append(name)
     return _Inputs(items=items, skipped=skipped)
-
-
-def _is_url(name: str) -> bool:
-    return name[:8].lower().startswith(("http://", "https://"))
 
 
 #: What a URL input is asked for: a page first, then the JSON formats.

@@ -38,6 +38,7 @@ __all__ = [
     "Reader",
     "detect_input",
     "html_reader",
+    "is_url",
 ]
 
 InputFormat: TypeAlias = Literal["auto", "article", "ninjs", "jsonld", "html"]
@@ -71,6 +72,11 @@ def html_reader() -> Callable[..., Read]:
         raise ContentError(f"{_WEB_EXTRA} ({error})") from None
     reader: Callable[..., Read] = getattr(module, function)
     return reader
+
+
+def is_url(name: str) -> bool:
+    """Whether the input *name* is an http(s) URL (fetched) rather than a file."""
+    return name[:8].lower().startswith(("http://", "https://"))
 
 
 def _first_character(data: bytes) -> str:
@@ -153,7 +159,7 @@ class Reader:
         if kind == "html" or (kind == "auto" and _looks_like_html(start, source)):
             from_html = html_reader()
             # A page fetched by URL resolves its relative links and images against it.
-            url = source if source[:8].lower().startswith(("http://", "https://")) else None
+            url = source if is_url(source) else None
             return _with_source(lambda: from_html(data, url=url), source)
         value = parse_json(data, source=source)
         if kind == "auto":
