@@ -17,6 +17,7 @@ from .urls import _SCHEME_SYNTAX, HREF_PATTERN, HTTP_URL_PATTERN, SRC_PATTERN, s
 __all__ = [
     "DATETIME_PATTERN",
     "DATE_PATTERN",
+    "FORBIDDEN",
     "FORBIDDEN_CHARACTERS",
     "HREF_PATTERN",
     "HTTP_URL_PATTERN",
@@ -51,7 +52,8 @@ FORBIDDEN_CHARACTERS = (
     "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufdd0-\\ufdef\\ufffe\\uffff"
 )
 TEXT_PATTERN = f"^[^{FORBIDDEN_CHARACTERS}]*$"
-_FORBIDDEN = re.compile(f"[{FORBIDDEN_CHARACTERS}]")
+#: Matches one forbidden character; importers remove them with ``FORBIDDEN.sub("", text)``.
+FORBIDDEN = re.compile(f"[{FORBIDDEN_CHARACTERS}]")
 
 _YEAR = "(?!0000)[0-9]{4}"
 _LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
@@ -99,7 +101,7 @@ def text_problem(value: str) -> str | None:
     # string without a tab or newline) is settled here.
     if value.isprintable():
         return None
-    found = _FORBIDDEN.search(value)
+    found = FORBIDDEN.search(value)
     if found is None:
         return None
     code = ord(found.group())

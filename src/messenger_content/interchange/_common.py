@@ -35,7 +35,6 @@ class Imported(NamedTuple):
     """One :class:`~messenger_content.Problem` per value dropped or changed."""
 
 
-_FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
 _DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NAIVE = re.compile(
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(\.[0-9]+)?$"
@@ -63,8 +62,8 @@ class Notes:
         if not isinstance(value, str):
             self.add(path, f"expected a string, got {_json_type(value)}; ignored")
             return None
-        if _FORBIDDEN.search(value):
-            value = _FORBIDDEN.sub("", value)
+        if _rules.FORBIDDEN.search(value):
+            value = _rules.FORBIDDEN.sub("", value)
             self.add(path, "control characters removed")
         return value if value.strip() else None
 

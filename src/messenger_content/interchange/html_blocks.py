@@ -249,7 +249,6 @@ _CREDIT_CLASS = re.compile(
 )
 _HTML_SPACE = " \t\n\r\f"
 _WHITE_SPACE = re.compile(r"[ \t\n\r\f]+")
-_FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
 #: Inline nodes open at once; deeper formatting is unwrapped so models never refuse it.
 _MAX_OPEN = _rules.MAX_INLINE_DEPTH - 2
 #: Element depth past which content is taken as plain text (no recursion without limit).
@@ -301,7 +300,7 @@ class _Converter:
     def add_text(self, text: str | None) -> None:
         if not text:
             return
-        text = _WHITE_SPACE.sub(" ", _FORBIDDEN.sub("", text))
+        text = _WHITE_SPACE.sub(" ", _rules.FORBIDDEN.sub("", text))
         if self.space:
             text = text.lstrip(" ")
         if text:
@@ -435,7 +434,7 @@ class _Converter:
 
     def http_source(self, raw: str | None, name: str) -> str | None:
         """*raw* as an absolute http(s) URL for an embed, or ``None`` with a warning."""
-        value = re.sub("[\t\n\r]", "", _FORBIDDEN.sub("", raw or "").strip(_HTML_SPACE))
+        value = re.sub("[\t\n\r]", "", _rules.FORBIDDEN.sub("", raw or "").strip(_HTML_SPACE))
         if not value:
             self.counts[f"<{name}> without a source dropped"] += 1
             return None
@@ -473,7 +472,7 @@ class _Converter:
         attribute: str = "src",
     ) -> Image | None:
         raw = element.get(attribute) or (element.get("data-src") if attribute == "src" else "")
-        raw = _FORBIDDEN.sub("", raw or "").strip(_HTML_SPACE)
+        raw = _rules.FORBIDDEN.sub("", raw or "").strip(_HTML_SPACE)
         name = "<img>" if attribute == "src" else f"<{self.tag(element)} {attribute}>"
         if not raw:
             self.counts[f"{name} without a source dropped"] += 1
@@ -503,7 +502,7 @@ def _shown_scheme(value: str) -> str:
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    value = _WHITE_SPACE.sub(" ", _FORBIDDEN.sub("", value)).strip(_HTML_SPACE)
+    value = _WHITE_SPACE.sub(" ", _rules.FORBIDDEN.sub("", value)).strip(_HTML_SPACE)
     return value if value.strip() else None
 
 
@@ -590,7 +589,7 @@ def _link(self: _Converter, element: Any, depth: int) -> None:
 
 
 def _code(self: _Converter, element: Any, depth: int) -> None:
-    text = _WHITE_SPACE.sub(" ", _FORBIDDEN.sub("", _text_content(element)))
+    text = _WHITE_SPACE.sub(" ", _rules.FORBIDDEN.sub("", _text_content(element)))
     if text.strip():
         if self.space:
             text = text.lstrip(" ")
@@ -630,7 +629,7 @@ def _pre_text(self: _Converter, element: Any) -> str:
 
 def _pre(self: _Converter, element: Any, depth: int) -> None:
     text = _pre_text(self, element).replace("\r\n", "\n").replace("\r", "\n")
-    text = _FORBIDDEN.sub("", text).strip("\n")
+    text = _rules.FORBIDDEN.sub("", text).strip("\n")
     if not text.strip():
         self.flush()
         return
@@ -1049,7 +1048,7 @@ _HANDLERS: dict[str, Callable[[_Converter, Any, int], None]] = {
 
 def _parse(markup: str, notes: Notes) -> Any:
     """The ``<body>`` (or root) of *markup* parsed as HTML, or ``None`` if it holds nothing."""
-    markup = _FORBIDDEN.sub("", markup)
+    markup = _rules.FORBIDDEN.sub("", markup)
     if not markup.strip():
         return None
     parser = lxml.html.HTMLParser(
@@ -1112,7 +1111,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 def text_to_blocks(text: str) -> tuple[Block, ...]:
     """Paragraphs of plain text: split at blank lines, or at every line if there are none."""
-    text = _FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _rules.FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     parts = _PARAGRAPH_BREAK.split(text) if _PARAGRAPH_BREAK.search(text) else text.split("\n")
     paragraphs = (_WHITE_SPACE.sub(" ", part).strip(_HTML_SPACE) for part in parts)
     return tuple(Paragraph(text=part) for part in paragraphs if part.strip())

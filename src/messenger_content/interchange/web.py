@@ -59,7 +59,6 @@ _BOMS = (
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NEWS_TYPES = frozenset({t for t in ARTICLE_TYPES if t.endswith("NewsArticle")})
 _SNIFF = 4096
-_FORBIDDEN = re.compile(f"[{_rules.FORBIDDEN_CHARACTERS}]")
 
 
 def _decode(markup: bytes, notes: Notes) -> str:
@@ -100,7 +99,7 @@ def _parse(markup: str) -> Any:
         encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
     )
     # Bytes, so that an XML declaration naming another encoding is not an error.
-    data = _FORBIDDEN.sub("", markup).encode("utf-8", "replace")
+    data = _rules.FORBIDDEN.sub("", markup).encode("utf-8", "replace")
     try:
         return lxml.html.document_fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError):
